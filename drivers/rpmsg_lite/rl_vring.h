@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rl_vring.h - split-vring engine of rpmsg-lite links (both roles).
+ *
+ * The engine knows one vring in shared memory and the buffers its
+ * descriptors point to.  It does not know about rpmsg messages, endpoints,
+ * kicks or locks: the caller (the rpmsg core) serialises the operations of
+ * one side of one vq, and decides what to do with a kick request.
+ *
+ * Ownership of a descriptor moves master -> remote through the available
+ * ring and remote -> master through the used ring.  Each side keeps its own
+ * shadow indices and a bitmap of the descriptors the peer holds; nothing
+ * read from shared memory is trusted twice.  An index that jumps by more
+ * than the ring size, an entry naming a descriptor out of range or not held
+ * by the peer marks the vq broken (-EIO for every later call until
+ * rl_vq_reset()); a bad length or address in an otherwise valid entry is
+ * returned as -EBADMSG together with the head, so the caller can give the
+ * buffer back and count the drop.
+ */
+#ifndef _RL_VRING_H
+#define _RL_VRING_H
+
+#include <linux/types.h>
+
+#include "rl_wire.h"
+
+/**
+ * struct rl_vring_layout - where the parts of one vring are
+ * @num: number of descriptors (power of two)
+ * @align: alignment of the used ring (power of two, >= 4)
+ * @desc_off: offset of the descriptor table (always 0)
+ * @avail_off: offset of the available ring
+ * @used_off: offset of the used ring
+ * @size: bytes from the vring start to the end of avail_event
+ */
+struct rl_vring_layout {
+	u32 num;
+	u32 align;
+	size_t desc_off;
+	size_t avail_off;
+	size_t used_off;
+	size_t size;
+};
+
+/**
+ * struct rl_vq_stats - what went wrong on one vq (monotonic counters)
+ * @bad_idx: available/used idx moved by more than the ring size
+ * @bad_head: ring entry naming a descriptor out of range or not held by
+ *            the peer
+ * @bad_len: length larger than the buffer
+ * @bad_addr: descriptor address outside the shared region
+ */
+struct rl_vq_stats {
+	u32 bad_idx;
+	u32 bad_head;
+	u32 bad_len;
+	u32 bad_addr;
+};
+
+/**
+ * struct rl_vq_config - what rl_vq_init() needs to know
+ * @ring: kernel mapping of the vring (its descriptor table)
+ * @num: descriptors in the ring (power of two, 2..RL_MAX_BUFFER_COUNT)
+ * @align: used-ring alignment
+ * @master: true when this side owns the descriptors (posts via avail)
+ * @event_idx: use used_event/avail_event instead of the flags for kick
+ *             suppression (both sides must agree; off for rpmsg-lite peers)
+ * @bufs: master only: kernel mapping of this vring's @num buffers
+ * @bufs_da: master only: address of @bufs as the remote sees it
+ * @buf_size: bytes per buffer (header + payload)
+ * @shm: remote only: kernel mapping of the whole shared region
+ * @shm_da: remote only: address of @shm as the master wrote it into
+ *          descriptors
+ * @shm_size: remote only: bytes in the shared region
+ * @id: virtqueue id on the wire (for messages only)
+ */
+struct rl_vq_config {
+	void *ring;
+	u32 num;
+	u32 align;
+	bool master;
+	bool event_idx;
+	void *bufs;
+	u64 bufs_da;
+	u32 buf_size;
+	void *shm;
+	u64 shm_da;
+	size_t shm_size;
+	u32 id;
+};
+
+/**
+ * struct rl_vq - one side's view of one vring
+ * @cfg: configuration given to rl_vq_init()
+ * @layout: computed layout
+ * @desc: descriptor table in shared memory
+ * @avail: available ring in shared memory
+ * @used: used ring in shared memory
+ * @mask: @cfg.num - 1
+ * @avail_shadow: master: idx of the next entry it publishes in avail
+ * @used_last: master: used entries it has consumed
+ * @avail_last: remote: avail entries it has consumed
+ * @used_shadow: remote: idx of the next entry it publishes in used
+ * @kicked_at: idx value at the last kick decision (event-idx mode)
+ * @peer_held: bitmap of descriptors the peer holds
+ * @remote_va: remote only: buffer mapping per head, set by rl_vq_get_avail()
+ * @broken: a structural corruption was seen; every call fails with -EIO
+ * @stats: error counters
+ */
+struct rl_vq {
+	struct rl_vq_config cfg;
+	struct rl_vring_layout layout;
+	struct rl_vring_desc *desc;
+	struct rl_vring_avail *avail;
+	struct rl_vring_used *used;
+	u16 mask;
+	u16 avail_shadow;
+	u16 used_last;
+	u16 avail_last;
+	u16 used_shadow;
+	u16 kicked_at;
+	unsigned long *peer_held;
+	void **remote_va;
+	bool broken;
+	struct rl_vq_stats stats;
+};
+
+int rl_vring_layout(u32 num, u32 align, struct rl_vring_layout *layout);
+
+int rl_vq_init(struct rl_vq *vq, const struct rl_vq_config *cfg);
+void rl_vq_cleanup(struct rl_vq *vq);
+void rl_vq_reset(struct rl_vq *vq);
+
+/* Master side. */
+void rl_vq_master_setup_rx(struct rl_vq *vq);
+void rl_vq_master_setup_tx(struct rl_vq *vq);
+int rl_vq_get_used(struct rl_vq *vq, u16 *head, u32 *len);
+int rl_vq_add_avail(struct rl_vq *vq, u16 head);
+void *rl_vq_master_buf(struct rl_vq *vq, u16 head);
+
+/* Remote side. */
+int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len);
+int rl_vq_add_used(struct rl_vq *vq, u16 head, u32 len);
+
+/* Both sides. */
+bool rl_vq_has_work(struct rl_vq *vq);
+bool rl_vq_need_kick(struct rl_vq *vq);
+void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress);
+u32 rl_vq_peer_held(const struct rl_vq *vq);
+
+#endif /* _RL_VRING_H */
