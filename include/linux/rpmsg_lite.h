@@ -256,6 +256,18 @@ u32 rpmsg_lite_get_free_tx_buffers(struct rpmsg_lite_instance *rl);
 void rpmsg_lite_get_stats(struct rpmsg_lite_instance *rl,
 			  struct rpmsg_lite_link_stats *stats);
 struct device *rpmsg_lite_get_device(struct rpmsg_lite_instance *rl);
+
+struct file;
+struct poll_table_struct;
+/*
+ * rpmsg_lite_poll() - poll helper for front ends: registers @wait on the
+ * link's tx wait queue and returns EPOLLOUT | EPOLLWRNORM when a tx buffer
+ * is free, EPOLLHUP | EPOLLERR when the link is down, resetting or being
+ * removed (0 otherwise).  Woken whenever a tx buffer may have become free
+ * and on every link state change.
+ */
+__poll_t rpmsg_lite_poll(struct rpmsg_lite_instance *rl, struct file *filp,
+			 struct poll_table_struct *wait);
 const char *rpmsg_lite_get_name(struct rpmsg_lite_instance *rl);
 
 /* ---- endpoints ---- */
