@@ -16,6 +16,28 @@
  * rl_vq_reset()); a bad length or address in an otherwise valid entry is
  * returned as -EBADMSG together with the head, so the caller can give the
  * buffer back and count the drop.
+ *
+ * Life cycle:
+ *   rl_vq_init()         computes the layout, allocates the bookkeeping and
+ *                        writes nothing to shared memory.
+ *   master: rl_vq_master_setup_rx() (vq 0) or rl_vq_master_setup_tx()
+ *                        (vq 1) writes the whole vring image rpmsg-lite
+ *                        expects; afterwards every descriptor counts as
+ *                        held by the remote (for tx: it sits in the used
+ *                        ring, ready to be reclaimed as a free buffer).
+ *   remote: nothing to set up; every descriptor counts as held by the
+ *                        master.  The remote learns where the master left
+ *                        used->idx (num on vring 1 after the pre-publish,
+ *                        0 on vring 0) when it first finds an available
+ *                        entry, and continues from there, as rpmsg-lite
+ *                        does.
+ *   rl_vq_reset()        after a peer reset: back to the state right after
+ *                        rl_vq_init() (a master then calls its setup again).
+ *   rl_vq_cleanup()      frees the bookkeeping.
+ *
+ * The vring must be mapped as normal memory (memremap(), vmalloc(), ...):
+ * it is read and written with READ_ONCE()/WRITE_ONCE(), not with the
+ * __iomem accessors.
  */
 #ifndef _RL_VRING_H
 #define _RL_VRING_H
@@ -23,6 +45,9 @@
 #include <linux/types.h>
 
 #include "rl_wire.h"
+
+/** RL_VRING_MAX_ALIGN - largest used-ring alignment rl_vring_layout() takes */
+#define RL_VRING_MAX_ALIGN		0x10000
 
 /**
  * struct rl_vring_layout - where the parts of one vring are
@@ -47,8 +72,9 @@ struct rl_vring_layout {
  * @bad_idx: available/used idx moved by more than the ring size
  * @bad_head: ring entry naming a descriptor out of range or not held by
  *            the peer
- * @bad_len: length larger than the buffer
- * @bad_addr: descriptor address outside the shared region
+ * @bad_len: master: used length larger than the buffer; remote:
+ *           descriptor length different from @buf_size of the config
+ * @bad_addr: descriptor address range outside the shared region
  */
 struct rl_vq_stats {
 	u32 bad_idx;
@@ -59,7 +85,7 @@ struct rl_vq_stats {
 
 /**
  * struct rl_vq_config - what rl_vq_init() needs to know
- * @ring: kernel mapping of the vring (its descriptor table)
+ * @ring: kernel mapping of the vring (its descriptor table), 8-byte aligned
  * @num: descriptors in the ring (power of two, 2..RL_MAX_BUFFER_COUNT)
  * @align: used-ring alignment
  * @master: true when this side owns the descriptors (posts via avail)
@@ -67,7 +93,10 @@ struct rl_vq_stats {
  *             suppression (both sides must agree; off for rpmsg-lite peers)
  * @bufs: master only: kernel mapping of this vring's @num buffers
  * @bufs_da: master only: address of @bufs as the remote sees it
- * @buf_size: bytes per buffer (header + payload)
+ * @buf_size: bytes per buffer (header + payload), more than
+ *            RL_MSG_HDR_SIZE and at most RL_MAX_PAYLOAD_SIZE + 16; a
+ *            remote rejects every descriptor whose length differs from it
+ *            (a master configured with other sizes)
  * @shm: remote only: kernel mapping of the whole shared region
  * @shm_da: remote only: address of @shm as the master wrote it into
  *          descriptors
@@ -102,7 +131,10 @@ struct rl_vq_config {
  * @avail_last: remote: avail entries it has consumed
  * @used_shadow: remote: idx of the next entry it publishes in used
  * @kicked_at: idx value at the last kick decision (event-idx mode)
- * @peer_held: bitmap of descriptors the peer holds
+ * @synced: remote: @used_shadow has been taken over from used->idx
+ * @peer_held: bitmap of descriptors the peer holds (master: posted in
+ *             avail and not yet reclaimed; remote: not taken from avail
+ *             or already returned through used)
  * @remote_va: remote only: buffer mapping per head, set by rl_vq_get_avail()
  * @broken: a structural corruption was seen; every call fails with -EIO
  * @stats: error counters
@@ -119,12 +151,23 @@ struct rl_vq {
 	u16 avail_last;
 	u16 used_shadow;
 	u16 kicked_at;
+	bool synced;
 	unsigned long *peer_held;
 	void **remote_va;
 	bool broken;
 	struct rl_vq_stats stats;
 };
 
+/*
+ * Full kernel-doc of each function is in rl_vring.c; the contract in short:
+ *
+ * Errors: -EIO once the vq is broken (until rl_vq_reset()); -ENOENT when
+ * there is nothing to take; -EBADMSG for an entry with a bad length or
+ * address, the head is then valid and held by the caller, who must give it
+ * back (master: rl_vq_add_avail(), remote: rl_vq_add_used()); -EINVAL for
+ * a caller error (head out of range or not held by the caller, wrong role);
+ * nothing is written to shared memory on any error.
+ */
 int rl_vring_layout(u32 num, u32 align, struct rl_vring_layout *layout);
 
 int rl_vq_init(struct rl_vq *vq, const struct rl_vq_config *cfg);
@@ -136,13 +179,26 @@ void rl_vq_master_setup_rx(struct rl_vq *vq);
 void rl_vq_master_setup_tx(struct rl_vq *vq);
 int rl_vq_get_used(struct rl_vq *vq, u16 *head, u32 *len);
 int rl_vq_add_avail(struct rl_vq *vq, u16 head);
+/* Buffer of @head from the config (never from the descriptor); NULL if bad */
 void *rl_vq_master_buf(struct rl_vq *vq, u16 head);
 
 /* Remote side. */
 int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len);
 int rl_vq_add_used(struct rl_vq *vq, u16 head, u32 len);
+/* Mapping rl_vq_get_avail() gave for @head while we hold it; else NULL */
+void *rl_vq_remote_buf(struct rl_vq *vq, u16 head);
 
-/* Both sides. */
+/*
+ * Both sides.
+ * rl_vq_has_work(): false once broken; a corrupt idx counts as work so that
+ *   the following get call reports it.
+ * rl_vq_need_kick(): call right after publishing; flags mode: the master
+ *   honours used.flags NO_NOTIFY, the remote always kicks (rpmsg-lite
+ *   compatible); event-idx mode: the peer's event index decides.
+ * rl_vq_suppress_kicks(): consumer side; after rl_vq_suppress_kicks(vq,
+ *   false) the caller must check rl_vq_has_work() once more, since the
+ *   producer may have published just before it saw the request.
+ */
 bool rl_vq_has_work(struct rl_vq *vq);
 bool rl_vq_need_kick(struct rl_vq *vq);
 void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress);
