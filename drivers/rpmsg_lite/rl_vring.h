@@ -21,8 +21,9 @@
  *   rl_vq_init()         computes the layout, allocates the bookkeeping and
  *                        writes nothing to shared memory.
  *   master: rl_vq_master_setup_rx() (vq 0) or rl_vq_master_setup_tx()
- *                        (vq 1) writes the whole vring image rpmsg-lite
- *                        expects; afterwards every descriptor counts as
+ *                        (vq 1) zeroes [0, layout.size) of the vring and
+ *                        writes the image rpmsg-lite expects (buffers are
+ *                        not touched); afterwards every descriptor counts as
  *                        held by the remote (for tx: it sits in the used
  *                        ring, ready to be reclaimed as a free buffer).
  *   remote: nothing to set up; every descriptor counts as held by the
@@ -30,7 +31,9 @@
  *                        used->idx (num on vring 1 after the pre-publish,
  *                        0 on vring 0) when it first finds an available
  *                        entry, and continues from there, as rpmsg-lite
- *                        does.
+ *                        does.  So a remote must not take from the ring
+ *                        before the master's first kick: a stale image
+ *                        would be read as corruption.
  *   rl_vq_reset()        after a peer reset: back to the state right after
  *                        rl_vq_init() (a master then calls its setup again).
  *   rl_vq_cleanup()      frees the bookkeeping.
