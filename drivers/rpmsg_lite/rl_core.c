@@ -1,1 +1,1800 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * rpmsg-lite links: set-up of both roles, endpoints, send and
+ * receive, zero copy, link state, link notifier and errno mapping.
+ *
+ * Context:
+ * - rpmsg_lite_isr() runs in whatever context the transport delivers a
+ *   kick in (often hard IRQ): it checks the vq id, counts, marks the queue,
+ *   wakes senders for a transmit-queue kick and queues the receive work.
+ * - Receive processing and every receive callback run on an ordered
+ *   workqueue of the link, WQ_HIGHPRI (latency: a message waits for a
+ *   worker of the high-priority pool only) and WQ_MEM_RECLAIM (the work
+ *   returns buffers to the peer and allocates nothing; under memory
+ *   pressure the peer must not stall because no worker could be created).
+ *   Ordered: callbacks of one link never run concurrently, and messages
+ *   reach an endpoint in ring order.  A callback must therefore not flush
+ *   a workqueue without WQ_MEM_RECLAIM, nor call rpmsg_lite_deinit() or
+ *   rpmsg_lite_reset_link() (both return -EDEADLK there).
+ * - Senders take a spinlock only; RL_DONT_BLOCK sends and zero-copy calls
+ *   without a timeout work in atomic context.
+ *
+ * Anything read from shared memory (message header, ring entries) is read
+ * once into locals and checked; a bad message is dropped, counted, logged
+ * with a rate limit, and its buffer returned.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "rl_core.h"
+
+/* Sender re-check interval when the peer kicks on consumed buffers. */
+#define RL_TX_RECHECK_KICKED_MS		100
+/* ... and when it does not (rpmsg-lite default): every millisecond. */
+#define RL_TX_RECHECK_POLL_MS		1
+
+static BLOCKING_NOTIFIER_HEAD(rl_link_notifier);
+
+static void rl_notify_event(struct rpmsg_lite_instance *rl,
+			    enum rpmsg_lite_event event)
+{
+	blocking_notifier_call_chain(&rl_link_notifier, event, rl);
+}
+
+/**
+ * rl_in_rx_work() - is the caller the receive work of @rl?
+ * @rl: link
+ *
+ * Return: true inside a receive callback, a name-service bind callback or
+ * a LINK_UP/LINK_DOWN notifier called by the receive work.
+ */
+bool rl_in_rx_work(struct rpmsg_lite_instance *rl)
+{
+	return current_work() == &rl->rx_work;
+}
+
+static int rl_state_errno(struct rpmsg_lite_instance *rl)
+{
+	if (READ_ONCE(rl->removing))
+		return -ENODEV;
+	switch (atomic_read(&rl->state)) {
+	case RPMSG_LITE_LINK_UP:
+		return 0;
+	case RPMSG_LITE_LINK_WAITING:
+		return -ENOTCONN;
+	case RPMSG_LITE_LINK_RESETTING:
+		return -EPIPE;
+	default:
+		return -ENODEV;
+	}
+}
+
+static void rl_wake_all(struct rpmsg_lite_instance *rl)
+{
+	wake_up_all(&rl->tx_wq);
+	wake_up_all(&rl->link_wq);
+}
+
+static void rl_kick(struct rpmsg_lite_instance *rl, u32 vq_id)
+{
+	int ret = rl->ops->notify(rl->ops_priv, vq_id);
+
+	if (ret) {
+		rl_stat_inc(rl, kick_errors);
+		rl_warn_rl(rl, "kick of vq %u failed: %d\n", vq_id, ret);
+		return;
+	}
+	rl_stat_inc(rl, kicks_out);
+}
+
+/*
+ * A vq reported structural corruption (-EIO): it is never trusted again.
+ * Any context.  The link goes to RESETTING (senders get -EPIPE) and the
+ * receive work tells the notifier chain LINK_DOWN; rpmsg_lite_reset_link()
+ * rebuilds the rings.
+ */
+static void rl_link_broken(struct rpmsg_lite_instance *rl, struct rl_vq *vq)
+{
+	int old;
+
+	rl_stat_inc(rl, ring_errors);
+	old = atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_UP,
+			     RPMSG_LITE_LINK_RESETTING);
+	if (old == RPMSG_LITE_LINK_WAITING)
+		old = atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_WAITING,
+				     RPMSG_LITE_LINK_RESETTING);
+	if (!test_and_set_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags))
+		rl_err(rl, "vq %u is corrupted (%u bad idx, %u bad head): link down until reset\n",
+		       vq->cfg.id, vq->stats.bad_idx, vq->stats.bad_head);
+	if (old == RPMSG_LITE_LINK_UP || old == RPMSG_LITE_LINK_WAITING) {
+		set_bit(RL_PEND_DOWN, &rl->pending);
+		queue_work(rl->wq, &rl->rx_work);
+	}
+	rl_wake_all(rl);
+}
+
+/* ---- buffers: pointer <-> head ---- */
+
+/* Head of @buf in an array of @count buffers at @base, or -1. */
+static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
+			const void *buf)
+{
+	unsigned long off = (unsigned long)buf - (unsigned long)base;
+
+	if ((unsigned long)buf < (unsigned long)base ||
+	    off >= (unsigned long)rl->cfg.buffer_count * rl->buf_size ||
+	    off % rl->buf_size)
+		return -1;
+	return off / rl->buf_size;
+}
+
+/*
+ * Head whose buffer is @buf.  Master: arithmetic on its own buffer array.
+ * Remote: the table of mappings the engine gave us when we took each head
+ * (never the index the peer wrote into the header); the usual layout is
+ * tried first, then every head.
+ */
+static int rl_head_of(struct rpmsg_lite_instance *rl, void **va,
+		      const void *base, const void *buf)
+{
+	int h = rl_buf_index(rl, base, buf);
+	u32 i;
+
+	if (rl->role == RPMSG_LITE_MASTER)
+		return h;
+	if (h >= 0 && va[h] == buf)
+		return h;
+	for (i = 0; i < rl->cfg.buffer_count; i++)
+		if (va[i] == buf)
+			return i;
+	return -1;
+}
+
+static void *rl_payload_to_buf(const void *payload)
+{
+	return (void *)((unsigned long)payload - RL_MSG_HDR_SIZE);
+}
+
+/* ---- receive ---- */
+
+/* Give a received buffer back to the peer.  rx_lock held. */
+static int rl_rx_return_locked(struct rpmsg_lite_instance *rl, u16 head)
+{
+	int ret;
+
+	if (rl->role == RPMSG_LITE_MASTER)
+		ret = rl_vq_add_avail(rl->rxq, head);
+	else
+		ret = rl_vq_add_used(rl->rxq, head, rl->buf_size);
+	if (!ret)
+		rl->rx_returned++;
+	return ret;
+}
+
+/* Should the peer hear about returned buffers?  rx_lock held. */
+static bool rl_rx_kick_needed_locked(struct rpmsg_lite_instance *rl)
+{
+	bool kick;
+
+	if (!rl->rx_returned)
+		return false;
+	rl->rx_returned = 0;
+	kick = rl->cfg.notify_consumed && rl_vq_need_kick(rl->rxq);
+	return kick;
+}
+
+/* Return @head unless someone released it meanwhile; any context. */
+static void rl_rx_release_head(struct rpmsg_lite_instance *rl, u16 head,
+			       bool kick_now)
+{
+	unsigned long flags;
+	bool kick = false;
+	int ret = 0;
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	if (__test_and_clear_bit(head, rl->rx_held)) {
+		ret = rl_rx_return_locked(rl, head);
+		if (kick_now)
+			kick = rl_rx_kick_needed_locked(rl);
+	}
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+	if (ret == -EIO)
+		rl_link_broken(rl, rl->rxq);
+	if (kick)
+		rl_kick(rl, rl->rx_vq_id);
+}
+
+static struct rpmsg_lite_endpoint *rl_ept_get(struct rpmsg_lite_instance *rl,
+					      u32 addr)
+{
+	struct rpmsg_lite_endpoint *ept;
+
+	rcu_read_lock();
+	ept = xa_load(&rl->epts, addr);
+	if (ept && !refcount_inc_not_zero(&ept->refs))
+		ept = NULL;
+	rcu_read_unlock();
+	return ept;
+}
+
+/* Drop a reference taken by the receive work. */
+static void rl_ept_put_from_work(struct rpmsg_lite_endpoint *ept)
+{
+	if (!refcount_dec_and_test(&ept->refs))
+		return;
+	if (ept->free_after_cb)
+		kfree_rcu(ept, rcu);
+	else
+		complete(&ept->released);
+}
+
+/* One received buffer: check the header, deliver or drop. */
+static void rl_rx_one(struct rpmsg_lite_instance *rl, u16 head, void *buf,
+		      u32 ring_len)
+{
+	struct rpmsg_lite_endpoint *ept;
+	struct rl_msg_hdr hdr;
+	unsigned long flags;
+	u32 src, dst, len;
+	int ret;
+
+	/* one read of the header; only the locals are used afterwards */
+	memcpy(&hdr, buf, sizeof(hdr));
+	src = le32_to_cpu(hdr.src);
+	dst = le32_to_cpu(hdr.dst);
+	len = le16_to_cpu(hdr.len);
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	__set_bit(head, rl->rx_held);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+	if (len > rl->cfg.payload_size || RL_MSG_HDR_SIZE + len > ring_len) {
+		rl_stat_inc(rl, rx_drop_bad_len);
+		rl_warn_rl(rl, "dropped message %u -> %u: length %u > payload %u or ring %u\n",
+			   src, dst, len, rl->cfg.payload_size, ring_len);
+		rl_rx_release_head(rl, head, false);
+		return;
+	}
+
+	ept = rl_ept_get(rl, dst);
+	if (!ept) {
+		rl_stat_inc(rl, rx_drop_no_ept);
+		rl_warn_rl(rl, "dropped message %u -> %u (%u bytes): no endpoint at %u\n",
+			   src, dst, len, dst);
+		rl_rx_release_head(rl, head, false);
+		return;
+	}
+
+	rl->cb_ept = ept;
+	ret = ept->rx_cb(buf + RL_MSG_HDR_SIZE, len, src, ept->rx_cb_data);
+	rl->cb_ept = NULL;
+	rl_stat_inc(rl, rx_msgs);
+	if (ret != RL_HOLD)
+		rl_rx_release_head(rl, head, false);
+	rl_ept_put_from_work(ept);
+}
+
+/* Take one entry of the receive vq.  rx_lock held. */
+static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
+			     void **buf, u32 *len)
+{
+	int ret;
+
+	if (rl->role == RPMSG_LITE_MASTER) {
+		ret = rl_vq_get_used(rl->rxq, head, len);
+		if (!ret)
+			*buf = rl_vq_master_buf(rl->rxq, *head);
+	} else {
+		ret = rl_vq_get_avail(rl->rxq, head, buf, len);
+		if (!ret)
+			rl->rx_va[*head] = *buf;
+	}
+	if (ret == -EBADMSG) {
+		/* a bad length or address: the head is ours, give it back */
+		if (rl_rx_return_locked(rl, *head) == -EIO)
+			ret = -EIO;
+	}
+	return ret;
+}
+
+/*
+ * Drain at most buffer_count entries, then requeue if more are waiting,
+ * so that a peer that keeps the ring full cannot keep the work forever.
+ */
+static void rl_rx_drain(struct rpmsg_lite_instance *rl)
+{
+	u32 budget = rl->cfg.buffer_count;
+	unsigned long flags;
+	bool kick, more;
+	void *buf;
+	u16 head;
+	u32 len;
+	int ret;
+
+	while (budget) {
+		if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP)
+			return;
+		spin_lock_irqsave(&rl->rx_lock, flags);
+		ret = rl_rx_take_locked(rl, &head, &buf, &len);
+		spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+		if (ret == -ENOENT)
+			break;
+		if (ret == -EIO) {
+			rl_link_broken(rl, rl->rxq);
+			return;
+		}
+		budget--;
+		if (ret == -EBADMSG) {
+			rl_stat_inc(rl, ring_errors);
+			continue;
+		}
+		if (ret) {
+			rl_err_rl(rl, "receive vq %u: unexpected error %d\n",
+				  rl->rx_vq_id, ret);
+			break;
+		}
+		WRITE_ONCE(rl->peer_seen, true);
+		rl_rx_one(rl, head, buf, min(len, rl->buf_size));
+	}
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	kick = rl_rx_kick_needed_locked(rl);
+	if (rl->cfg.event_idx)
+		rl_vq_suppress_kicks(rl->rxq, false);
+	more = rl_vq_has_work(rl->rxq);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+	if (kick)
+		rl_kick(rl, rl->rx_vq_id);
+	if (more)
+		queue_work(rl->wq, &rl->rx_work);
+}
+
+static void rl_rx_work(struct work_struct *work)
+{
+	struct rpmsg_lite_instance *rl =
+		container_of(work, struct rpmsg_lite_instance, rx_work);
+	unsigned long pend = xchg(&rl->pending, 0);
+
+	if (pend & BIT(RL_PEND_DOWN)) {
+		rl_wake_all(rl);
+		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_DOWN);
+	}
+
+	if (rl->role == RPMSG_LITE_REMOTE &&
+	    (pend & (BIT(RL_PEND_VQ0) | BIT(RL_PEND_VQ1))) &&
+	    atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_WAITING,
+			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_WAITING) {
+		rl_dbg(rl, "first kick from the master: link up\n");
+		rl_wake_all(rl);
+		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
+	}
+
+	rl_rx_drain(rl);
+}
+
+/* Master: has the remote written anything into a used ring yet? */
+static bool rl_master_remote_active(struct rpmsg_lite_instance *rl)
+{
+	u16 rx_idx = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
+	u16 tx_idx = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
+
+	return READ_ONCE(rl->peer_seen) || rx_idx != rl->rx_used_base ||
+	       tx_idx != rl->tx_used_base;
+}
+
+/*
+ * Master: the first kick can be lost (a remote not listening yet, an
+ * emulated doorbell before its interrupt is enabled).  Repeat it until the
+ * remote has visibly touched a used ring.
+ */
+static void rl_kick_work(struct work_struct *work)
+{
+	struct rpmsg_lite_instance *rl =
+		container_of(to_delayed_work(work), struct rpmsg_lite_instance,
+			     kick_work);
+
+	if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP ||
+	    READ_ONCE(rl->removing))
+		return;
+	if (rl_master_remote_active(rl)) {
+		WRITE_ONCE(rl->peer_seen, true);
+		rl_dbg(rl, "remote active: link-up kicks stop\n");
+		return;
+	}
+	rl_stat_inc(rl, link_up_rekicks);
+	rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
+	queue_delayed_work(rl->wq, &rl->kick_work,
+			   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
+}
+
+/**
+ * rpmsg_lite_isr() - the peer kicked a virtqueue of this link
+ * @rl: link
+ * @vq_id: virtqueue id from the kick, (link_id << 1) | queue
+ *
+ * Called by the transport for every incoming kick.  Checks that @vq_id
+ * belongs to @rl, counts it and schedules the receive work; a kick of our
+ * transmit queue also wakes senders waiting for a free buffer.  On a
+ * remote, the first kick from the master brings the link up.
+ *
+ * Context: any, including hard IRQ.
+ */
+void rpmsg_lite_isr(struct rpmsg_lite_instance *rl, u32 vq_id)
+{
+	if (!rl)
+		return;
+	if ((vq_id >> 1) != rl->cfg.link_id) {
+		rl_warn_rl(rl, "kick for vq %u ignored: not a vq of link %u\n",
+			   vq_id, rl->cfg.link_id);
+		return;
+	}
+	rl_stat_inc(rl, kicks_in);
+	set_bit((vq_id & 1) ? RL_PEND_VQ1 : RL_PEND_VQ0, &rl->pending);
+	/*
+	 * Woken here rather than in the work: a callback blocked in a send
+	 * runs on that work and would otherwise wait for itself.
+	 */
+	if (vq_id == rl->tx_vq_id)
+		wake_up_all(&rl->tx_wq);
+	queue_work(rl->wq, &rl->rx_work);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_isr, RPMSG_LITE);
+
+/* ---- transmit buffers ---- */
+
+static void *rl_tx_buf(struct rpmsg_lite_instance *rl, u16 head)
+{
+	if (rl->role == RPMSG_LITE_MASTER)
+		return rl_vq_master_buf(rl->txq, head);
+	return rl->tx_va[head];
+}
+
+/* Take a free transmit buffer; -ENOMEM when none.  tx_lock held. */
+static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
+{
+	u32 count = rl->cfg.buffer_count;
+	unsigned long h;
+	void *buf;
+	u32 tries;
+	u32 len;
+	int ret;
+
+	h = find_first_bit(rl->tx_spare, count);
+	if (h < count) {
+		__clear_bit(h, rl->tx_spare);
+		*head = h;
+		return 0;
+	}
+
+	if (rl->role == RPMSG_LITE_MASTER) {
+		ret = rl_vq_get_used(rl->txq, head, &len);
+		/* a bad used length on our own tx buffer is harmless */
+		if (ret == -EBADMSG) {
+			rl_stat_inc(rl, ring_errors);
+			ret = 0;
+		}
+		return ret;
+	}
+
+	/* bounded: each pass consumes one ring entry */
+	for (tries = 0; tries < count; tries++) {
+		ret = rl_vq_get_avail(rl->txq, head, &buf, &len);
+		if (!ret) {
+			rl->tx_va[*head] = buf;
+			return 0;
+		}
+		if (ret != -EBADMSG)
+			return ret;
+		/* unusable descriptor: hand it back empty, try the next */
+		rl_stat_inc(rl, ring_errors);
+		ret = rl_vq_add_used(rl->txq, *head, 0);
+		if (ret == -EIO)
+			return ret;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Try once to get a transmit buffer.  0 and *head, or -ENOMEM when none
+ * is free, or the link-state errno.  Any context.
+ */
+static int rl_tx_try(struct rpmsg_lite_instance *rl, u16 *head, bool zc)
+{
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	ret = rl_state_errno(rl);
+	if (!ret) {
+		ret = rl_tx_take_locked(rl, head);
+		if (ret == -ENOENT && rl->cfg.event_idx) {
+			/* ask for a kick, then look again (engine contract) */
+			rl_vq_suppress_kicks(rl->txq, false);
+			ret = rl_tx_take_locked(rl, head);
+		}
+		if (!ret && zc)
+			__set_bit(*head, rl->tx_alloc);
+	}
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+
+	if (ret == -EIO) {
+		rl_link_broken(rl, rl->txq);
+		return -EPIPE;
+	}
+	return ret == -ENOENT ? -ENOMEM : ret;
+}
+
+static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
+			 unsigned long timeout_ms, u16 *head, bool zc)
+{
+	unsigned long deadline = 0, poll;
+	long left, wret;
+	int ret;
+
+	ret = rl_tx_try(rl, head, zc);
+	if (ret != -ENOMEM || timeout_ms == RL_DONT_BLOCK) {
+		if (ret == -ENOMEM)
+			rl_stat_inc(rl, tx_timeouts);
+		return ret;
+	}
+
+	might_sleep();
+	poll = msecs_to_jiffies(rl->cfg.notify_consumed ?
+				RL_TX_RECHECK_KICKED_MS :
+				RL_TX_RECHECK_POLL_MS);
+	if (timeout_ms != RL_BLOCK)
+		deadline = jiffies + msecs_to_jiffies(timeout_ms);
+
+	for (;;) {
+		left = poll;
+		if (timeout_ms != RL_BLOCK) {
+			left = (long)(deadline - jiffies);
+			if (left <= 0) {
+				rl_stat_inc(rl, tx_timeouts);
+				return -ETIMEDOUT;
+			}
+			left = min_t(long, left, poll);
+		}
+		wret = wait_event_interruptible_timeout
+			(rl->tx_wq, (ret = rl_tx_try(rl, head, zc)) != -ENOMEM,
+			 left);
+		if (ret != -ENOMEM)
+			return ret;
+		if (wret < 0)
+			return wret;
+	}
+}
+
+static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
+{
+	struct rl_msg_hdr hdr = {
+		.src = cpu_to_le32(src),
+		.dst = cpu_to_le32(dst),
+		/* rpmsg-lite keeps a u16 buffer index at byte offset 10 */
+		.reserved = cpu_to_le32(index << 16),
+		.len = cpu_to_le16(len),
+		.flags = 0,
+	};
+
+	memcpy(buf, &hdr, sizeof(hdr));
+}
+
+/*
+ * Publish a filled buffer and kick the peer if it wants to be kicked.
+ * @gen is the generation the buffer was taken under.  A failed kick is
+ * counted and logged but the send still succeeds: the message is in
+ * shared memory and published, a retry would duplicate it, and the peer
+ * sees it at its next kick or poll (rpmsg-lite ignores notify errors too).
+ */
+static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head, u32 gen)
+{
+	unsigned long flags;
+	bool kick = false;
+	int ret;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	ret = rl_state_errno(rl);
+	if (!ret && gen != rl->generation)
+		ret = -EPIPE;
+	if (!ret) {
+		if (rl->role == RPMSG_LITE_MASTER)
+			ret = rl_vq_add_avail(rl->txq, head);
+		else
+			ret = rl_vq_add_used(rl->txq, head, rl->buf_size);
+		if (!ret)
+			kick = rl_vq_need_kick(rl->txq);
+	} else if (gen == rl->generation) {
+		/* link went down meanwhile: keep the buffer for later */
+		__set_bit(head, rl->tx_spare);
+	}
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+
+	if (ret == -EIO) {
+		rl_link_broken(rl, rl->txq);
+		return -EPIPE;
+	}
+	if (ret)
+		return ret;
+	rl_stat_inc(rl, tx_msgs);
+	if (kick)
+		rl_kick(rl, rl->tx_vq_id);
+	return 0;
+}
+
+static int rl_check_send_args(struct rpmsg_lite_instance *rl,
+			      struct rpmsg_lite_endpoint *ept, u32 dst)
+{
+	if (!rl || !ept || ept->rl != rl || dst == RL_ADDR_ANY)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * rpmsg_lite_send() - copy a message into a free buffer and send it
+ * @rl: link
+ * @ept: local endpoint; its address is the source
+ * @dst: destination address (not RL_ADDR_ANY)
+ * @data: payload (may be NULL when @size is 0)
+ * @size: bytes of payload, at most the link's payload size
+ * @timeout_ms: how long to wait for a free buffer: RL_DONT_BLOCK, a number
+ *              of milliseconds, or RL_BLOCK (until one is free or the link
+ *              goes away; signals interrupt it)
+ *
+ * Success means the message is in shared memory, published in the ring and
+ * the peer was notified (unless it asked not to be) - not that the peer
+ * processed it.  A failed notification is counted in kick_errors and
+ * logged; the send still returns 0 (the message is already visible).
+ *
+ * Context: any context with RL_DONT_BLOCK; may sleep otherwise.
+ * Return: 0; -EINVAL bad argument; -EMSGSIZE @size larger than the
+ * payload size (nothing sent, no buffer taken); -ENOTCONN link not up
+ * yet; -EPIPE link down after a peer reset or a corrupted ring; -ENODEV
+ * link being removed; -ENOMEM no free buffer and RL_DONT_BLOCK;
+ * -ETIMEDOUT none became free in time; -ERESTARTSYS interrupted.
+ */
+int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
+		    struct rpmsg_lite_endpoint *ept, u32 dst,
+		    const void *data, u32 size, unsigned long timeout_ms)
+{
+	void *buf;
+	u16 head;
+	u32 gen;
+	int ret;
+
+	ret = rl_check_send_args(rl, ept, dst);
+	if (ret)
+		return ret;
+	if (size > rl->cfg.payload_size)
+		return -EMSGSIZE;
+	if (!data && size)
+		return -EINVAL;
+
+	ret = rl_tx_acquire(rl, timeout_ms, &head, false);
+	if (ret)
+		return ret;
+	gen = rl_generation(rl);
+	buf = rl_tx_buf(rl, head);
+	rl_write_hdr(buf, ept->addr, dst, size, 0);
+	if (size)
+		memcpy(buf + RL_MSG_HDR_SIZE, data, size);
+	return rl_tx_publish(rl, head, gen);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
+
+/* ---- zero copy ---- */
+
+/* Head of a payload pointer in the transmit ring, or -1.  tx_lock held. */
+static int rl_tx_head_locked(struct rpmsg_lite_instance *rl, void *data)
+{
+	return rl_head_of(rl, rl->tx_va, rl->tx_bufs,
+			  rl_payload_to_buf(data));
+}
+
+/**
+ * rpmsg_lite_alloc_tx_buffer() - take a transmit buffer to fill in place
+ * @rl: link
+ * @size: set to the bytes available (the link's payload size)
+ * @timeout_ms: RL_DONT_BLOCK, milliseconds, or RL_BLOCK, as for
+ *              rpmsg_lite_send()
+ *
+ * The buffer belongs to the caller until rpmsg_lite_send_nocopy() or
+ * rpmsg_lite_release_tx_buffer().  A link reset voids it.
+ *
+ * Context: any context with RL_DONT_BLOCK; may sleep otherwise.
+ * Return: the payload area in shared memory, or an ERR_PTR with the
+ * errors of rpmsg_lite_send() (-EINVAL, -ENOTCONN, -EPIPE, -ENODEV,
+ * -ENOMEM, -ETIMEDOUT, -ERESTARTSYS).  Never NULL.
+ */
+void *rpmsg_lite_alloc_tx_buffer(struct rpmsg_lite_instance *rl, u32 *size,
+				 unsigned long timeout_ms)
+{
+	u16 head;
+	int ret;
+
+	if (!rl || !size)
+		return ERR_PTR(-EINVAL);
+	ret = rl_tx_acquire(rl, timeout_ms, &head, true);
+	if (ret)
+		return ERR_PTR(ret);
+	*size = rl->cfg.payload_size;
+	return rl_tx_buf(rl, head) + RL_MSG_HDR_SIZE;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_alloc_tx_buffer, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_send_nocopy() - send a buffer from rpmsg_lite_alloc_tx_buffer()
+ * @rl: link
+ * @ept: local endpoint; its address is the source
+ * @dst: destination address (not RL_ADDR_ANY)
+ * @data: the pointer rpmsg_lite_alloc_tx_buffer() returned
+ * @size: bytes of payload written at @data
+ *
+ * On success the buffer belongs to the link again.  The header carries
+ * the buffer index at byte offset 10, as rpmsg-lite writes it.
+ *
+ * Context: any.
+ * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a buffer we
+ * handed out, or it was already sent or released; -EMSGSIZE @size too
+ * large (the buffer stays allocated); -ENOTCONN, -EPIPE, -ENODEV link not
+ * usable (the buffer stays allocated until a link reset voids it).
+ */
+int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
+			   struct rpmsg_lite_endpoint *ept, u32 dst,
+			   void *data, u32 size)
+{
+	unsigned long flags;
+	int head, ret;
+	u32 gen;
+
+	ret = rl_check_send_args(rl, ept, dst);
+	if (ret)
+		return ret;
+	if (!data)
+		return -EINVAL;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	head = rl_tx_head_locked(rl, data);
+	if (head < 0 || !test_bit(head, rl->tx_alloc))
+		ret = -ENOBUFS;
+	else if (size > rl->cfg.payload_size)
+		ret = -EMSGSIZE;
+	else
+		ret = rl_state_errno(rl);
+	gen = rl->generation;
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	if (ret)
+		return ret;
+
+	rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size, head);
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	if (gen != rl->generation || !__test_and_clear_bit(head, rl->tx_alloc))
+		ret = -ENOBUFS;
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	if (ret)
+		return ret;
+
+	return rl_tx_publish(rl, head, gen);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_release_tx_buffer() - give back an unsent zero-copy buffer
+ * @rl: link
+ * @data: the pointer rpmsg_lite_alloc_tx_buffer() returned
+ *
+ * Context: any.
+ * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a buffer we
+ * handed out, or it was already sent or released.
+ */
+int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
+{
+	unsigned long flags;
+	int head, ret = 0;
+
+	if (!rl || !data)
+		return -EINVAL;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	head = rl_tx_head_locked(rl, data);
+	if (head < 0 || !__test_and_clear_bit(head, rl->tx_alloc))
+		ret = -ENOBUFS;
+	else
+		__set_bit(head, rl->tx_spare);
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+
+	if (!ret)
+		wake_up_all(&rl->tx_wq);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_release_tx_buffer, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_release_rx_buffer() - give back a received buffer
+ * @rl: link
+ * @data: payload pointer a receive callback got and kept with RL_HOLD
+ *
+ * The buffer goes back to the peer (kicked if the link is configured with
+ * notify_consumed).  A link reset voids held buffers.
+ *
+ * Context: any.
+ * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a receive
+ * buffer of this link; -EALREADY the buffer is not held (released twice).
+ */
+int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data)
+{
+	unsigned long flags;
+	bool kick = false;
+	int head, ret = 0;
+
+	if (!rl || !data)
+		return -EINVAL;
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	head = rl_head_of(rl, rl->rx_va, rl->rx_bufs,
+			  rl_payload_to_buf(data));
+	if (head < 0) {
+		ret = -ENOBUFS;
+	} else if (!__test_and_clear_bit(head, rl->rx_held)) {
+		ret = -EALREADY;
+	} else {
+		ret = rl_rx_return_locked(rl, head);
+		kick = !ret && rl_rx_kick_needed_locked(rl);
+	}
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+	if (ret == -EIO) {
+		/* the buffer is the caller's no more; the link is down */
+		rl_link_broken(rl, rl->rxq);
+		return 0;
+	}
+	if (kick)
+		rl_kick(rl, rl->rx_vq_id);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_release_rx_buffer, RPMSG_LITE);
+
+/* ---- endpoints ---- */
+
+/**
+ * rl_ept_create() - create an endpoint (users and the name service)
+ * @rl: link
+ * @addr: fixed address, or RL_ADDR_ANY for one from 1024 up
+ * @rx_cb: receive callback
+ * @rx_cb_data: passed back to @rx_cb
+ * @internal: true for the link's own name-service endpoint (may use 53)
+ *
+ * Return: the endpoint, or ERR_PTR(-EINVAL, -EADDRINUSE, -ENOSPC,
+ * -ENOMEM).
+ */
+struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
+					  u32 addr, rl_ept_rx_cb_t rx_cb,
+					  void *rx_cb_data, bool internal)
+{
+	struct rpmsg_lite_endpoint *ept;
+	int ret;
+
+	if (!rl || !rx_cb)
+		return ERR_PTR(-EINVAL);
+	if (addr == RL_NS_EPT_ADDR && !internal)
+		return ERR_PTR(-EADDRINUSE);
+
+	ept = kzalloc(sizeof(*ept), GFP_KERNEL);
+	if (!ept)
+		return ERR_PTR(-ENOMEM);
+	ept->rl = rl;
+	ept->rx_cb = rx_cb;
+	ept->rx_cb_data = rx_cb_data;
+	ept->internal = internal;
+	refcount_set(&ept->refs, 1);
+	init_completion(&ept->released);
+
+	if (addr == RL_ADDR_ANY) {
+		ret = xa_alloc(&rl->epts, &ept->addr, ept,
+			       XA_LIMIT(RL_ADDR_DYNAMIC_BASE, RL_ADDR_ANY - 1),
+			       GFP_KERNEL);
+		if (ret == -EBUSY)
+			ret = -ENOSPC;
+	} else {
+		ept->addr = addr;
+		ret = xa_insert(&rl->epts, addr, ept, GFP_KERNEL);
+		if (ret == -EBUSY)
+			ret = -EADDRINUSE;
+	}
+	if (ret) {
+		kfree(ept);
+		return ERR_PTR(ret);
+	}
+	return ept;
+}
+
+/**
+ * rl_ept_free_unused() - free an endpoint no callback can reach any more
+ * @ept: endpoint, already removed from the table, with no callback running
+ */
+void rl_ept_free_unused(struct rpmsg_lite_endpoint *ept)
+{
+	kfree_rcu(ept, rcu);
+}
+
+/**
+ * rpmsg_lite_create_ept() - create an endpoint
+ * @rl: link
+ * @addr: fixed address, or RL_ADDR_ANY to get a free one from 1024 up
+ * @rx_cb: receive callback (process context, see rl_ept_rx_cb_t)
+ * @rx_cb_data: passed back to @rx_cb
+ *
+ * Context: process context, may sleep.  May be called from a receive
+ * callback.
+ * Return: the endpoint, or an ERR_PTR: -EINVAL (NULL @rl or @rx_cb),
+ * -EADDRINUSE (@addr taken, or 53, the name service's), -ENOSPC (no free
+ * dynamic address), -ENOMEM.
+ */
+struct rpmsg_lite_endpoint *
+rpmsg_lite_create_ept(struct rpmsg_lite_instance *rl, u32 addr,
+		      rl_ept_rx_cb_t rx_cb, void *rx_cb_data)
+{
+	return rl_ept_create(rl, addr, rx_cb, rx_cb_data, false);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_create_ept, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_destroy_ept() - remove an endpoint
+ * @rl: link
+ * @ept: endpoint of @rl
+ *
+ * No new message reaches @ept once this is called.  If its callback is
+ * running on another thread, waits for it to return; after that
+ * @rx_cb_data may be freed.  From inside a receive callback of the same
+ * link: destroying another endpoint is immediate (callbacks of a link do
+ * not run concurrently); destroying the endpoint whose callback is running
+ * is deferred - the endpoint is unreachable at once and freed when the
+ * callback returns.  Buffers it holds stay held until released.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL bad argument or @ept not an endpoint of @rl.
+ */
+int rpmsg_lite_destroy_ept(struct rpmsg_lite_instance *rl,
+			   struct rpmsg_lite_endpoint *ept)
+{
+	if (!rl || !ept || ept->rl != rl || ept->internal)
+		return -EINVAL;
+	if (xa_cmpxchg(&rl->epts, ept->addr, ept, NULL, GFP_KERNEL) != ept)
+		return -EINVAL;
+
+	if (rl_in_rx_work(rl) && rl->cb_ept == ept) {
+		ept->free_after_cb = true;
+		/* the work holds a reference; it frees @ept when done */
+		WARN_ON(refcount_dec_and_test(&ept->refs));
+		return 0;
+	}
+	if (!refcount_dec_and_test(&ept->refs))
+		wait_for_completion(&ept->released);
+	rl_ept_free_unused(ept);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_destroy_ept, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_ept_addr() - local address of an endpoint
+ * @ept: endpoint
+ *
+ * Return: its address, or RL_ADDR_ANY for NULL.
+ */
+u32 rpmsg_lite_ept_addr(const struct rpmsg_lite_endpoint *ept)
+{
+	return ept ? ept->addr : RL_ADDR_ANY;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_ept_addr, RPMSG_LITE);
+
+/* ---- link set-up ---- */
+
+/* Fill in defaults and check every number; log exactly what is wrong. */
+static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
+			   struct rpmsg_lite_config *cfg)
+{
+	struct device *dev = desc->dev;
+	struct rl_vring_layout layout;
+	const char *name = desc->name ?: dev_name(dev);
+	u64 need, bufs;
+
+	*cfg = desc->cfg;
+	if (!cfg->payload_size)
+		cfg->payload_size = RL_DEFAULT_PAYLOAD_SIZE;
+	if (!cfg->buffer_count)
+		cfg->buffer_count = RL_DEFAULT_BUFFER_COUNT;
+	if (!cfg->vring_align)
+		cfg->vring_align = RL_DEFAULT_VRING_ALIGN;
+	if (!cfg->vring_size)
+		cfg->vring_size = RL_DEFAULT_VRING_SIZE;
+	if (!cfg->link_up_kick_ms)
+		cfg->link_up_kick_ms = 100;
+
+	if (cfg->link_id > (U32_MAX >> 1)) {
+		dev_err(dev, "%s: link id %u too large: vq ids are (link id << 1) | queue in 32 bits\n",
+			name, cfg->link_id);
+		return -EINVAL;
+	}
+	if (cfg->payload_size < 16 || cfg->payload_size > RL_MAX_PAYLOAD_SIZE) {
+		dev_err(dev, "%s: payload size %u out of range: needs 16..%u\n",
+			name, cfg->payload_size, RL_MAX_PAYLOAD_SIZE);
+		return -EINVAL;
+	}
+	if (cfg->buffer_count < RL_MIN_BUFFER_COUNT ||
+	    cfg->buffer_count > RL_MAX_BUFFER_COUNT ||
+	    !is_power_of_2(cfg->buffer_count)) {
+		dev_err(dev, "%s: buffer count %u invalid: needs a power of two in %u..%u\n",
+			name, cfg->buffer_count, RL_MIN_BUFFER_COUNT,
+			RL_MAX_BUFFER_COUNT);
+		return -EINVAL;
+	}
+	if (cfg->vring_align < 4 || cfg->vring_align > RL_VRING_MAX_ALIGN ||
+	    !is_power_of_2(cfg->vring_align)) {
+		dev_err(dev, "%s: vring alignment 0x%x invalid: needs a power of two in 4..0x%x\n",
+			name, cfg->vring_align, RL_VRING_MAX_ALIGN);
+		return -EINVAL;
+	}
+	if (rl_vring_layout(cfg->buffer_count, cfg->vring_align, &layout))
+		return -EINVAL;
+	if (layout.size > cfg->vring_size) {
+		dev_err(dev, "%s: vring size 0x%x too small: %u descriptors with alignment 0x%x need 0x%zx bytes per vring\n",
+			name, cfg->vring_size, cfg->buffer_count,
+			cfg->vring_align, layout.size);
+		return -EINVAL;
+	}
+	if (cfg->vring_size % 8) {
+		dev_err(dev, "%s: vring size 0x%x must be a multiple of 8 (descriptor alignment)\n",
+			name, cfg->vring_size);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED((unsigned long)desc->shm, 8)) {
+		dev_err(dev, "%s: shared memory mapping %p must be 8-byte aligned\n",
+			name, desc->shm);
+		return -EINVAL;
+	}
+
+	bufs = 2ULL * cfg->buffer_count;
+	need = 2ULL * cfg->vring_size +
+	       bufs * (cfg->payload_size + RL_MSG_HDR_SIZE);
+	if (desc->shm_size < need) {
+		dev_err(dev, "%s: shared memory 0x%zx bytes too small: this configuration needs 0x%llx (2 vrings x 0x%x + %llu buffers x %u)\n",
+			name, desc->shm_size, need, cfg->vring_size, bufs,
+			cfg->payload_size + RL_MSG_HDR_SIZE);
+		return -EINVAL;
+	}
+	if (cfg->shm_da + need - 1 > U32_MAX || cfg->shm_da + need < need)
+		dev_warn(dev, "%s: shared memory at device address 0x%llx reaches past 4 GiB: rpmsg-lite peers use only the low 32 bits of descriptor addresses\n",
+			 name, cfg->shm_da);
+	return 0;
+}
+
+static void rl_free(struct rpmsg_lite_instance *rl)
+{
+	rl_vq_cleanup(&rl->vq[0]);
+	rl_vq_cleanup(&rl->vq[1]);
+	bitmap_free(rl->rx_held);
+	bitmap_free(rl->tx_alloc);
+	bitmap_free(rl->tx_spare);
+	kfree(rl->rx_va);
+	kfree(rl->tx_va);
+	if (rl->wq)
+		destroy_workqueue(rl->wq);
+	xa_destroy(&rl->epts);
+	kfree_const(rl->name);
+	kfree(rl);
+}
+
+/* Master: write both vring images; the link's ring state starts over. */
+static void rl_master_build_rings(struct rpmsg_lite_instance *rl)
+{
+	rl_vq_master_setup_rx(&rl->vq[RL_VQ_MASTER_RX]);
+	rl_vq_master_setup_tx(&rl->vq[RL_VQ_MASTER_TX]);
+	rl->rx_used_base = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
+	rl->tx_used_base = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
+	WRITE_ONCE(rl->peer_seen, false);
+}
+
+/* Master: first kick, and re-kicks until the remote shows activity. */
+static void rl_master_announce(struct rpmsg_lite_instance *rl)
+{
+	rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
+	queue_delayed_work(rl->wq, &rl->kick_work,
+			   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
+}
+
+static void rl_tx_poll_work(struct work_struct *work)
+{
+	struct rpmsg_lite_instance *rl =
+		container_of(to_delayed_work(work), struct rpmsg_lite_instance,
+			     tx_poll_work);
+
+	if (rl_state_errno(rl) || rpmsg_lite_get_free_tx_buffers(rl)) {
+		wake_up_all(&rl->tx_wq);
+		return;
+	}
+	if (wq_has_sleeper(&rl->tx_wq))
+		queue_delayed_work(rl->wq, &rl->tx_poll_work,
+				   msecs_to_jiffies(RL_TX_RECHECK_POLL_MS));
+}
+
+static struct rpmsg_lite_instance *
+rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
+{
+	struct rpmsg_lite_instance *rl;
+	struct rpmsg_lite_config cfg;
+	u32 count, q;
+	int ret;
+
+	if (!desc || !desc->dev)
+		return ERR_PTR(-EINVAL);
+	if (!desc->shm || !desc->ops || !desc->ops->notify) {
+		dev_err(desc->dev, "%s: link needs a shared memory mapping and a transport with notify\n",
+			desc->name ?: dev_name(desc->dev));
+		return ERR_PTR(-EINVAL);
+	}
+	ret = rl_check_config(desc, &cfg);
+	if (ret)
+		return ERR_PTR(ret);
+	count = cfg.buffer_count;
+
+	rl = kzalloc(sizeof(*rl), GFP_KERNEL);
+	if (!rl)
+		return ERR_PTR(-ENOMEM);
+	xa_init_flags(&rl->epts, XA_FLAGS_ALLOC);
+	rl->dev = desc->dev;
+	rl->role = role;
+	rl->cfg = cfg;
+	rl->shm = desc->shm;
+	rl->shm_size = desc->shm_size;
+	rl->buf_size = cfg.payload_size + RL_MSG_HDR_SIZE;
+	rl->ops = desc->ops;
+	rl->ops_priv = desc->ops_priv;
+	spin_lock_init(&rl->rx_lock);
+	spin_lock_init(&rl->tx_lock);
+	mutex_init(&rl->state_lock);
+	mutex_init(&rl->ns_lock);
+	init_waitqueue_head(&rl->tx_wq);
+	init_waitqueue_head(&rl->link_wq);
+	INIT_WORK(&rl->rx_work, rl_rx_work);
+	INIT_DELAYED_WORK(&rl->kick_work, rl_kick_work);
+	INIT_DELAYED_WORK(&rl->tx_poll_work, rl_tx_poll_work);
+	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+
+	rl->name = kstrdup_const(desc->name ?: dev_name(desc->dev),
+				 GFP_KERNEL);
+	rl->rx_held = bitmap_zalloc(count, GFP_KERNEL);
+	rl->tx_alloc = bitmap_zalloc(count, GFP_KERNEL);
+	rl->tx_spare = bitmap_zalloc(count, GFP_KERNEL);
+	rl->rx_va = kcalloc(count, sizeof(*rl->rx_va), GFP_KERNEL);
+	rl->tx_va = kcalloc(count, sizeof(*rl->tx_va), GFP_KERNEL);
+	if (!rl->name || !rl->rx_held || !rl->tx_alloc || !rl->tx_spare ||
+	    !rl->rx_va || !rl->tx_va) {
+		ret = -ENOMEM;
+		goto err;
+	}
+
+	for (q = 0; q < 2; q++) {
+		size_t bufs_off = 2 * (size_t)cfg.vring_size +
+				  (size_t)q * count * rl->buf_size;
+		struct rl_vq_config vcfg = {
+			.ring = rl->shm + (size_t)q * cfg.vring_size,
+			.num = count,
+			.align = cfg.vring_align,
+			.master = role == RPMSG_LITE_MASTER,
+			.event_idx = cfg.event_idx,
+			.bufs = rl->shm + bufs_off,
+			.bufs_da = cfg.shm_da + bufs_off,
+			.buf_size = rl->buf_size,
+			.shm = rl->shm,
+			.shm_da = cfg.shm_da,
+			.shm_size = rl->shm_size,
+			.id = rl_vq_id(cfg.link_id, q),
+		};
+
+		ret = rl_vq_init(&rl->vq[q], &vcfg);
+		if (ret) {
+			rl_err(rl, "vring %u rejected by the vring engine: %d\n",
+			       q, ret);
+			goto err;
+		}
+	}
+	if (role == RPMSG_LITE_MASTER) {
+		rl->rxq = &rl->vq[RL_VQ_MASTER_RX];
+		rl->txq = &rl->vq[RL_VQ_MASTER_TX];
+	} else {
+		rl->rxq = &rl->vq[RL_VQ_MASTER_TX];
+		rl->txq = &rl->vq[RL_VQ_MASTER_RX];
+	}
+	rl->rx_vq_id = rl->rxq->cfg.id;
+	rl->tx_vq_id = rl->txq->cfg.id;
+	rl->rx_bufs = rl->rxq->cfg.bufs;
+	rl->tx_bufs = rl->txq->cfg.bufs;
+
+	rl->wq = alloc_ordered_workqueue("rpmsg_lite/%s",
+					 WQ_HIGHPRI | WQ_MEM_RECLAIM, rl->name);
+	if (!rl->wq) {
+		ret = -ENOMEM;
+		goto err;
+	}
+
+	ret = rl_ns_init(rl);
+	if (ret)
+		goto err;
+
+	if (role == RPMSG_LITE_MASTER) {
+		rl_master_build_rings(rl);
+		atomic_set(&rl->state, RPMSG_LITE_LINK_UP);
+	} else {
+		/* a remote writes nothing until the master has kicked */
+		atomic_set(&rl->state, RPMSG_LITE_LINK_WAITING);
+	}
+
+	if (rl->ops->start) {
+		ret = rl->ops->start(rl->ops_priv, rl);
+		if (ret) {
+			rl_err(rl, "transport failed to start: %d\n", ret);
+			goto err_ns;
+		}
+	}
+	if (role == RPMSG_LITE_MASTER)
+		rl_master_announce(rl);
+
+	rl_dbg(rl, "%s link %u: %u x %u-byte buffers per direction, vring 0x%x aligned 0x%x\n",
+	       role == RPMSG_LITE_MASTER ? "master" : "remote",
+	       cfg.link_id, count, rl->buf_size, cfg.vring_size,
+	       cfg.vring_align);
+	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_ADDED);
+	if (role == RPMSG_LITE_MASTER)
+		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
+	return rl;
+
+err_ns:
+	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+	rl_ns_exit(rl);
+err:
+	rl_free(rl);
+	return ERR_PTR(ret);
+}
+
+/**
+ * rpmsg_lite_master_init() - create the master end of a link
+ * @desc: region, numbers and transport; zero numbers take the rpmsg-lite
+ *        defaults (payload 496, 2 buffers, align 0x1000, vring 0x8000)
+ *
+ * Checks the numbers (a region too small for them is refused with a
+ * message naming what it needs), writes both vrings exactly as rpmsg-lite
+ * does (vring 0 at +0, vring 1 at +vring_size, buffers from +2*vring_size),
+ * creates the name-service endpoint, starts the transport and kicks vq
+ * (link_id << 1) | 0.  The link is up at once (rpmsg-lite semantics); the
+ * kick is repeated every link_up_kick_ms until the remote shows activity.
+ * Notifier: LINK_ADDED, then LINK_UP.
+ *
+ * Context: process context, may sleep.
+ * Return: the link, or ERR_PTR(-EINVAL) for a bad description or
+ * configuration, -ENOMEM, or the transport's start error.
+ */
+struct rpmsg_lite_instance *
+rpmsg_lite_master_init(const struct rpmsg_lite_link_desc *desc)
+{
+	return rl_init(desc, RPMSG_LITE_MASTER);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_master_init, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_remote_init() - create the remote end of a link
+ * @desc: region, numbers and transport (must match the master's)
+ *
+ * Checks the numbers as rpmsg_lite_master_init() does, attaches to the
+ * layout (vq 0 is our transmit queue, vq 1 our receive queue) without
+ * writing anything, creates the name-service endpoint and starts the
+ * transport.  The link waits (RPMSG_LITE_LINK_WAITING) until the first
+ * kick from the master arrives, then comes up (LINK_UP notifier).
+ * Notifier: LINK_ADDED.
+ *
+ * Context: process context, may sleep.
+ * Return: the link, or an ERR_PTR as for rpmsg_lite_master_init().
+ */
+struct rpmsg_lite_instance *
+rpmsg_lite_remote_init(const struct rpmsg_lite_link_desc *desc)
+{
+	return rl_init(desc, RPMSG_LITE_REMOTE);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_remote_init, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_deinit() - tear a link down
+ * @rl: link
+ *
+ * Tells the notifier chain LINK_REMOVED (users drop their references
+ * there), stops the transport, waits for the link's works, destroys the
+ * endpoints users left behind (with a warning each) and frees everything.
+ * Pending senders and waiters return -ENODEV.  Receive queues must have
+ * been destroyed by their users before.
+ *
+ * Context: process context, may sleep; not from a receive callback.
+ * Return: 0; -EINVAL for NULL; -EDEADLK from the link's own receive work.
+ */
+int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl)
+{
+	struct rpmsg_lite_endpoint *ept;
+	unsigned long addr;
+
+	if (!rl)
+		return -EINVAL;
+	if (rl_in_rx_work(rl))
+		return -EDEADLK;
+
+	WRITE_ONCE(rl->removing, true);
+	rl_wake_all(rl);
+	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_REMOVED);
+
+	mutex_lock(&rl->state_lock);
+
+	if (rl->ops->stop)
+		rl->ops->stop(rl->ops_priv);
+	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+	rl_wake_all(rl);
+	cancel_delayed_work_sync(&rl->kick_work);
+	cancel_delayed_work_sync(&rl->tx_poll_work);
+	cancel_work_sync(&rl->rx_work);
+	mutex_unlock(&rl->state_lock);
+
+	rl_ns_exit(rl);
+	xa_for_each(&rl->epts, addr, ept) {
+		rl_warn(rl, "endpoint %lu still exists at deinit: destroying it\n",
+			addr);
+		xa_erase(&rl->epts, addr);
+		rl_ept_free_unused(ept);
+	}
+	rl_free(rl);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_deinit, RPMSG_LITE);
+
+/* ---- link state ---- */
+
+/**
+ * rpmsg_lite_is_link_up() - can messages flow?
+ * @rl: link
+ *
+ * Context: any.
+ * Return: true when the link is RPMSG_LITE_LINK_UP.
+ */
+bool rpmsg_lite_is_link_up(struct rpmsg_lite_instance *rl)
+{
+	return rl && !READ_ONCE(rl->removing) &&
+	       atomic_read(&rl->state) == RPMSG_LITE_LINK_UP;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_is_link_up, RPMSG_LITE);
+
+static bool rl_link_settled(struct rpmsg_lite_instance *rl)
+{
+	return atomic_read(&rl->state) == RPMSG_LITE_LINK_UP ||
+	       READ_ONCE(rl->removing);
+}
+
+/**
+ * rpmsg_lite_wait_for_link_up() - wait until the link is up
+ * @rl: link
+ * @timeout_ms: RL_DONT_BLOCK (just check), milliseconds, or RL_BLOCK
+ *
+ * Context: process context unless @timeout_ms is RL_DONT_BLOCK.
+ * Return: 0 when up; -ETIMEDOUT not up in time; -ERESTARTSYS interrupted;
+ * -ENODEV the link is being removed; -EINVAL for NULL.
+ */
+int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
+				unsigned long timeout_ms)
+{
+	long ret;
+
+	if (!rl)
+		return -EINVAL;
+
+	if (!rl_link_settled(rl) && timeout_ms != RL_DONT_BLOCK) {
+		if (timeout_ms == RL_BLOCK)
+			ret = wait_event_interruptible(rl->link_wq,
+						       rl_link_settled(rl));
+		else
+			ret = wait_event_interruptible_timeout
+				(rl->link_wq, rl_link_settled(rl),
+				 msecs_to_jiffies(timeout_ms));
+		if (ret < 0)
+			return ret;
+	}
+
+	if (READ_ONCE(rl->removing))
+		return -ENODEV;
+	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
+		return 0;
+	return -ETIMEDOUT;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_wait_for_link_up, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_get_link_state() - current state of a link
+ * @rl: link
+ *
+ * Context: any.
+ * Return: the state; RPMSG_LITE_LINK_DOWN for NULL or while removing.
+ */
+enum rpmsg_lite_link_state
+rpmsg_lite_get_link_state(struct rpmsg_lite_instance *rl)
+{
+	if (!rl || READ_ONCE(rl->removing))
+		return RPMSG_LITE_LINK_DOWN;
+	return atomic_read(&rl->state);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_link_state, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_reset_link() - start over after the peer went away
+ * @rl: link
+ *
+ * Basic version.  Stops receive processing, voids every buffer users hold
+ * (held receive buffers, allocated zero-copy buffers: releasing them later
+ * fails) and forgets the ring state.  Master: rewrites both vrings, is up
+ * again at once and kicks (re-kicking as after init).  Remote: waits for
+ * the master's next kick.  Endpoints stay.  Notifier: LINK_DOWN if the
+ * link was up (or went down on a corrupted ring and has not said so yet),
+ * then LINK_UP for a master.  Counts stats.resets.
+ *
+ * Context: process context, may sleep; not from the link's receive work.
+ * Return: 0; -EINVAL for NULL; -EDEADLK from a receive callback or a
+ * notifier run by the receive work; -ENODEV while being removed.
+ */
+int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
+{
+	unsigned long flags;
+	bool was_up;
+	int old;
+
+	if (!rl)
+		return -EINVAL;
+	if (rl_in_rx_work(rl))
+		return -EDEADLK;
+
+	mutex_lock(&rl->state_lock);
+	if (READ_ONCE(rl->removing)) {
+		mutex_unlock(&rl->state_lock);
+		return -ENODEV;
+	}
+	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
+	rl_wake_all(rl);
+	cancel_delayed_work_sync(&rl->kick_work);
+	cancel_work_sync(&rl->rx_work);
+	was_up = old == RPMSG_LITE_LINK_UP ||
+		 test_and_clear_bit(RL_PEND_DOWN, &rl->pending);
+	clear_bit(RL_PEND_DOWN, &rl->pending);
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock(&rl->tx_lock);
+	rl_vq_reset(&rl->vq[0]);
+	rl_vq_reset(&rl->vq[1]);
+	if (rl->role == RPMSG_LITE_MASTER)
+		rl_master_build_rings(rl);
+	bitmap_zero(rl->rx_held, rl->cfg.buffer_count);
+	bitmap_zero(rl->tx_alloc, rl->cfg.buffer_count);
+	bitmap_zero(rl->tx_spare, rl->cfg.buffer_count);
+	memset(rl->rx_va, 0, sizeof(*rl->rx_va) * rl->cfg.buffer_count);
+	memset(rl->tx_va, 0, sizeof(*rl->tx_va) * rl->cfg.buffer_count);
+	rl->rx_returned = 0;
+	WRITE_ONCE(rl->generation, rl->generation + 1);
+	clear_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags);
+	spin_unlock(&rl->tx_lock);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	rl_stat_inc(rl, resets);
+
+	if (was_up)
+		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_DOWN);
+
+	if (rl->role == RPMSG_LITE_MASTER) {
+		atomic_set(&rl->state, RPMSG_LITE_LINK_UP);
+		rl_master_announce(rl);
+	} else {
+		atomic_set(&rl->state, RPMSG_LITE_LINK_WAITING);
+	}
+	rl_wake_all(rl);
+	rl_info(rl, "link reset (%s)\n",
+		rl->role == RPMSG_LITE_MASTER ? "rings rebuilt" :
+		"waiting for the master");
+	if (rl->role == RPMSG_LITE_MASTER)
+		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
+	mutex_unlock(&rl->state_lock);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_reset_link, RPMSG_LITE);
+
+/* ---- accessors ---- */
+
+/**
+ * rpmsg_lite_get_role() - master or remote
+ * @rl: link
+ *
+ * Return: the role given at init.
+ */
+enum rpmsg_lite_role rpmsg_lite_get_role(struct rpmsg_lite_instance *rl)
+{
+	return rl->role;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_role, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_get_config() - numbers the link runs with
+ * @rl: link
+ *
+ * Return: the configuration with every default filled in; valid for the
+ * life of the link.
+ */
+const struct rpmsg_lite_config *
+rpmsg_lite_get_config(struct rpmsg_lite_instance *rl)
+{
+	return &rl->cfg;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_config, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_get_payload_size() - largest payload of one message
+ * @rl: link
+ *
+ * Return: the payload size in bytes.
+ */
+u32 rpmsg_lite_get_payload_size(struct rpmsg_lite_instance *rl)
+{
+	return rl->cfg.payload_size;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_payload_size, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_get_free_tx_buffers() - transmit buffers free right now
+ * @rl: link
+ *
+ * A snapshot: buffers the peer has given back and we have not taken yet,
+ * plus released zero-copy buffers.  0 when the link is not up.
+ *
+ * Context: any.
+ * Return: the number of buffers, at most the buffer count.
+ */
+u32 rpmsg_lite_get_free_tx_buffers(struct rpmsg_lite_instance *rl)
+{
+	struct rl_vq *vq = rl->txq;
+	unsigned long flags;
+	u32 n = 0;
+	u16 pend;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	if (!rl_state_errno(rl) && !vq->broken) {
+		if (rl->role == RPMSG_LITE_MASTER)
+			pend = le16_to_cpu(READ_ONCE(vq->used->idx)) -
+			       vq->used_last;
+		else
+			pend = le16_to_cpu(READ_ONCE(vq->avail->idx)) -
+			       vq->avail_last;
+		n = min_t(u32, pend, rl->cfg.buffer_count);
+		n += bitmap_weight(rl->tx_spare, rl->cfg.buffer_count);
+		n = min_t(u32, n, rl->cfg.buffer_count);
+	}
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_free_tx_buffers, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_get_stats() - snapshot of the link counters
+ * @rl: link
+ * @stats: filled in
+ *
+ * Context: any.
+ */
+void rpmsg_lite_get_stats(struct rpmsg_lite_instance *rl,
+			  struct rpmsg_lite_link_stats *stats)
+{
+	const struct rl_link_counters *c = &rl->stats;
+
+	stats->tx_msgs = atomic64_read(&c->tx_msgs);
+	stats->rx_msgs = atomic64_read(&c->rx_msgs);
+	stats->kicks_out = atomic64_read(&c->kicks_out);
+	stats->kicks_in = atomic64_read(&c->kicks_in);
+	stats->kick_errors = atomic64_read(&c->kick_errors);
+	stats->rx_drop_no_ept = atomic64_read(&c->rx_drop_no_ept);
+	stats->rx_drop_bad_len = atomic64_read(&c->rx_drop_bad_len);
+	stats->rx_drop_bad_ns = atomic64_read(&c->rx_drop_bad_ns);
+	stats->ring_errors = atomic64_read(&c->ring_errors);
+	stats->tx_timeouts = atomic64_read(&c->tx_timeouts);
+	stats->resets = atomic64_read(&c->resets);
+	stats->link_up_rekicks = atomic64_read(&c->link_up_rekicks);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_stats, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_get_device() - device of a link
+ * @rl: link
+ *
+ * Return: the device given at init.
+ */
+struct device *rpmsg_lite_get_device(struct rpmsg_lite_instance *rl)
+{
+	return rl->dev;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_device, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_get_name() - name of a link
+ * @rl: link
+ *
+ * Return: the name given at init, or the device name if none was given.
+ */
+const char *rpmsg_lite_get_name(struct rpmsg_lite_instance *rl)
+{
+	return rl->name;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_name, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_poll() - poll helper for front ends
+ * @rl: link
+ * @filp: file being polled
+ * @wait: poll table
+ *
+ * Registers @wait on the link's transmit wait queue, which is woken when a
+ * transmit buffer may have become free and on every link state change.
+ * When the peer does not kick on consumed buffers, a short re-check work
+ * wakes pollers once a buffer has come back.
+ *
+ * Context: process context.
+ * Return: EPOLLOUT | EPOLLWRNORM when a transmit buffer is free;
+ * EPOLLHUP | EPOLLERR when the link is down, resetting or being removed;
+ * 0 otherwise.
+ */
+__poll_t rpmsg_lite_poll(struct rpmsg_lite_instance *rl, struct file *filp,
+			 struct poll_table_struct *wait)
+{
+	int err;
+
+	poll_wait(filp, &rl->tx_wq, wait);
+	err = rl_state_errno(rl);
+	if (err == -ENOTCONN)
+		return 0;
+	if (err)
+		return EPOLLHUP | EPOLLERR;
+	if (rpmsg_lite_get_free_tx_buffers(rl))
+		return EPOLLOUT | EPOLLWRNORM;
+	queue_delayed_work(rl->wq, &rl->tx_poll_work,
+			   msecs_to_jiffies(rl->cfg.notify_consumed ?
+					    RL_TX_RECHECK_KICKED_MS :
+					    RL_TX_RECHECK_POLL_MS));
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_poll, RPMSG_LITE);
+
+/* ---- notifier ---- */
+
+/**
+ * rpmsg_lite_register_notifier() - hear about links coming and going
+ * @nb: notifier block; called with an enum rpmsg_lite_event and the
+ *      struct rpmsg_lite_instance
+ *
+ * LINK_ADDED is sent at the end of init, LINK_UP when traffic can flow
+ * (from init for a master, from the receive work for a remote), LINK_DOWN
+ * when a ring broke or the link is reset, LINK_REMOVED at the start of
+ * deinit.  Links that already exist are not replayed.  Callbacks run in
+ * process context; those run by the receive work (LINK_UP of a remote,
+ * LINK_DOWN of a broken ring) must not deinit or reset the link.
+ *
+ * Context: process context.
+ * Return: 0 or the notifier chain's error.
+ */
+int rpmsg_lite_register_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&rl_link_notifier, nb);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_register_notifier, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_unregister_notifier() - stop hearing about links
+ * @nb: notifier block given to rpmsg_lite_register_notifier()
+ *
+ * Context: process context.
+ * Return: 0, or -ENOENT if @nb was not registered.
+ */
+int rpmsg_lite_unregister_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&rl_link_notifier, nb);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_unregister_notifier, RPMSG_LITE);
+
+/* ---- errno mapping ---- */
+
+/**
+ * rpmsg_lite_errno_to_rl() - rpmsg-lite status for a return value of ours
+ * @err: 0 or a negative errno returned by this API
+ *
+ * The table in <linux/rpmsg_lite.h>.  Errnos rpmsg-lite has no code for:
+ * -EADDRINUSE -> RL_ERR_PARAM (rpmsg-lite refuses the endpoint),
+ * -EPIPE -> RL_ERR_NOT_READY (link not usable), -EAGAIN -> RL_ERR_NO_BUFF
+ * (rpmsg-lite's empty queue), -ERESTARTSYS/-EINTR -> RL_ERR_NO_MEM (no
+ * buffer obtained), -EDEADLK and anything else -> RL_ERR_PARAM.
+ *
+ * Return: RL_SUCCESS for @err >= 0, else an RL_ERR_* code.
+ */
+int rpmsg_lite_errno_to_rl(int err)
+{
+	if (err >= 0)
+		return RL_SUCCESS;
+	switch (err) {
+	case -ENOMEM:
+	case -ETIMEDOUT:
+	case -ERESTARTSYS:
+	case -EINTR:
+		return RL_ERR_NO_MEM;
+	case -EMSGSIZE:
+		return RL_ERR_BUFF_SIZE;
+	case -ENODEV:
+		return RL_ERR_DEV_ID;
+	case -ENOSPC:
+		return RL_ERR_MAX_VQ;
+	case -ENOBUFS:
+	case -EAGAIN:
+		return RL_ERR_NO_BUFF;
+	case -ENOTCONN:
+	case -EPIPE:
+		return RL_ERR_NOT_READY;
+	case -EALREADY:
+		return RL_ERR_ALREADY_DONE;
+	case -EINVAL:
+	case -EADDRINUSE:
+	default:
+		return RL_ERR_PARAM;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_errno_to_rl, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_rl_to_errno() - errno for an rpmsg-lite status
+ * @rl_err: RL_SUCCESS or an RL_ERR_* code
+ *
+ * The first errno of each row of the table in <linux/rpmsg_lite.h>
+ * (RL_ERR_NO_MEM -> -ENOMEM).
+ *
+ * Return: 0 for RL_SUCCESS, the errno, or -EINVAL for an unknown code.
+ */
+int rpmsg_lite_rl_to_errno(int rl_err)
+{
+	switch (rl_err) {
+	case RL_SUCCESS:
+		return 0;
+	case RL_ERR_NO_MEM:
+		return -ENOMEM;
+	case RL_ERR_BUFF_SIZE:
+		return -EMSGSIZE;
+	case RL_ERR_PARAM:
+		return -EINVAL;
+	case RL_ERR_DEV_ID:
+		return -ENODEV;
+	case RL_ERR_MAX_VQ:
+		return -ENOSPC;
+	case RL_ERR_NO_BUFF:
+		return -ENOBUFS;
+	case RL_ERR_NOT_READY:
+		return -ENOTCONN;
+	case RL_ERR_ALREADY_DONE:
+		return -EALREADY;
+	default:
+		return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_rl_to_errno, RPMSG_LITE);

@@ -308,6 +308,7 @@ int rpmsg_lite_queue_recv_nocopy(struct rpmsg_lite_instance *rl,
 				 unsigned long timeout_ms);
 int rpmsg_lite_queue_nocopy_free(struct rpmsg_lite_instance *rl, void *data);
 u32 rpmsg_lite_queue_get_current_size(struct rpmsg_lite_queue *q);
+u32 rpmsg_lite_queue_get_dropped(struct rpmsg_lite_queue *q);
 
 /* ---- name service (rpmsg_ns.h) ---- */
 int rpmsg_lite_ns_bind(struct rpmsg_lite_instance *rl,

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State of an rpmsg-lite link, shared by the core (rl_core.c),
+ * the name service (rl_ns.c) and the receive queues (rl_queue.c).  Nothing
+ * outside those three files looks inside these structures.
+ *
+ * Locks of a link, in the order they nest:
+ *   state_lock (mutex)  serialises rpmsg_lite_reset_link() and deinit
+ *   ns_lock (mutex)     name-service binding; held around the bind callback
+ *   rx_lock (spinlock)  the receive vq and the held-buffer bitmap; taken
+ *                       by the receive work and by release_rx_buffer from
+ *                       any context
+ *   tx_lock (spinlock)  the transmit vq and the tx ownership bitmaps;
+ *                       taken by senders in any context (RL_DONT_BLOCK
+ *                       sends may come from atomic context)
+ * rx_lock and tx_lock are only taken together by a link reset, rx first.
+ */
+#ifndef _RL_CORE_H
+#define _RL_CORE_H
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rpmsg_lite.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "rl_vring.h"
+#include "rl_wire.h"
+
+/**
+ * struct rpmsg_lite_endpoint - one local address of a link
+ * @rl: link the endpoint belongs to
+ * @addr: local address (source of what it sends)
+ * @rx_cb: receive callback
+ * @rx_cb_data: passed back to @rx_cb
+ * @refs: one reference for the endpoint table, one per running callback
+ * @released: completed when the last reference is dropped, so that
+ *            rpmsg_lite_destroy_ept() can wait for a running callback
+ * @free_after_cb: destroyed from its own callback; the receive work frees
+ *                 it when the callback returns
+ * @internal: created by the link itself (name service), not by a user
+ * @rcu: the receive path looks endpoints up under RCU
+ */
+struct rpmsg_lite_endpoint {
+	struct rpmsg_lite_instance *rl;
+	u32 addr;
+	rl_ept_rx_cb_t rx_cb;
+	void *rx_cb_data;
+	refcount_t refs;
+	struct completion released;
+	bool free_after_cb;
+	bool internal;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct rl_link_counters - live counters behind struct
+ *                           rpmsg_lite_link_stats (same meaning)
+ * @tx_msgs: see struct rpmsg_lite_link_stats
+ * @rx_msgs: see struct rpmsg_lite_link_stats
+ * @kicks_out: see struct rpmsg_lite_link_stats
+ * @kicks_in: see struct rpmsg_lite_link_stats
+ * @kick_errors: see struct rpmsg_lite_link_stats
+ * @rx_drop_no_ept: see struct rpmsg_lite_link_stats
+ * @rx_drop_bad_len: see struct rpmsg_lite_link_stats
+ * @rx_drop_bad_ns: see struct rpmsg_lite_link_stats
+ * @ring_errors: see struct rpmsg_lite_link_stats
+ * @tx_timeouts: see struct rpmsg_lite_link_stats
+ * @resets: see struct rpmsg_lite_link_stats
+ * @link_up_rekicks: see struct rpmsg_lite_link_stats
+ */
+struct rl_link_counters {
+	atomic64_t tx_msgs;
+	atomic64_t rx_msgs;
+	atomic64_t kicks_out;
+	atomic64_t kicks_in;
+	atomic64_t kick_errors;
+	atomic64_t rx_drop_no_ept;
+	atomic64_t rx_drop_bad_len;
+	atomic64_t rx_drop_bad_ns;
+	atomic64_t ring_errors;
+	atomic64_t tx_timeouts;
+	atomic64_t resets;
+	atomic64_t link_up_rekicks;
+};
+
+#define rl_stat_inc(rl, field)	atomic64_inc(&(rl)->stats.field)
+
+/* Bits of rpmsg_lite_instance.pending, set in any context. */
+enum {
+	RL_PEND_VQ0,		/* the peer kicked queue 0 of this link */
+	RL_PEND_VQ1,		/* the peer kicked queue 1 of this link */
+	RL_PEND_DOWN,		/* a broken ring took the link down */
+};
+
+/* Bits of rpmsg_lite_instance.flags. */
+enum {
+	RL_FLAG_BROKEN_LOGGED,	/* the broken-ring error was printed */
+};
+
+/**
+ * struct rpmsg_lite_instance - one end of one link
+ * @dev: device of the link (logging)
+ * @name: link name used in every log line
+ * @role: master or remote
+ * @cfg: configuration with the defaults filled in
+ * @shm: kernel mapping of the shared region
+ * @shm_size: bytes in @shm
+ * @buf_size: bytes per buffer (header + payload)
+ * @ops: transport
+ * @ops_priv: passed back to @ops
+ * @vq: the two vrings, indexed by queue number (0: master rx / remote tx)
+ * @rxq: the vq we receive on (master: @vq[0], remote: @vq[1])
+ * @txq: the vq we send on (master: @vq[1], remote: @vq[0])
+ * @rx_vq_id: wire id of @rxq (kicked when returning buffers)
+ * @tx_vq_id: wire id of @txq (kicked after a send)
+ * @rx_bufs: where the master put the buffers of @rxq (master: the real
+ *           array; remote: the expected place, a lookup hint only)
+ * @tx_bufs: same for @txq
+ * @rx_lock: see the lock list at the top of this file
+ * @rx_held: heads of @rxq owned by an endpoint (in a callback or held)
+ * @rx_va: remote: mapping of each head of @rxq when last taken
+ * @rx_returned: returns since the last kick decision (notify_consumed)
+ * @tx_lock: see the lock list at the top of this file
+ * @tx_alloc: heads of @txq handed out by rpmsg_lite_alloc_tx_buffer()
+ * @tx_spare: heads of @txq taken from the ring and not used (released
+ *            zero-copy buffers); used before the ring
+ * @tx_va: remote: mapping of each head of @txq when last taken
+ * @state: enum rpmsg_lite_link_state
+ * @generation: bumped by every ring rebuild; buffers of an older
+ *              generation are void
+ * @removing: rpmsg_lite_deinit() has started
+ * @pending: RL_PEND_* bits for the receive work
+ * @flags: RL_FLAG_* bits
+ * @rx_used_base: master: used->idx of @vq[0] after setup (activity probe)
+ * @tx_used_base: master: used->idx of @vq[1] after setup (activity probe)
+ * @peer_seen: master: the remote has been seen consuming or sending
+ * @state_lock: see the lock list at the top of this file
+ * @tx_wq: senders waiting for a free buffer, pollers; woken on tx kicks
+ *         and every state change
+ * @link_wq: rpmsg_lite_wait_for_link_up() waiters
+ * @wq: ordered workqueue of the link: receive, re-kick, poll works
+ * @rx_work: drains @rxq and runs the receive callbacks
+ * @kick_work: master: re-kicks until the remote shows activity
+ * @tx_poll_work: wakes pollers when buffers come back without a kick
+ * @cb_ept: endpoint whose callback the receive work is running
+ * @epts: endpoints by address
+ * @ns_ept: the name-service endpoint (address 53)
+ * @ns_lock: see the lock list at the top of this file
+ * @ns_cb: bound name-service callback, or NULL
+ * @ns_cb_data: passed back to @ns_cb
+ * @ns_in_cb: the receive work is running @ns_cb (holding @ns_lock)
+ * @stats: counters
+ */
+struct rpmsg_lite_instance {
+	struct device *dev;
+	const char *name;
+	enum rpmsg_lite_role role;
+	struct rpmsg_lite_config cfg;
+	void *shm;
+	size_t shm_size;
+	u32 buf_size;
+	const struct rpmsg_lite_transport_ops *ops;
+	void *ops_priv;
+
+	struct rl_vq vq[2];
+	struct rl_vq *rxq;
+	struct rl_vq *txq;
+	u32 rx_vq_id;
+	u32 tx_vq_id;
+	void *rx_bufs;
+	void *tx_bufs;
+
+	spinlock_t rx_lock;	/* rxq, rx_held, rx_va, rx_returned */
+	unsigned long *rx_held;
+	void **rx_va;
+	u32 rx_returned;
+
+	spinlock_t tx_lock;	/* txq, tx_alloc, tx_spare, tx_va */
+	unsigned long *tx_alloc;
+	unsigned long *tx_spare;
+	void **tx_va;
+
+	atomic_t state;
+	u32 generation;
+	bool removing;
+	unsigned long pending;
+	unsigned long flags;
+	u16 rx_used_base;
+	u16 tx_used_base;
+	bool peer_seen;
+
+	struct mutex state_lock;	/* reset vs deinit */
+	wait_queue_head_t tx_wq;
+	wait_queue_head_t link_wq;
+	struct workqueue_struct *wq;
+	struct work_struct rx_work;
+	struct delayed_work kick_work;
+	struct delayed_work tx_poll_work;
+	struct rpmsg_lite_endpoint *cb_ept;
+
+	struct xarray epts;
+
+	struct rpmsg_lite_endpoint *ns_ept;
+	struct mutex ns_lock;	/* ns_cb, ns_cb_data; held around ns_cb */
+	rpmsg_lite_ns_new_ept_cb ns_cb;
+	void *ns_cb_data;
+	bool ns_in_cb;
+
+	struct rl_link_counters stats;
+};
+
+/* Log lines of a link carry its name. */
+#define rl_log(rl, dev_fn, fmt, ...)					\
+	do {								\
+		const struct rpmsg_lite_instance *__rl = (rl);		\
+									\
+		dev_fn(__rl->dev, "%s: " fmt, __rl->name, ##__VA_ARGS__); \
+	} while (0)
+#define rl_err(rl, fmt, ...)	rl_log(rl, dev_err, fmt, ##__VA_ARGS__)
+#define rl_warn(rl, fmt, ...)	rl_log(rl, dev_warn, fmt, ##__VA_ARGS__)
+#define rl_info(rl, fmt, ...)	rl_log(rl, dev_info, fmt, ##__VA_ARGS__)
+#define rl_dbg(rl, fmt, ...)	rl_log(rl, dev_dbg, fmt, ##__VA_ARGS__)
+/* rate-limited: for every path a peer can trigger */
+#define rl_err_rl(rl, fmt, ...) \
+	rl_log(rl, dev_err_ratelimited, fmt, ##__VA_ARGS__)
+#define rl_warn_rl(rl, fmt, ...) \
+	rl_log(rl, dev_warn_ratelimited, fmt, ##__VA_ARGS__)
+
+/* rl_core.c */
+struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
+					  u32 addr, rl_ept_rx_cb_t rx_cb,
+					  void *rx_cb_data, bool internal);
+void rl_ept_free_unused(struct rpmsg_lite_endpoint *ept);
+bool rl_in_rx_work(struct rpmsg_lite_instance *rl);
+
+/**
+ * rl_generation() - ring generation of a link
+ * @rl: link
+ *
+ * Return: a number that changes whenever the rings are rebuilt; a buffer
+ * obtained under one generation must not be released under another.
+ */
+static inline u32 rl_generation(struct rpmsg_lite_instance *rl)
+{
+	return READ_ONCE(rl->generation);
+}
+
+/* rl_ns.c */
+int rl_ns_init(struct rpmsg_lite_instance *rl);
+void rl_ns_exit(struct rpmsg_lite_instance *rl);
+
+#endif /* _RL_CORE_H */
