@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rpmsg-lite for Linux: build and test entry points. The logic lives in
+# scripts/; this file only names the targets. See README.md or `make help`.
+#
+#   make [modules] [KDIR=<kernel build dir>]   build the modules (W=1)
+#   make check [SUITE=<name>] [TIMEOUT=<s>]    lint + all suites in QEMU
+#   make demo | shell | lint | kernel | clean | help
+
+KDIR ?=
+SUITE ?=
+TIMEOUT ?=
+export KDIR SUITE TIMEOUT
+
+.PHONY: modules check demo shell lint kernel setup selftests clean help
+
+modules:
+	@scripts/build-modules
+
+check:
+	@scripts/check
+
+demo:
+	@scripts/run-guest demo
+
+shell:
+	@scripts/run-guest shell
+
+lint:
+	@scripts/lint
+
+kernel:
+	@scripts/build-kernel
+
+setup:
+	@scripts/setup
+
+selftests:
+	@scripts/build-selftests
+
+clean:
+	@scripts/clean
+
+help:
+	@sed -n '/^# rpmsg-lite/,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Details: README.md"

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common helpers for the build and test scripts; sourced, not executed.
+
+RL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RL_CACHE=${RL_CACHE:-$HOME/.cache/rpmsg-lite}
+RL_BUILD=$RL_ROOT/build
+RL_SRC_PKG=linux-source-6.1
+RL_SRC_TARBALL=/usr/src/$RL_SRC_PKG.tar.xz
+RL_SRC=$RL_CACHE/$RL_SRC_PKG
+RL_FRAGMENT=$RL_ROOT/scripts/kernel/test-kernel.config
+
+rl_say() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+rl_die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+
+# Serialise module builds and guest runs of several users of one work tree.
+# Nested scripts inherit the lock through RL_LOCK_HELD.
+rl_lock() {
+	[ -n "${RL_LOCK_HELD:-}" ] && return 0
+	mkdir -p "$RL_BUILD"
+	exec 9>"$RL_BUILD/.lock"
+	if ! flock -n 9; then
+		rl_say "waiting for $RL_BUILD/.lock (another build or guest run)"
+		flock 9
+	fi
+	export RL_LOCK_HELD=1
+}
+
+# Kernel build dir to build the modules against: $KDIR when given,
+# else the test kernel (built on demand).
+rl_kdir() {
+	if [ -n "${KDIR:-}" ]; then
+		[ -f "$KDIR/Makefile" ] || rl_die "KDIR=$KDIR is not a kernel build directory (no Makefile)"
+		(cd "$KDIR" && pwd)
+	else
+		"$RL_ROOT/scripts/build-kernel" --print-dir
+	fi
+}
+
+# Extracted linux-source tree (checkpatch.pl, kunit.py, kselftest_harness.h).
+rl_src() {
+	"$RL_ROOT/scripts/build-kernel" --print-src
+}

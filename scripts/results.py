@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check a guest run: parse the KTAP/TAP blocks of the result channel with
+kunit_parser (linux-source tools/testing/kunit), scan the serial console log
+for kernel error reports, print one line per suite and, for `check`, end
+with the line "N passed, N failed, N skipped". Exit 1 on any problem."""
+
+import argparse
+import contextlib
+import io
+import re
+import sys
+
+# Kernel reports that fail a run even when every test passed.
+BAD = [
+    r'\bBUG:', r'\bBUG [\w.:()-]+ \(.*\): ', r'WARNING:', r'\bOops\b',
+    r'KASAN', r'UBSAN', r'possible recursive locking',
+    r'circular locking', r'INFO: lockdep', r'INFO: possible',
+    r'INFO: task .* blocked', r'Kernel panic', r'general protection fault',
+    r'Call Trace:', r'list_(add|del) corruption', r'kernel BUG at',
+    r'Unable to handle kernel',
+]
+BAD_RE = re.compile('|'.join(BAD))
+
+
+def load_parser(ksrc):
+    sys.path.insert(0, ksrc + '/tools/testing/kunit')
+    try:
+        import kunit_parser
+        import kunit_printer
+    except ImportError as e:
+        print(f'note: kunit_parser unavailable ({e}); counting TAP lines')
+        return None
+    kunit_printer.stdout._use_color = False
+    kunit_parser.stdout = kunit_printer.stdout
+    return kunit_parser
+
+
+class Block:
+    """One suite's result: counts and what went wrong."""
+
+    def __init__(self, kind, name):
+        self.kind, self.name = kind, name
+        self.passed = self.failed = self.skipped = 0
+        self.problems = []
+        self.failed_cases = []
+
+    def add_problem(self, msg):
+        self.problems.append(msg)
+
+    def ok(self):
+        return not self.failed and not self.problems
+
+
+def count_fallback(lines, block):
+    """Count the deepest-level ok/not ok lines (KTAP or kselftest TAP)."""
+    res = re.compile(r'^(\s*)(ok|not ok) \d+\s*(?:- )?([^#]*?)\s*(#\s*(\w+).*)?$')
+    found = [(len(m.group(1)), m) for m in map(res.match, lines) if m]
+    if not found:
+        block.add_problem('no test results in its output')
+        return
+    depth = max(d for d, _ in found)
+    for d, m in found:
+        if d != depth:
+            continue
+        if m.group(5) and m.group(5).upper() == 'SKIP':
+            block.skipped += 1
+        elif m.group(2) == 'ok':
+            block.passed += 1
+        else:
+            block.failed += 1
+            block.failed_cases.append(m.group(3))
+
+
+def count(parser, lines, block):
+    if parser is None:
+        count_fallback(lines, block)
+        return
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            parser.stdout._output = out
+            test = parser.parse_run_tests(lines)
+    except Exception as e:  # a parser crash must not hide the results
+        print(f'note: kunit_parser failed on {block.name} ({e}); counting TAP lines')
+        count_fallback(lines, block)
+        return
+    c = test.counts
+    block.passed, block.skipped = c.passed, c.skipped
+    block.failed = c.failed + c.crashed
+    if c.errors:
+        block.add_problem(f'{c.errors} KTAP parse error(s)')
+    if c.total() == 0:
+        block.add_problem('no test results in its output')
+
+    def walk(t, prefix):
+        name = f'{prefix}.{t.name}' if prefix else t.name
+        if not t.subtests:
+            if t.status not in (parser.TestStatus.SUCCESS,
+                                parser.TestStatus.SKIPPED):
+                block.failed_cases.append(f'{name} ({t.status.name.lower()})')
+        for s in t.subtests:
+            walk(s, name if t.name else '')
+    walk(test, '')
+
+
+def name_unnamed(lines):
+    """kselftest_harness.h of 6.1 prints a skipped test as "ok N # SKIP
+    reason", without its name, which kunit_parser rejects: put back the
+    name from the preceding "#  RUN <name> ..." line."""
+    run = re.compile(r'^#\s+RUN\s+(\S+)')
+    bare = re.compile(r'^((?:not )?ok \d+) (# .*)$')
+    out, last = [], 'unnamed'
+    for line in lines:
+        m = run.match(line)
+        if m:
+            last = m.group(1)
+        m = bare.match(line)
+        out.append(f'{m.group(1)} {last} {m.group(2)}' if m else line)
+    return out
+
+
+def read_lines(path):
+    try:
+        with open(path, 'rb') as f:
+            data = f.read().decode('utf-8', 'replace')
+    except FileNotFoundError:
+        return []
+    return [l.rstrip('\r') for l in data.split('\n')]
+
+
+def parse_channel(lines):
+    """Split the result channel into per-module / per-binary records."""
+    recs, errors, flags = {}, [], {'start': False, 'done': False}
+    cur = None            # current kunit module or selftest record
+    ktap = None           # current KTAP block (suite, lines)
+    for line in lines:
+        if ktap is not None:
+            if line == f'RL-KTAP-END {ktap[0]}':
+                cur['suites'].append(ktap)
+                ktap = None
+            else:
+                ktap[1].append(line)
+            continue
+        m = re.match(r'^RL-(\S+)\s*(.*)$', line)
+        if not m:
+            if cur is not None and cur['kind'] == 'selftest':
+                cur['lines'].append(line)
+            continue
+        tag, rest = m.groups()
+        if tag == 'START':
+            flags['start'] = True
+        elif tag == 'DONE':
+            flags['done'] = True
+        elif tag == 'ERROR':
+            errors.append(rest)
+        elif tag in ('KUNIT-BEGIN', 'SELFTEST-BEGIN'):
+            kind = 'kunit' if tag == 'KUNIT-BEGIN' else 'selftest'
+            cur = {'kind': kind, 'name': rest, 'suites': [], 'lines': [],
+                   'rc': None, 'end': False, 'errors': []}
+            recs[(kind, rest)] = cur
+        elif tag == 'INSMOD' and cur is not None:
+            cur['rc'] = rest.split('rc=')[-1]
+        elif tag == 'SELFTEST-RC' and cur is not None:
+            cur['rc'] = rest.split('rc=')[-1]
+        elif tag == 'KTAP-BEGIN' and cur is not None:
+            ktap = (rest, [])
+        elif tag in ('KUNIT-END', 'SELFTEST-END') and cur is not None:
+            cur['end'] = True
+            cur = None
+        elif tag == 'DEMO-RC':
+            flags['demo_rc'] = rest.split('rc=')[-1]
+        if tag == 'ERROR' and cur is not None:
+            cur['errors'].append(rest)
+    return recs, errors, flags
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--mode', required=True)
+    ap.add_argument('--qemu-rc', type=int, required=True)
+    ap.add_argument('--timeout', type=int, default=0)
+    ap.add_argument('--log', required=True)
+    ap.add_argument('--results', required=True)
+    ap.add_argument('--plan', required=True)
+    ap.add_argument('--ksrc', required=True)
+    ap.add_argument('--suite-filter', default='')
+    ap.add_argument('--lint-failed', action='store_true')
+    a = ap.parse_args()
+
+    fatal = []
+    if a.qemu_rc in (124, 137):
+        fatal.append(f'guest timed out after {a.timeout}s')
+    elif a.qemu_rc != 0:
+        fatal.append(f'qemu exited with status {a.qemu_rc}')
+
+    console = read_lines(a.log)
+    bad = [l for l in console if BAD_RE.search(l)]
+    if bad:
+        fatal.append('kernel error report(s) on the console:\n    ' +
+                     '\n    '.join(bad[:40]) +
+                     (f'\n    ... {len(bad) - 40} more' if len(bad) > 40 else ''))
+
+    recs, errors, flags = parse_channel(read_lines(a.results))
+    for e in errors:
+        fatal.append(f'guest: {e}')
+    if not flags['start']:
+        fatal.append('the guest never started its init script')
+    elif not flags['done'] and a.qemu_rc not in (124, 137):
+        fatal.append('the guest stopped before finishing (crash or panic?)')
+
+    if a.mode == 'demo' and flags.get('demo_rc', '0') != '0':
+        fatal.append(f'scripts/guest/demo.sh exited with status {flags["demo_rc"]}')
+
+    blocks = []
+    if a.lint_failed:
+        b = Block('lint', 'checkpatch/kernel-doc/sparse/W=1')
+        b.add_problem('findings above (make lint)')
+        blocks.append(b)
+    if a.mode == 'check':
+        parser = load_parser(a.ksrc)
+        plan = [l.split(None, 1) for l in read_lines(a.plan) if l.strip()]
+        for kind, name in plan:
+            rec = recs.get((kind, name))
+            if kind == 'kunit':
+                label = f'kunit module {name}'
+                if rec is None:
+                    b = Block('kunit', name)
+                    b.add_problem('produced no output (guest died before it?)')
+                    blocks.append(b)
+                    continue
+                if rec['rc'] is None:
+                    b = Block('kunit', name)
+                    b.add_problem('did not finish loading (crashed?): ' +
+                                  ('; '.join(rec['errors']) or 'no insmod result'))
+                    blocks.append(b)
+                    continue
+                if rec['rc'] != '0':
+                    fatal.append(f'{label}: insmod failed (status {rec["rc"]})')
+                if not rec['end']:
+                    fatal.append(f'{label}: did not finish')
+                suites = rec['suites']
+                if a.suite_filter:
+                    suites = [s for s in suites if a.suite_filter in s[0]]
+                elif not suites:
+                    b = Block('kunit', name)
+                    b.add_problem('registered no KUnit suite (crashed or empty?)')
+                    blocks.append(b)
+                for sname, lines in suites:
+                    b = Block('kunit', sname)
+                    count(parser, lines, b)
+                    blocks.append(b)
+            else:
+                b = Block('selftest', name)
+                blocks.append(b)
+                if rec is None:
+                    b.add_problem('produced no output (guest died before it?)')
+                    continue
+                if rec['rc'] is None:
+                    b.add_problem('did not run: ' +
+                                  ('; '.join(rec['errors']) or 'no exit status'))
+                    continue
+                count(parser, name_unnamed(rec['lines']), b)
+                if rec['rc'] not in ('0', '4') and not b.failed:
+                    b.add_problem(f'exited with status {rec["rc"]}')
+
+        for b in blocks:
+            state = 'PASS' if b.ok() else 'FAIL'
+            print(f'{state}  {b.kind:8} {b.name}: {b.passed} passed, '
+                  f'{b.failed} failed, {b.skipped} skipped')
+            for c in b.failed_cases:
+                print(f'        failed: {c}')
+            for p in b.problems:
+                print(f'        {p}')
+
+    passed = sum(b.passed for b in blocks)
+    failed = sum(b.failed if b.failed else (1 if b.problems else 0)
+                 for b in blocks)
+    skipped = sum(b.skipped for b in blocks)
+    ran = sum(b.passed + b.failed for b in blocks)
+    if a.mode == 'check' and ran == 0:
+        fatal.append('no test ran' +
+                     (f' (no suite matches "{a.suite_filter}")' if a.suite_filter else ''))
+
+    for f in fatal:
+        print(f'error: {f}')
+    if fatal:
+        # A run-level problem counts as one failure, so that the summary
+        # line never reads "0 failed" for a failed run.
+        print(f'FAIL  guest    run: {len(fatal)} problem(s) above')
+        failed += 1
+    if fatal or failed:
+        print(f'console log: {a.log}')
+    if a.mode == 'check':
+        print(f'{passed} passed, {failed} failed, {skipped} skipped')
+    elif not fatal:
+        print(f'{a.mode}: guest ran cleanly')
+    sys.stdout.flush()
+    return 1 if fatal or failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
