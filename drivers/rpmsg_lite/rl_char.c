@@ -1,12 +1,1469 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * rl_char.c - character-device front end of rpmsg-lite links.
+ *
+ * One control node /dev/rpmsg_lite_ctrlN per link (created when the core
+ * reports RPMSG_LITE_EVENT_LINK_ADDED) whose ioctls create endpoints; one
+ * node /dev/rpmsg_eptN per endpoint, read and written one message per call.
+ * The ABI is described in include/uapi/linux/rpmsg_lite.h and
+ * Documentation/rpmsg-lite/char.rst.
+ *
+ * Lifetimes: every node embeds its struct device and struct cdev; the
+ * memory goes with the device's release, which runs once the last open file
+ * is closed.  An endpoint device holds a reference on its control device.
+ * The core objects (link, endpoint) are used only under the locks below and
+ * are forgotten (pointers set to NULL) when an endpoint is destroyed or its
+ * link removed; open files then see -EPIPE and EPOLLHUP.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bits.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
 #include <linux/init.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/poll.h>
+#include <linux/rwsem.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <linux/rpmsg_lite.h>
+#include <uapi/linux/rpmsg_lite.h>
+
 #include "rl_internal.h"
 
-int rl_char_init(void)
+/* Minors (and so N of the node names) per node kind. */
+#define RL_CTRL_MAX		64
+#define RL_EPT_MAX		1024
+/* Most name-service announcements remembered per link (hostile peers). */
+#define RL_SERVICES_MAX		64
+/* Wait queues rpmsg_lite_poll() may register on. */
+#define RL_TX_HOOKS		2
+
+/* User-caused errors are logged at debug level, rate limited. */
+#define rl_user_err(dev, fmt, ...) \
+	dev_dbg_ratelimited(dev, fmt, ##__VA_ARGS__)
+
+/**
+ * struct rl_service - a name the peer announced on a link
+ * @node: in rl_ctrldev.services
+ * @name: service name, NUL-terminated
+ * @addr: address announced for it
+ */
+struct rl_service {
+	struct list_head node;
+	char name[RPMSG_LITE_NAME_SIZE];
+	u32 addr;
+};
+
+/**
+ * struct rl_tx_hook - our entry on one of the link's wait queues
+ * @wait: entry whose wake function relays to rl_ctrldev.txq
+ * @wqh: the link's wait queue head it is on (NULL: unused)
+ */
+struct rl_tx_hook {
+	wait_queue_entry_t wait;
+	wait_queue_head_t *wqh;
+};
+
+/**
+ * struct rl_ctrldev - control node of one link
+ * @dev: the device (class rpmsg_lite, child of the link's device)
+ * @cdev: character device of /dev/rpmsg_lite_ctrlN
+ * @node: in rl_ctrls, under rl_char_lock
+ * @lock: serialises endpoint creation/destruction with link removal;
+ *        protects @rl and @epts
+ * @rl: the link; NULL once removed
+ * @epts_lock: also protects @epts, for waking endpoints from link events
+ *             without @lock (a notifier may run on the link's workqueue,
+ *             which endpoint destruction under @lock may wait for)
+ * @epts: endpoints of this link (struct rl_eptdev.node)
+ * @index: N of the node name
+ * @link_name: copy of the link's name, valid after removal
+ * @link_down: the link reported DOWN and not UP since (READ_ONCE)
+ * @payload_size: the link's payload size, fixed for its life
+ * @txq: poll wait queue of the endpoints for EPOLLOUT / EPOLLHUP; woken
+ *       from the link's own wait queue through @hooks, so that no file
+ *       ever waits on memory of the link itself
+ * @pt: poll table used once to put @hooks on the link's wait queues
+ * @hooks: our entries on the link's wait queues
+ * @ns_bound: we hold the link's name-service binding
+ * @svc_lock: protects @services and @nr_services (name-service callback
+ *            versus readers)
+ * @services: names the peer announced (struct rl_service)
+ * @nr_services: entries in @services
+ */
+struct rl_ctrldev {
+	struct device dev;
+	struct cdev cdev;
+	struct list_head node;
+
+	struct mutex lock;		/* endpoints vs link removal */
+	struct rpmsg_lite_instance *rl;
+	spinlock_t epts_lock;		/* @epts for link events */
+	struct list_head epts;
+
+	int index;
+	char link_name[RPMSG_LITE_NAME_SIZE];
+	bool link_down;
+	u32 payload_size;
+
+	wait_queue_head_t txq;
+	poll_table pt;
+	struct rl_tx_hook hooks[RL_TX_HOOKS];
+
+	bool ns_bound;
+	struct mutex svc_lock;		/* @services vs ns callback */
+	struct list_head services;
+	unsigned int nr_services;
+};
+
+/**
+ * struct rl_msg - one received message waiting for read()
+ * @node: in rl_eptdev.queue
+ * @len: bytes in @data
+ * @src: address of the sender
+ * @data: the payload, copied out of shared memory
+ */
+struct rl_msg {
+	struct list_head node;
+	u32 len;
+	u32 src;
+	u8 data[];
+};
+
+/**
+ * struct rl_eptdev - endpoint node
+ * @dev: the device (class rpmsg_lite, child of the control device)
+ * @cdev: character device of /dev/rpmsg_eptN
+ * @ctrl: control device; referenced for the whole life of @dev
+ * @node: in rl_ctrldev.epts, under rl_ctrldev.lock
+ * @ept_sem: protects @rl and @ept: senders and ioctls that use the link
+ *           hold it for read, destruction takes it for write and so waits
+ *           for sends in progress
+ * @rl: the link; NULL once the endpoint is destroyed
+ * @ept: the core endpoint; NULL once destroyed
+ * @name: endpoint name
+ * @src: local address
+ * @dst: destination of write()
+ * @flags: RPMSG_LITE_EPT_F_*
+ * @tx_timeout_ms: how long a blocking send waits for a buffer (READ_ONCE)
+ * @rx_queue_len: most messages queued for read() (READ_ONCE)
+ * @read_lock: serialises readers, so that a message is looked at, copied
+ *             and only then removed (it stays queued on -EMSGSIZE/-EFAULT)
+ * @queue_lock: protects @queue, @queued, @gone and the rx counters
+ *              (receive callback versus readers and poll)
+ * @queue: received messages (struct rl_msg)
+ * @queued: entries in @queue
+ * @gone: the endpoint was destroyed (explicitly or with its link)
+ * @readq: readers and pollers waiting for a message or for @gone
+ * @rx_msgs: messages queued
+ * @rx_bytes: payload bytes queued
+ * @rx_dropped: messages dropped (queue full or no memory)
+ * @tx_msgs: messages sent
+ * @tx_bytes: payload bytes sent
+ */
+struct rl_eptdev {
+	struct device dev;
+	struct cdev cdev;
+	struct rl_ctrldev *ctrl;
+	struct list_head node;
+
+	struct rw_semaphore ept_sem;
+	struct rpmsg_lite_instance *rl;
+	struct rpmsg_lite_endpoint *ept;
+
+	char name[RPMSG_LITE_NAME_SIZE];
+	u32 src;
+	u32 dst;
+	u32 flags;
+	u32 tx_timeout_ms;
+	u32 rx_queue_len;
+
+	struct mutex read_lock;		/* one reader at a time */
+	spinlock_t queue_lock;		/* rx callback vs readers */
+	struct list_head queue;
+	u32 queued;
+	bool gone;
+	wait_queue_head_t readq;
+
+	u64 rx_msgs;
+	u64 rx_bytes;
+	u64 rx_dropped;
+	atomic64_t tx_msgs;
+	atomic64_t tx_bytes;
+};
+
+#define dev_to_ctrldev(d)	container_of(d, struct rl_ctrldev, dev)
+#define dev_to_eptdev(d)	container_of(d, struct rl_eptdev, dev)
+
+static struct class *rl_class;
+static dev_t rl_ctrl_devt;
+static dev_t rl_ept_devt;
+static DEFINE_IDA(rl_ctrl_ida);
+static DEFINE_IDA(rl_ept_ida);
+/* Protects rl_ctrls (notifier versus module exit). */
+static DEFINE_MUTEX(rl_char_lock);
+static LIST_HEAD(rl_ctrls);
+
+/* ------------------------------------------------------------------ */
+/* Endpoint node                                                      */
+/* ------------------------------------------------------------------ */
+
+static int rl_ept_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 {
+	struct rl_eptdev *e = priv;
+	struct rl_msg *msg;
+	unsigned long flags;
+
+	msg = kmalloc(struct_size(msg, data, payload_len),
+		      GFP_KERNEL | __GFP_NOWARN);
+	if (msg) {
+		memcpy(msg->data, payload, payload_len);
+		msg->len = payload_len;
+		msg->src = src;
+	}
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	if (!msg || e->queued >= READ_ONCE(e->rx_queue_len)) {
+		e->rx_dropped++;
+		spin_unlock_irqrestore(&e->queue_lock, flags);
+		dev_dbg_ratelimited(&e->dev, "rx queue full: dropped %u bytes from %u\n",
+				    payload_len, src);
+		kfree(msg);
+		return RL_RELEASE;
+	}
+	list_add_tail(&msg->node, &e->queue);
+	e->queued++;
+	e->rx_msgs++;
+	e->rx_bytes += payload_len;
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+
+	wake_up_interruptible_poll(&e->readq, EPOLLIN | EPOLLRDNORM);
+	return RL_RELEASE;
+}
+
+static void rl_ept_purge(struct rl_eptdev *e)
+{
+	struct rl_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, &e->queue, node) {
+		list_del(&msg->node);
+		kfree(msg);
+	}
+	e->queued = 0;
+}
+
+/* Nothing more will arrive: destroyed, or the link is down. */
+static bool rl_ept_hung_up(struct rl_eptdev *e)
+{
+	return e->gone || READ_ONCE(e->ctrl->link_down);
+}
+
+static bool rl_ept_readable(struct rl_eptdev *e)
+{
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	ret = !list_empty(&e->queue) || rl_ept_hung_up(e);
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	return ret;
+}
+
+static int rl_ept_open(struct inode *inode, struct file *filp)
+{
+	struct rl_eptdev *e = container_of(inode->i_cdev, struct rl_eptdev,
+					   cdev);
+
+	get_device(&e->dev);
+	filp->private_data = e;
+	return stream_open(inode, filp);
+}
+
+static int rl_ept_release(struct inode *inode, struct file *filp)
+{
+	struct rl_eptdev *e = filp->private_data;
+
+	put_device(&e->dev);
 	return 0;
 }
 
+static ssize_t rl_ept_read(struct file *filp, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	struct rl_eptdev *e = filp->private_data;
+	struct rl_msg *msg;
+	unsigned long flags;
+	bool hung_up;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&e->read_lock))
+		return -ERESTARTSYS;
+
+	for (;;) {
+		spin_lock_irqsave(&e->queue_lock, flags);
+		msg = list_first_entry_or_null(&e->queue, struct rl_msg, node);
+		hung_up = rl_ept_hung_up(e);
+		spin_unlock_irqrestore(&e->queue_lock, flags);
+		if (msg)
+			break;
+		if (hung_up) {
+			ret = -EPIPE;
+			goto out;
+		}
+		if (filp->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		mutex_unlock(&e->read_lock);
+		if (wait_event_interruptible(e->readq, rl_ept_readable(e)))
+			return -ERESTARTSYS;
+		if (mutex_lock_interruptible(&e->read_lock))
+			return -ERESTARTSYS;
+	}
+
+	/*
+	 * Only readers remove messages and they hold read_lock, so @msg stays
+	 * at the head while it is copied.
+	 */
+	if (msg->len > len) {
+		rl_user_err(&e->dev, "read buffer of %zu bytes for a %u-byte message\n",
+			    len, msg->len);
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	if (copy_to_user(buf, msg->data, msg->len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	spin_lock_irqsave(&e->queue_lock, flags);
+	list_del(&msg->node);
+	e->queued--;
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	ret = msg->len;
+	kfree(msg);
+out:
+	mutex_unlock(&e->read_lock);
+	return ret;
+}
+
+static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
+		       const void __user *ubuf, size_t len)
+{
+	unsigned long timeout;
+	void *kbuf;
+	u32 tmo;
+	int ret;
+
+	if (dst == RPMSG_LITE_ADDR_ANY) {
+		rl_user_err(&e->dev, "send without a destination address\n");
+		return -EDESTADDRREQ;
+	}
+	if (dst == RPMSG_LITE_NS_ADDR) {
+		rl_user_err(&e->dev, "send to the name-service address\n");
+		return -EINVAL;
+	}
+	if (len > e->ctrl->payload_size) {
+		rl_user_err(&e->dev, "%zu-byte message, payload size is %u\n",
+			    len, e->ctrl->payload_size);
+		return -EMSGSIZE;
+	}
+
+	kbuf = memdup_user(ubuf, len);
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+
+	tmo = READ_ONCE(e->tx_timeout_ms);
+	if (nonblock)
+		timeout = RL_DONT_BLOCK;
+	else if (tmo == RPMSG_LITE_TIMEOUT_FOREVER)
+		timeout = RL_BLOCK;
+	else
+		timeout = tmo;
+
+	if (down_read_interruptible(&e->ept_sem)) {
+		ret = -ERESTARTSYS;
+		goto free;
+	}
+	if (!e->ept) {
+		ret = -EPIPE;
+	} else {
+		ret = rpmsg_lite_send(e->rl, e->ept, dst, kbuf, len, timeout);
+		if (ret == -ENOMEM && timeout == RL_DONT_BLOCK)
+			ret = nonblock ? -EAGAIN : -ETIMEDOUT;
+		else if (ret == -ENODEV)
+			ret = -EPIPE;
+	}
+	up_read(&e->ept_sem);
+
+	if (!ret) {
+		atomic64_inc(&e->tx_msgs);
+		atomic64_add(len, &e->tx_bytes);
+	}
+free:
+	kfree(kbuf);
+	return ret;
+}
+
+static ssize_t rl_ept_write(struct file *filp, const char __user *buf,
+			    size_t len, loff_t *ppos)
+{
+	struct rl_eptdev *e = filp->private_data;
+	int ret;
+
+	ret = rl_ept_send(e, filp->f_flags & O_NONBLOCK, READ_ONCE(e->dst),
+			  buf, len);
+	return ret ? ret : len;
+}
+
+static __poll_t rl_ept_poll(struct file *filp, poll_table *wait)
+{
+	struct rl_eptdev *e = filp->private_data;
+	unsigned long flags;
+	__poll_t mask = 0;
+	bool hung_up;
+
+	poll_wait(filp, &e->readq, wait);
+	poll_wait(filp, &e->ctrl->txq, wait);
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	if (!list_empty(&e->queue))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	hung_up = rl_ept_hung_up(e);
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	if (hung_up)
+		return mask | EPOLLHUP | EPOLLERR;
+
+	/*
+	 * A destroyer waiting for a blocked sender holds ept_sem off; it wakes
+	 * readq when done, so just report no EPOLLOUT meanwhile.
+	 */
+	if (down_read_trylock(&e->ept_sem)) {
+		if (e->rl)
+			mask |= rpmsg_lite_poll(e->rl, NULL, NULL);
+		else
+			mask |= EPOLLHUP | EPOLLERR;
+		up_read(&e->ept_sem);
+	}
+	return mask;
+}
+
+static void rl_eptdev_destroy(struct rl_eptdev *e, bool announce);
+
+static long rl_link_info(struct rl_ctrldev *ctrl, void __user *argp);
+static long rl_lookup_service(struct rl_ctrldev *ctrl, void __user *argp);
+static long rl_bad_cmd(struct device *dev, unsigned int cmd,
+		       unsigned long known, unsigned long upstream);
+
+/* Request numbers each node kind serves, for rl_bad_cmd(). */
+#define RL_NR(cmd)		BIT(_IOC_NR(cmd))
+#define RL_CTRL_NATIVE		(RL_NR(RPMSG_LITE_IOC_CREATE_EPT) | \
+				 RL_NR(RPMSG_LITE_IOC_DESTROY_EPT) | \
+				 RL_NR(RPMSG_LITE_IOC_LINK_INFO) | \
+				 RL_NR(RPMSG_LITE_IOC_LOOKUP_SERVICE))
+#define RL_CTRL_UPSTREAM	RL_NR(RPMSG_CREATE_EPT_IOCTL)
+#define RL_EPT_NATIVE		(RL_NR(RPMSG_LITE_IOC_DESTROY_EPT) | \
+				 RL_NR(RPMSG_LITE_IOC_LINK_INFO) | \
+				 RL_NR(RPMSG_LITE_IOC_EPT_STATS) | \
+				 RL_NR(RPMSG_LITE_IOC_SET_TX_TIMEOUT) | \
+				 RL_NR(RPMSG_LITE_IOC_SET_RX_QUEUE_LEN) | \
+				 RL_NR(RPMSG_LITE_IOC_SENDTO) | \
+				 RL_NR(RPMSG_LITE_IOC_LOOKUP_SERVICE))
+#define RL_EPT_UPSTREAM		RL_NR(RPMSG_DESTROY_EPT_IOCTL)
+
+static long rl_ept_destroy_self(struct rl_eptdev *e)
+{
+	struct rl_ctrldev *ctrl = e->ctrl;
+	long ret = 0;
+
+	mutex_lock(&ctrl->lock);
+	if (e->gone)
+		ret = -EPIPE;
+	else
+		rl_eptdev_destroy(e, true);
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+
+static long rl_ept_stats(struct rl_eptdev *e, void __user *argp)
+{
+	struct rpmsg_lite_ept_stats st = { };
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	st.rx_msgs = e->rx_msgs;
+	st.rx_bytes = e->rx_bytes;
+	st.rx_dropped = e->rx_dropped;
+	st.rx_queued = e->queued;
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	st.tx_msgs = atomic64_read(&e->tx_msgs);
+	st.tx_bytes = atomic64_read(&e->tx_bytes);
+	st.rx_queue_len = READ_ONCE(e->rx_queue_len);
+	st.tx_timeout_ms = READ_ONCE(e->tx_timeout_ms);
+
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long rl_ept_ioctl(struct file *filp, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct rl_eptdev *e = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	struct rpmsg_lite_sendto st;
+	u32 val;
+
+	switch (cmd) {
+	case RPMSG_DESTROY_EPT_IOCTL:
+		return rl_ept_destroy_self(e);
+	case RPMSG_LITE_IOC_DESTROY_EPT:
+		if (get_user(val, (u32 __user *)argp))
+			return -EFAULT;
+		if (val != RPMSG_LITE_EPT_SELF && val != MINOR(e->dev.devt)) {
+			rl_user_err(&e->dev, "DESTROY_EPT of %u on another endpoint's node\n",
+				    val);
+			return -EINVAL;
+		}
+		return rl_ept_destroy_self(e);
+	case RPMSG_LITE_IOC_LINK_INFO:
+		return rl_link_info(e->ctrl, argp);
+	case RPMSG_LITE_IOC_LOOKUP_SERVICE:
+		return rl_lookup_service(e->ctrl, argp);
+	case RPMSG_LITE_IOC_EPT_STATS:
+		return rl_ept_stats(e, argp);
+	case RPMSG_LITE_IOC_SET_TX_TIMEOUT:
+		if (get_user(val, (u32 __user *)argp))
+			return -EFAULT;
+		WRITE_ONCE(e->tx_timeout_ms, val);
+		return 0;
+	case RPMSG_LITE_IOC_SET_RX_QUEUE_LEN:
+		if (get_user(val, (u32 __user *)argp))
+			return -EFAULT;
+		if (!val || val > RPMSG_LITE_MAX_RX_QUEUE_LEN) {
+			rl_user_err(&e->dev, "rx queue length %u not in 1..%u\n",
+				    val, RPMSG_LITE_MAX_RX_QUEUE_LEN);
+			return -EINVAL;
+		}
+		WRITE_ONCE(e->rx_queue_len, val);
+		return 0;
+	case RPMSG_LITE_IOC_SENDTO:
+		if (copy_from_user(&st, argp, sizeof(st)))
+			return -EFAULT;
+		return rl_ept_send(e, filp->f_flags & O_NONBLOCK, st.dst,
+				   u64_to_user_ptr(st.buf), st.len);
+	default:
+		return rl_bad_cmd(&e->dev, cmd, RL_EPT_NATIVE, RL_EPT_UPSTREAM);
+	}
+}
+
+static const struct file_operations rl_ept_fops = {
+	.owner = THIS_MODULE,
+	.open = rl_ept_open,
+	.release = rl_ept_release,
+	.read = rl_ept_read,
+	.write = rl_ept_write,
+	.poll = rl_ept_poll,
+	.unlocked_ioctl = rl_ept_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static ssize_t name_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_eptdev(dev)->name);
+}
+static DEVICE_ATTR_RO(name);
+
+static ssize_t src_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_eptdev(dev)->src);
+}
+static DEVICE_ATTR_RO(src);
+
+static ssize_t dst_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_eptdev(dev)->dst));
+}
+static DEVICE_ATTR_RO(dst);
+
+static ssize_t link_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_eptdev(dev)->ctrl->link_name);
+}
+static DEVICE_ATTR_RO(link);
+
+static ssize_t rx_dropped_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct rl_eptdev *e = dev_to_eptdev(dev);
+	unsigned long flags;
+	u64 val;
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	val = e->rx_dropped;
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+static DEVICE_ATTR_RO(rx_dropped);
+
+static ssize_t rx_queued_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct rl_eptdev *e = dev_to_eptdev(dev);
+	unsigned long flags;
+	u32 val;
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	val = e->queued;
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	return sysfs_emit(buf, "%u\n", val);
+}
+static DEVICE_ATTR_RO(rx_queued);
+
+static struct attribute *rl_ept_attrs[] = {
+	&dev_attr_name.attr,
+	&dev_attr_src.attr,
+	&dev_attr_dst.attr,
+	&dev_attr_link.attr,
+	&dev_attr_rx_dropped.attr,
+	&dev_attr_rx_queued.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(rl_ept);
+
+static void rl_eptdev_release(struct device *dev)
+{
+	struct rl_eptdev *e = dev_to_eptdev(dev);
+
+	rl_ept_purge(e);
+	ida_free(&rl_ept_ida, MINOR(dev->devt));
+	put_device(&e->ctrl->dev);
+	kfree(e);
+}
+
+/*
+ * Forget the core endpoint, wake everyone and remove the node.  Open files
+ * keep the structure; they see -EPIPE (after draining queued messages) and
+ * EPOLLHUP.  Called with ctrl->lock held; waits for sends in progress.
+ */
+static void rl_eptdev_destroy(struct rl_eptdev *e, bool announce)
+{
+	unsigned long flags;
+	int ret;
+
+	lockdep_assert_held(&e->ctrl->lock);
+
+	down_write(&e->ept_sem);
+	if (e->ept) {
+		if (announce && (e->flags & RPMSG_LITE_EPT_F_ANNOUNCE)) {
+			ret = rpmsg_lite_ns_announce(e->rl, e->ept, e->name,
+						     RL_NS_DESTROY);
+			if (ret)
+				dev_dbg(&e->dev, "name-service destroy failed: %d\n",
+					ret);
+		}
+		ret = rpmsg_lite_destroy_ept(e->rl, e->ept);
+		if (ret)
+			dev_warn(&e->dev, "destroying endpoint %u failed: %d\n",
+				 e->src, ret);
+		e->ept = NULL;
+		e->rl = NULL;
+	}
+	up_write(&e->ept_sem);
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	e->gone = true;
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	wake_up_interruptible_all(&e->readq);
+
+	spin_lock(&e->ctrl->epts_lock);
+	list_del(&e->node);
+	spin_unlock(&e->ctrl->epts_lock);
+	cdev_device_del(&e->cdev, &e->dev);
+	put_device(&e->dev);
+}
+
+static int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name,
+			    u32 src, u32 dst, u32 flags, u32 *src_out)
+{
+	struct rpmsg_lite_endpoint *ept;
+	struct rl_eptdev *e;
+	struct device *dev;
+	int minor, ret;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+
+	minor = ida_alloc_max(&rl_ept_ida, RL_EPT_MAX - 1, GFP_KERNEL);
+	if (minor < 0) {
+		kfree(e);
+		return minor == -ENOSPC ? -ENOSPC : minor;
+	}
+
+	init_rwsem(&e->ept_sem);
+	mutex_init(&e->read_lock);
+	spin_lock_init(&e->queue_lock);
+	INIT_LIST_HEAD(&e->queue);
+	init_waitqueue_head(&e->readq);
+	atomic64_set(&e->tx_msgs, 0);
+	atomic64_set(&e->tx_bytes, 0);
+	strscpy(e->name, name, sizeof(e->name));
+	e->dst = dst;
+	e->flags = flags;
+	e->tx_timeout_ms = RPMSG_LITE_DEFAULT_TX_TIMEOUT_MS;
+	e->rx_queue_len = RPMSG_LITE_DEFAULT_RX_QUEUE_LEN;
+	e->ctrl = ctrl;
+	get_device(&ctrl->dev);
+
+	dev = &e->dev;
+	device_initialize(dev);
+	dev->class = rl_class;
+	dev->parent = &ctrl->dev;
+	dev->devt = MKDEV(MAJOR(rl_ept_devt), minor);
+	dev->groups = rl_ept_groups;
+	dev->release = rl_eptdev_release;
+	dev_set_name(dev, "rpmsg_ept%d", minor);
+	cdev_init(&e->cdev, &rl_ept_fops);
+	e->cdev.owner = THIS_MODULE;
+
+	lockdep_assert_held(&ctrl->lock);
+	if (!ctrl->rl) {
+		ret = -ENODEV;
+		goto put;
+	}
+
+	ept = rpmsg_lite_create_ept(ctrl->rl, src, rl_ept_rx_cb, e);
+	if (IS_ERR_OR_NULL(ept)) {
+		ret = ept ? PTR_ERR(ept) : -ENOMEM;
+		rl_user_err(&ctrl->dev, "creating endpoint at %u failed: %d\n",
+			    src, ret);
+		goto put;
+	}
+	e->src = rpmsg_lite_ept_addr(ept);
+	e->rl = ctrl->rl;
+	e->ept = ept;
+
+	ret = cdev_device_add(&e->cdev, dev);
+	if (ret)
+		goto destroy;
+
+	if (flags & RPMSG_LITE_EPT_F_ANNOUNCE) {
+		ret = rpmsg_lite_ns_announce(e->rl, ept, e->name,
+					     RL_NS_CREATE);
+		if (ret) {
+			rl_user_err(&ctrl->dev, "announcing %s failed: %d\n",
+				    e->name, ret);
+			cdev_device_del(&e->cdev, dev);
+			goto destroy;
+		}
+	}
+
+	spin_lock(&ctrl->epts_lock);
+	list_add_tail(&e->node, &ctrl->epts);
+	spin_unlock(&ctrl->epts_lock);
+	*src_out = e->src;
+	return minor;
+
+destroy:
+	rpmsg_lite_destroy_ept(e->rl, ept);
+	e->ept = NULL;
+	e->rl = NULL;
+put:
+	put_device(dev);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Control node                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A request this node does not serve: -EINVAL when it is one it serves
+ * under another size or direction (@known: bit per native request number,
+ * @upstream: bit per 0xb5 request number), -ENOTTY otherwise.
+ */
+static long rl_bad_cmd(struct device *dev, unsigned int cmd,
+		       unsigned long known, unsigned long upstream)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	if ((_IOC_TYPE(cmd) == RPMSG_LITE_IOC_MAGIC && nr < BITS_PER_LONG &&
+	     (known & BIT(nr))) ||
+	    (_IOC_TYPE(cmd) == _IOC_TYPE(RPMSG_CREATE_EPT_IOCTL) &&
+	     nr < BITS_PER_LONG && (upstream & BIT(nr)))) {
+		rl_user_err(dev, "ioctl %#x: size %u or direction not supported here\n",
+			    cmd, _IOC_SIZE(cmd));
+		return -EINVAL;
+	}
+	rl_user_err(dev, "unknown ioctl %#x\n", cmd);
+	return -ENOTTY;
+}
+
+static int rl_check_name(struct device *dev, const char *name)
+{
+	if (!memchr(name, '\0', RPMSG_LITE_NAME_SIZE)) {
+		rl_user_err(dev, "endpoint name not NUL-terminated\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static long rl_ctrl_create(struct rl_ctrldev *ctrl, const char *name,
+			   u32 src, u32 dst, u32 flags, u32 *src_out)
+{
+	long ret;
+
+	ret = rl_check_name(&ctrl->dev, name);
+	if (ret)
+		return ret;
+	if (src == RPMSG_LITE_NS_ADDR) {
+		rl_user_err(&ctrl->dev, "src %u is the name service's\n", src);
+		return -EADDRINUSE;
+	}
+	if (dst == RPMSG_LITE_NS_ADDR) {
+		rl_user_err(&ctrl->dev, "dst %u is the name service's\n", dst);
+		return -EINVAL;
+	}
+	if (flags & ~RPMSG_LITE_EPT_F_ALL) {
+		rl_user_err(&ctrl->dev, "unknown endpoint flags %#x\n", flags);
+		return -EINVAL;
+	}
+	if ((flags & RPMSG_LITE_EPT_F_ANNOUNCE) && !name[0]) {
+		rl_user_err(&ctrl->dev, "announcing an endpoint without name\n");
+		return -EINVAL;
+	}
+
+	mutex_lock(&ctrl->lock);
+	ret = rl_eptdev_create(ctrl, name, src, dst, flags, src_out);
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+
+static long rl_ctrl_create_native(struct rl_ctrldev *ctrl, void __user *argp)
+{
+	struct rpmsg_lite_ept_info info;
+	long ret;
+	int i;
+
+	if (copy_from_user(&info, argp, sizeof(info)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(info.reserved); i++) {
+		if (info.reserved[i]) {
+			rl_user_err(&ctrl->dev, "reserved field of ept_info set\n");
+			return -EINVAL;
+		}
+	}
+
+	ret = rl_ctrl_create(ctrl, info.name, info.src, info.dst, info.flags,
+			     &info.src);
+	if (ret < 0)
+		return ret;
+	info.index = ret;
+	if (copy_to_user(argp, &info, sizeof(info)))
+		return -EFAULT;
+	return ret;
+}
+
+static long rl_ctrl_create_upstream(struct rl_ctrldev *ctrl, void __user *argp)
+{
+	struct rpmsg_endpoint_info info;
+	long ret;
+
+	if (copy_from_user(&info, argp, sizeof(info)))
+		return -EFAULT;
+	ret = rl_ctrl_create(ctrl, info.name, info.src, info.dst, 0,
+			     &info.src);
+	return ret < 0 ? ret : 0;
+}
+
+static long rl_ctrl_destroy(struct rl_ctrldev *ctrl, void __user *argp)
+{
+	struct rl_eptdev *e;
+	long ret = -ENOENT;
+	u32 index;
+
+	if (get_user(index, (u32 __user *)argp))
+		return -EFAULT;
+
+	mutex_lock(&ctrl->lock);
+	list_for_each_entry(e, &ctrl->epts, node) {
+		if (MINOR(e->dev.devt) == index) {
+			rl_eptdev_destroy(e, true);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&ctrl->lock);
+	if (ret)
+		rl_user_err(&ctrl->dev, "no endpoint %u on this link\n", index);
+	return ret;
+}
+
+static long rl_link_info(struct rl_ctrldev *ctrl, void __user *argp)
+{
+	struct rpmsg_lite_link_info info = { };
+	struct rpmsg_lite_link_stats st;
+	const struct rpmsg_lite_config *cfg;
+	struct rpmsg_lite_instance *rl;
+
+	strscpy(info.name, ctrl->link_name, sizeof(info.name));
+	info.ctrl_index = ctrl->index;
+	info.payload_size = ctrl->payload_size;
+
+	mutex_lock(&ctrl->lock);
+	rl = ctrl->rl;
+	if (!rl) {
+		info.state = RPMSG_LITE_STATE_REMOVED;
+	} else {
+		cfg = rpmsg_lite_get_config(rl);
+		info.link_id = cfg->link_id;
+		info.buffer_count = cfg->buffer_count;
+		info.role = rpmsg_lite_get_role(rl) == RPMSG_LITE_MASTER ?
+			    RPMSG_LITE_ROLE_MASTER : RPMSG_LITE_ROLE_REMOTE;
+		info.state = rpmsg_lite_get_link_state(rl);
+		info.free_tx_buffers = rpmsg_lite_get_free_tx_buffers(rl);
+		rpmsg_lite_get_stats(rl, &st);
+		info.stats.tx_msgs = st.tx_msgs;
+		info.stats.rx_msgs = st.rx_msgs;
+		info.stats.kicks_out = st.kicks_out;
+		info.stats.kicks_in = st.kicks_in;
+		info.stats.kick_errors = st.kick_errors;
+		info.stats.rx_drop_no_ept = st.rx_drop_no_ept;
+		info.stats.rx_drop_bad_len = st.rx_drop_bad_len;
+		info.stats.rx_drop_bad_ns = st.rx_drop_bad_ns;
+		info.stats.ring_errors = st.ring_errors;
+		info.stats.tx_timeouts = st.tx_timeouts;
+		info.stats.resets = st.resets;
+		info.stats.link_up_rekicks = st.link_up_rekicks;
+	}
+	mutex_unlock(&ctrl->lock);
+
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long rl_lookup_service(struct rl_ctrldev *ctrl, void __user *argp)
+{
+	struct rpmsg_lite_service q;
+	struct rl_service *s;
+	long ret = -ENOENT;
+
+	if (copy_from_user(&q, argp, sizeof(q)))
+		return -EFAULT;
+	ret = rl_check_name(&ctrl->dev, q.name);
+	if (ret)
+		return ret;
+	if (q.reserved) {
+		rl_user_err(&ctrl->dev, "reserved field of service set\n");
+		return -EINVAL;
+	}
+
+	ret = -ENOENT;
+	mutex_lock(&ctrl->svc_lock);
+	/* Newest first: the most recent announcement wins. */
+	list_for_each_entry(s, &ctrl->services, node) {
+		if (!strcmp(s->name, q.name)) {
+			q.addr = s->addr;
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&ctrl->svc_lock);
+	if (ret)
+		return ret;
+	return copy_to_user(argp, &q, sizeof(q)) ? -EFAULT : 0;
+}
+
+static int rl_ctrl_open(struct inode *inode, struct file *filp)
+{
+	struct rl_ctrldev *ctrl = container_of(inode->i_cdev,
+					       struct rl_ctrldev, cdev);
+
+	get_device(&ctrl->dev);
+	filp->private_data = ctrl;
+	return nonseekable_open(inode, filp);
+}
+
+static int rl_ctrl_release(struct inode *inode, struct file *filp)
+{
+	struct rl_ctrldev *ctrl = filp->private_data;
+
+	put_device(&ctrl->dev);
+	return 0;
+}
+
+static long rl_ctrl_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct rl_ctrldev *ctrl = filp->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case RPMSG_LITE_IOC_CREATE_EPT:
+		return rl_ctrl_create_native(ctrl, argp);
+	case RPMSG_CREATE_EPT_IOCTL:
+		return rl_ctrl_create_upstream(ctrl, argp);
+	case RPMSG_LITE_IOC_DESTROY_EPT:
+		return rl_ctrl_destroy(ctrl, argp);
+	case RPMSG_LITE_IOC_LINK_INFO:
+		return rl_link_info(ctrl, argp);
+	case RPMSG_LITE_IOC_LOOKUP_SERVICE:
+		return rl_lookup_service(ctrl, argp);
+	case RPMSG_DESTROY_EPT_IOCTL:
+		rl_user_err(&ctrl->dev, "RPMSG_DESTROY_EPT_IOCTL belongs on an endpoint node\n");
+		return -ENOTTY;
+	default:
+		return rl_bad_cmd(&ctrl->dev, cmd, RL_CTRL_NATIVE,
+				  RL_CTRL_UPSTREAM);
+	}
+}
+
+static const struct file_operations rl_ctrl_fops = {
+	.owner = THIS_MODULE,
+	.open = rl_ctrl_open,
+	.release = rl_ctrl_release,
+	.unlocked_ioctl = rl_ctrl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static const char * const rl_state_names[] = {
+	[RPMSG_LITE_STATE_DOWN] = "down",
+	[RPMSG_LITE_STATE_WAITING] = "waiting",
+	[RPMSG_LITE_STATE_UP] = "up",
+	[RPMSG_LITE_STATE_RESETTING] = "resetting",
+	[RPMSG_LITE_STATE_REMOVED] = "removed",
+};
+
+static ssize_t link_name_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_ctrldev(dev)->link_name);
+}
+static DEVICE_ATTR_RO(link_name);
+
+static ssize_t role_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	ssize_t ret = -ENODEV;
+
+	mutex_lock(&ctrl->lock);
+	if (ctrl->rl)
+		ret = sysfs_emit(buf, "%s\n",
+				 rpmsg_lite_get_role(ctrl->rl) ==
+				 RPMSG_LITE_MASTER ? "master" : "remote");
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(role);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	unsigned int state = RPMSG_LITE_STATE_REMOVED;
+
+	mutex_lock(&ctrl->lock);
+	if (ctrl->rl)
+		state = rpmsg_lite_get_link_state(ctrl->rl);
+	mutex_unlock(&ctrl->lock);
+	if (state >= ARRAY_SIZE(rl_state_names))
+		return sysfs_emit(buf, "unknown\n");
+	return sysfs_emit(buf, "%s\n", rl_state_names[state]);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t link_id_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	ssize_t ret = -ENODEV;
+
+	mutex_lock(&ctrl->lock);
+	if (ctrl->rl)
+		ret = sysfs_emit(buf, "%u\n",
+				 rpmsg_lite_get_config(ctrl->rl)->link_id);
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(link_id);
+
+static ssize_t payload_size_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_ctrldev(dev)->payload_size);
+}
+static DEVICE_ATTR_RO(payload_size);
+
+static ssize_t buffer_count_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	ssize_t ret = -ENODEV;
+
+	mutex_lock(&ctrl->lock);
+	if (ctrl->rl)
+		ret = sysfs_emit(buf, "%u\n",
+				 rpmsg_lite_get_config(ctrl->rl)->buffer_count);
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(buffer_count);
+
+static ssize_t free_tx_buffers_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	ssize_t ret = -ENODEV;
+
+	mutex_lock(&ctrl->lock);
+	if (ctrl->rl)
+		ret = sysfs_emit(buf, "%u\n",
+				 rpmsg_lite_get_free_tx_buffers(ctrl->rl));
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(free_tx_buffers);
+
+static ssize_t services_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	struct rl_service *s;
+	int len = 0;
+
+	mutex_lock(&ctrl->svc_lock);
+	list_for_each_entry(s, &ctrl->services, node)
+		len += sysfs_emit_at(buf, len, "%u %s\n", s->addr, s->name);
+	mutex_unlock(&ctrl->svc_lock);
+	return len;
+}
+static DEVICE_ATTR_RO(services);
+
+static struct attribute *rl_ctrl_attrs[] = {
+	&dev_attr_link_name.attr,
+	&dev_attr_role.attr,
+	&dev_attr_state.attr,
+	&dev_attr_link_id.attr,
+	&dev_attr_payload_size.attr,
+	&dev_attr_buffer_count.attr,
+	&dev_attr_free_tx_buffers.attr,
+	&dev_attr_services.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(rl_ctrl);
+
+/* Name-service callback: remember what the peer offers. */
+static void rl_ctrl_ns_cb(u32 addr, const char *name, u32 flags, void *data)
+{
+	struct rl_ctrldev *ctrl = data;
+	struct rl_service *s, *tmp;
+
+	mutex_lock(&ctrl->svc_lock);
+	list_for_each_entry_safe(s, tmp, &ctrl->services, node) {
+		if (s->addr == addr && !strcmp(s->name, name)) {
+			list_del(&s->node);
+			kfree(s);
+			ctrl->nr_services--;
+		}
+	}
+	if (flags == RL_NS_CREATE) {
+		if (ctrl->nr_services >= RL_SERVICES_MAX) {
+			dev_warn_ratelimited(&ctrl->dev,
+					     "too many announced services, ignoring %s at %u\n",
+					     name, addr);
+		} else {
+			s = kzalloc(sizeof(*s), GFP_KERNEL);
+			if (s) {
+				strscpy(s->name, name, sizeof(s->name));
+				s->addr = addr;
+				list_add(&s->node, &ctrl->services);
+				ctrl->nr_services++;
+			}
+		}
+	}
+	mutex_unlock(&ctrl->svc_lock);
+	dev_dbg(&ctrl->dev, "peer %s %s at %u\n",
+		flags == RL_NS_CREATE ? "announced" : "withdrew", name, addr);
+}
+
+/* Relay wake-ups of the link's wait queues to our own. */
+static int rl_ctrl_tx_wake(wait_queue_entry_t *wait, unsigned int mode,
+			   int sync, void *key)
+{
+	struct rl_ctrldev *ctrl = wait->private;
+
+	wake_up_interruptible_all(&ctrl->txq);
+	return 0;
+}
+
+static void rl_ctrl_qproc(struct file *filp, wait_queue_head_t *wqh,
+			  poll_table *pt)
+{
+	struct rl_ctrldev *ctrl = container_of(pt, struct rl_ctrldev, pt);
+	int i;
+
+	for (i = 0; i < RL_TX_HOOKS; i++) {
+		if (ctrl->hooks[i].wqh == wqh)
+			return;
+		if (!ctrl->hooks[i].wqh) {
+			init_waitqueue_func_entry(&ctrl->hooks[i].wait,
+						  rl_ctrl_tx_wake);
+			ctrl->hooks[i].wait.private = ctrl;
+			ctrl->hooks[i].wqh = wqh;
+			add_wait_queue(wqh, &ctrl->hooks[i].wait);
+			return;
+		}
+	}
+	dev_warn(&ctrl->dev, "link uses more wait queues than expected\n");
+}
+
+static void rl_ctrl_unhook(struct rl_ctrldev *ctrl)
+{
+	int i;
+
+	for (i = 0; i < RL_TX_HOOKS; i++) {
+		if (ctrl->hooks[i].wqh) {
+			remove_wait_queue(ctrl->hooks[i].wqh,
+					  &ctrl->hooks[i].wait);
+			ctrl->hooks[i].wqh = NULL;
+		}
+	}
+}
+
+static void rl_ctrldev_release(struct device *dev)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	struct rl_service *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &ctrl->services, node)
+		kfree(s);
+	ida_free(&rl_ctrl_ida, ctrl->index);
+	kfree(ctrl);
+}
+
+static void rl_ctrl_wake_all(struct rl_ctrldev *ctrl)
+{
+	struct rl_eptdev *e;
+
+	spin_lock(&ctrl->epts_lock);
+	list_for_each_entry(e, &ctrl->epts, node)
+		wake_up_interruptible_all(&e->readq);
+	spin_unlock(&ctrl->epts_lock);
+	wake_up_interruptible_all(&ctrl->txq);
+}
+
+static int rl_ctrl_add(struct rpmsg_lite_instance *rl)
+{
+	struct rl_ctrldev *ctrl;
+	const char *name;
+	int index, ret;
+
+	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
+	if (!ctrl)
+		return -ENOMEM;
+	index = ida_alloc_max(&rl_ctrl_ida, RL_CTRL_MAX - 1, GFP_KERNEL);
+	if (index < 0) {
+		kfree(ctrl);
+		return index;
+	}
+
+	mutex_init(&ctrl->lock);
+	mutex_init(&ctrl->svc_lock);
+	spin_lock_init(&ctrl->epts_lock);
+	INIT_LIST_HEAD(&ctrl->epts);
+	INIT_LIST_HEAD(&ctrl->services);
+	init_waitqueue_head(&ctrl->txq);
+	ctrl->index = index;
+	ctrl->rl = rl;
+	ctrl->payload_size = rpmsg_lite_get_payload_size(rl);
+	name = rpmsg_lite_get_name(rl);
+	strscpy(ctrl->link_name, name ? name : "", sizeof(ctrl->link_name));
+
+	device_initialize(&ctrl->dev);
+	ctrl->dev.class = rl_class;
+	ctrl->dev.parent = rpmsg_lite_get_device(rl);
+	ctrl->dev.devt = MKDEV(MAJOR(rl_ctrl_devt), index);
+	ctrl->dev.groups = rl_ctrl_groups;
+	ctrl->dev.release = rl_ctrldev_release;
+	dev_set_name(&ctrl->dev, "rpmsg_lite_ctrl%d", index);
+	cdev_init(&ctrl->cdev, &rl_ctrl_fops);
+	ctrl->cdev.owner = THIS_MODULE;
+
+	init_poll_funcptr(&ctrl->pt, rl_ctrl_qproc);
+	rpmsg_lite_poll(rl, NULL, &ctrl->pt);
+
+	ret = rpmsg_lite_ns_bind(rl, rl_ctrl_ns_cb, ctrl);
+	if (ret)
+		dev_info(&ctrl->dev, "name service of %s not available (%d): no service list\n",
+			 ctrl->link_name, ret);
+	ctrl->ns_bound = !ret;
+
+	ret = cdev_device_add(&ctrl->cdev, &ctrl->dev);
+	if (ret) {
+		if (ctrl->ns_bound)
+			rpmsg_lite_ns_unbind(rl);
+		rl_ctrl_unhook(ctrl);
+		put_device(&ctrl->dev);
+		return ret;
+	}
+
+	mutex_lock(&rl_char_lock);
+	list_add_tail(&ctrl->node, &rl_ctrls);
+	mutex_unlock(&rl_char_lock);
+	return 0;
+}
+
+/* The link goes away: destroy its endpoints and the control node. */
+static void rl_ctrl_remove(struct rl_ctrldev *ctrl)
+{
+	struct rl_eptdev *e, *tmp;
+
+	mutex_lock(&ctrl->lock);
+	WRITE_ONCE(ctrl->link_down, true);
+	list_for_each_entry_safe(e, tmp, &ctrl->epts, node)
+		rl_eptdev_destroy(e, false);
+	if (ctrl->ns_bound)
+		rpmsg_lite_ns_unbind(ctrl->rl);
+	ctrl->ns_bound = false;
+	rl_ctrl_unhook(ctrl);
+	ctrl->rl = NULL;
+	mutex_unlock(&ctrl->lock);
+	wake_up_interruptible_all(&ctrl->txq);
+
+	cdev_device_del(&ctrl->cdev, &ctrl->dev);
+	put_device(&ctrl->dev);
+}
+
+static struct rl_ctrldev *rl_ctrl_find(struct rpmsg_lite_instance *rl,
+				       bool unlink)
+{
+	struct rl_ctrldev *ctrl, *found = NULL;
+
+	mutex_lock(&rl_char_lock);
+	list_for_each_entry(ctrl, &rl_ctrls, node) {
+		if (ctrl->rl == rl) {
+			found = ctrl;
+			if (unlink)
+				list_del(&ctrl->node);
+			break;
+		}
+	}
+	mutex_unlock(&rl_char_lock);
+	return found;
+}
+
+static int rl_char_notify(struct notifier_block *nb, unsigned long event,
+			  void *data)
+{
+	struct rpmsg_lite_instance *rl = data;
+	struct rl_ctrldev *ctrl;
+	int ret;
+
+	switch (event) {
+	case RPMSG_LITE_EVENT_LINK_ADDED:
+		ret = rl_ctrl_add(rl);
+		if (ret)
+			pr_warn("no control node for link %s: %d\n",
+				rpmsg_lite_get_name(rl) ?: "?", ret);
+		break;
+	case RPMSG_LITE_EVENT_LINK_UP:
+	case RPMSG_LITE_EVENT_LINK_DOWN:
+		ctrl = rl_ctrl_find(rl, false);
+		if (!ctrl)
+			break;
+		WRITE_ONCE(ctrl->link_down,
+			   event == RPMSG_LITE_EVENT_LINK_DOWN);
+		rl_ctrl_wake_all(ctrl);
+		break;
+	case RPMSG_LITE_EVENT_LINK_REMOVED:
+		ctrl = rl_ctrl_find(rl, true);
+		if (ctrl)
+			rl_ctrl_remove(ctrl);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rl_char_nb = {
+	.notifier_call = rl_char_notify,
+};
+
+/**
+ * rl_char_init() - register the class, the device numbers and the link
+ * notifier.
+ *
+ * The notifier reports links added from now on only.  rpmsg_lite.ko
+ * brings this layer up before any link exists (links come from drivers of
+ * this module probed afterwards, or from modules that depend on it), so
+ * every link gets its control node.
+ *
+ * Return: 0 or a negative errno.
+ */
+int rl_char_init(void)
+{
+	int ret;
+
+	rl_class = class_create(THIS_MODULE, "rpmsg_lite");
+	if (IS_ERR(rl_class))
+		return PTR_ERR(rl_class);
+
+	ret = alloc_chrdev_region(&rl_ctrl_devt, 0, RL_CTRL_MAX,
+				  "rpmsg_lite_ctrl");
+	if (ret)
+		goto destroy_class;
+	ret = alloc_chrdev_region(&rl_ept_devt, 0, RL_EPT_MAX, "rpmsg_ept");
+	if (ret)
+		goto unregister_ctrl;
+
+	ret = rpmsg_lite_register_notifier(&rl_char_nb);
+	if (ret)
+		goto unregister_ept;
+	return 0;
+
+unregister_ept:
+	unregister_chrdev_region(rl_ept_devt, RL_EPT_MAX);
+unregister_ctrl:
+	unregister_chrdev_region(rl_ctrl_devt, RL_CTRL_MAX);
+destroy_class:
+	class_destroy(rl_class);
+	return ret;
+}
+
+/**
+ * rl_char_exit() - remove every node and unregister what rl_char_init()
+ * registered.  Open files keep the module loaded, so none exists here.
+ */
 void rl_char_exit(void)
 {
+	struct rl_ctrldev *ctrl;
+
+	rpmsg_lite_unregister_notifier(&rl_char_nb);
+	for (;;) {
+		mutex_lock(&rl_char_lock);
+		ctrl = list_first_entry_or_null(&rl_ctrls, struct rl_ctrldev,
+						node);
+		if (ctrl)
+			list_del(&ctrl->node);
+		mutex_unlock(&rl_char_lock);
+		if (!ctrl)
+			break;
+		rl_ctrl_remove(ctrl);
+	}
+	unregister_chrdev_region(rl_ept_devt, RL_EPT_MAX);
+	unregister_chrdev_region(rl_ctrl_devt, RL_CTRL_MAX);
+	class_destroy(rl_class);
 }

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rl_char_util.h - helpers of the rpmsg-lite character-device selftests:
+ * find the control node of the loopback master link and the address of
+ * the echo service its peer announced.
+ */
+#ifndef RL_CHAR_UTIL_H
+#define RL_CHAR_UTIL_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/rpmsg_lite.h>
+
+#define RL_CLASS_DIR	"/sys/class/rpmsg_lite"
+#define RL_ECHO_NAME	"rpmsg-lite-echo"
+
+static inline long long rl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Read a sysfs attribute into buf without the trailing newline. */
+static inline int rl_sysfs_read(const char *dev, const char *attr,
+				char *buf, size_t size)
+{
+	char path[600];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), RL_CLASS_DIR "/%s/%s", dev, attr);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* Path of the control node whose link has the given role ("master"). */
+static inline int rl_find_ctrl(const char *role, char *path, size_t size)
+{
+	struct dirent *de;
+	char val[64];
+	DIR *d;
+	int ret = -ENOENT;
+
+	d = opendir(RL_CLASS_DIR);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "rpmsg_lite_ctrl", 15))
+			continue;
+		if (rl_sysfs_read(de->d_name, "role", val, sizeof(val)))
+			continue;
+		if (strcmp(val, role))
+			continue;
+		snprintf(path, size, "/dev/%.*s", 40, de->d_name);
+		ret = 0;
+		break;
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Address the peer announced for name, waiting up to timeout_ms. */
+static inline int rl_lookup(int fd, const char *name, unsigned int timeout_ms,
+			    __u32 *addr)
+{
+	long long end = rl_now_ms() + timeout_ms;
+	struct rpmsg_lite_service svc;
+
+	for (;;) {
+		memset(&svc, 0, sizeof(svc));
+		snprintf(svc.name, sizeof(svc.name), "%s", name);
+		if (!ioctl(fd, RPMSG_LITE_IOC_LOOKUP_SERVICE, &svc)) {
+			*addr = svc.addr;
+			return 0;
+		}
+		if (errno != ENOENT || rl_now_ms() > end)
+			return -errno;
+		usleep(10000);
+	}
+}
+
+/* Create an endpoint; returns its index or -errno. */
+static inline int rl_create(int ctrl, const char *name, __u32 src, __u32 dst,
+			    __u32 *src_out)
+{
+	struct rpmsg_lite_ept_info info;
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	snprintf(info.name, sizeof(info.name), "%s", name);
+	info.src = src;
+	info.dst = dst;
+	ret = ioctl(ctrl, RPMSG_LITE_IOC_CREATE_EPT, &info);
+	if (ret < 0)
+		return -errno;
+	if (src_out)
+		*src_out = info.src;
+	return ret;
+}
+
+static inline int rl_open_ept(int index, int flags)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev/rpmsg_ept%d", index);
+	return open(path, flags);
+}
+
+static inline int rl_destroy(int ctrl, __u32 index)
+{
+	return ioctl(ctrl, RPMSG_LITE_IOC_DESTROY_EPT, &index) ? -errno : 0;
+}
+
+#endif /* RL_CHAR_UTIL_H */
