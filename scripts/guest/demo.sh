@@ -50,6 +50,6 @@ run rpmsg-lite stats "$ept"
 run rpmsg-lite destroy "$ept"
 
 step "done"
-echo "For an interactive guest with the modules loaded and the CLI as"
-echo "/bin/rpmsg-lite: make shell   (then: rpmsg-lite --help)"
+echo "For an interactive guest with the modules loaded and the CLI in"
+echo "the PATH: make shell   (then: rpmsg-lite --help)"
 exit 0
