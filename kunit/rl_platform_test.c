@@ -1,0 +1,849 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite rl_platform: the "rpmsg-lite-link" platform driver probed
+ * from software-node properties, the way a board without a device tree
+ * (or this x86 test kernel) describes a link.
+ *
+ * Every link device gets its properties as a software node, its shared
+ * memory as a memory resource (pages of this kernel's RAM, so a master and
+ * a remote in the same kernel share them), and its mailbox channels as
+ * struct rl_platform_data from a small mailbox controller of this module:
+ * channels in pairs (2k, 2k + 1), a message sent on one arrives at the
+ * other from a hard-IRQ irq_work, as from a mailbox interrupt.
+ *
+ * Devices that must probe are named "rpmsg-lite-link" and bind by name at
+ * registration, like any platform device.  Devices that must fail get
+ * another name and are probed with device_driver_attach(), which returns
+ * the probe's errno.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/test.h>
+#include <linux/device.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/irq_work.h>
+#include <linux/mailbox_controller.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/rpmsg_lite.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "rl_platform.h"
+
+/* ---- the test's mailbox controller ---- */
+
+#define RLPT_MBOX_NAME		"rl-platform-test-mbox"
+#define RLPT_NUM_CHANS		16
+
+/**
+ * struct rlpt_chan - one channel of the test controller
+ * @work: delivers @msg to the partner channel, then completes the send
+ * @chan: the framework's channel
+ * @msg: the message in flight (a pointer to a word is copied to @word)
+ * @word: copy of a one-word message
+ * @value: deliver the pointer value (raw kicks), not a pointer to a word
+ * @started: has a client (between startup and shutdown); under rlpt_lock
+ */
+struct rlpt_chan {
+	struct irq_work work;
+	struct mbox_chan *chan;
+	void *msg;
+	u32 word;
+	bool value;
+	bool started;
+};
+
+/**
+ * struct rlpt_mbox - the test controller
+ * @mbox: the framework's controller
+ * @chans: framework channels
+ * @tc: our state per channel
+ */
+struct rlpt_mbox {
+	struct mbox_controller mbox;
+	struct mbox_chan chans[RLPT_NUM_CHANS];
+	struct rlpt_chan tc[RLPT_NUM_CHANS];
+};
+
+/* Held while a message is handed to a client and by startup/shutdown. */
+static DEFINE_SPINLOCK(rlpt_lock);
+static struct rlpt_mbox *rlpt_ctrl;
+static struct platform_device *rlpt_ctrl_pdev;
+
+static void rlpt_chan_work(struct irq_work *work)
+{
+	struct rlpt_chan *tc = container_of(work, struct rlpt_chan, work);
+	struct rlpt_chan *peer = &rlpt_ctrl->tc[(tc - rlpt_ctrl->tc) ^ 1];
+	void *msg = tc->value ? tc->msg : &tc->word;
+
+	spin_lock(&rlpt_lock);
+	if (peer->started)
+		mbox_chan_received_data(peer->chan, msg);
+	spin_unlock(&rlpt_lock);
+	mbox_chan_txdone(tc->chan, 0);
+}
+
+static int rlpt_send_data(struct mbox_chan *chan, void *data)
+{
+	struct rlpt_chan *tc = chan->con_priv;
+
+	tc->msg = data;
+	if (!tc->value)
+		tc->word = data ? *(u32 *)data : 0;
+	irq_work_queue(&tc->work);
+	return 0;
+}
+
+static int rlpt_startup(struct mbox_chan *chan)
+{
+	struct rlpt_chan *tc = chan->con_priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rlpt_lock, flags);
+	tc->started = true;
+	spin_unlock_irqrestore(&rlpt_lock, flags);
+	return 0;
+}
+
+static void rlpt_shutdown(struct mbox_chan *chan)
+{
+	struct rlpt_chan *tc = chan->con_priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rlpt_lock, flags);
+	tc->started = false;
+	spin_unlock_irqrestore(&rlpt_lock, flags);
+	irq_work_sync(&tc->work);
+}
+
+static const struct mbox_chan_ops rlpt_chan_ops = {
+	.send_data = rlpt_send_data,
+	.startup = rlpt_startup,
+	.shutdown = rlpt_shutdown,
+};
+
+static int rlpt_mbox_probe(struct platform_device *pdev)
+{
+	struct rlpt_mbox *m;
+	unsigned int i;
+
+	m = devm_kzalloc(&pdev->dev, sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	for (i = 0; i < RLPT_NUM_CHANS; i++) {
+		m->tc[i].chan = &m->chans[i];
+		m->tc[i].work = IRQ_WORK_INIT_HARD(rlpt_chan_work);
+		m->chans[i].con_priv = &m->tc[i];
+	}
+	m->mbox.dev = &pdev->dev;
+	m->mbox.ops = &rlpt_chan_ops;
+	m->mbox.chans = m->chans;
+	m->mbox.num_chans = RLPT_NUM_CHANS;
+	m->mbox.txdone_irq = true;
+	rlpt_ctrl = m;
+	return devm_mbox_controller_register(&pdev->dev, &m->mbox);
+}
+
+static struct platform_driver rlpt_mbox_driver = {
+	.probe = rlpt_mbox_probe,
+	.driver = {
+		.name = RLPT_MBOX_NAME,
+		.suppress_bind_attrs = true,
+	},
+};
+
+/* True when channel @i has a client (a link holds it). */
+static bool rlpt_chan_in_use(unsigned int i)
+{
+	return READ_ONCE(rlpt_ctrl->tc[i].started);
+}
+
+/* ---- link devices ---- */
+
+#define RLPT_SHM_SIZE		SZ_256K
+#define RLPT_SHM_DA		0x90000000
+#define RLPT_MAX_DEVS		6
+#define RLPT_WAIT_MS		2000
+/* A name the driver does not match: probed only by device_driver_attach() */
+#define RLPT_UNMATCHED_NAME	"rl-platform-test-link"
+
+/**
+ * struct rlpt_link - what one test link device is made of
+ * @role: "nxp,role"
+ * @encoding: "nxp,kick-encoding", or NULL to leave it out (i.MX)
+ * @link_id: "nxp,link-id"
+ * @payload: "nxp,payload-size", 0 to leave it out
+ * @count: "nxp,buffer-count", 0 to leave it out
+ * @align: "nxp,vring-align", 0 to leave it out
+ * @vring_size: "nxp,vring-size", 0 to leave it out
+ * @no_shm_da: leave "nxp,shm-da" out (default: the physical address)
+ * @names: "mbox-names"
+ * @chans: test-controller channel behind each entry of @names
+ * @no_pdata: give no platform data (no channels)
+ * @no_region: give no memory resource
+ * @region_size: bytes of the memory resource (0: the whole test region)
+ * @region_off: offset of the memory resource in the test region
+ * @unmatched: register under a name the driver does not match
+ */
+struct rlpt_link {
+	const char *role;
+	const char *encoding;
+	u32 link_id;
+	u32 payload;
+	u32 count;
+	u32 align;
+	u32 vring_size;
+	bool no_shm_da;
+	const char *names[RL_PLATFORM_MAX_MBOXES];
+	unsigned int chans[RL_PLATFORM_MAX_MBOXES];
+	bool no_pdata;
+	bool no_region;
+	size_t region_size;
+	size_t region_off;
+	bool unmatched;
+};
+
+/**
+ * struct rlpt_ctx - per-case state
+ * @shm: the test region (physically contiguous RAM)
+ * @devs: devices registered by the case, unregistered in reverse at exit
+ * @roots: a private parent per device for its memory resource: a master
+ *	   and a remote in one kernel share a region, which the iomem tree
+ *	   cannot hold twice (a second claim nests under or over the first)
+ * @ndevs: entries in @devs
+ * @nb: counts link notifications
+ * @links_added: RPMSG_LITE_EVENT_LINK_ADDED seen
+ * @links_removed: RPMSG_LITE_EVENT_LINK_REMOVED seen
+ */
+struct rlpt_ctx {
+	void *shm;
+	struct platform_device *devs[RLPT_MAX_DEVS];
+	struct resource roots[RLPT_MAX_DEVS];
+	unsigned int ndevs;
+	struct notifier_block nb;
+	atomic_t links_added;
+	atomic_t links_removed;
+};
+
+static int rlpt_link_event(struct notifier_block *nb, unsigned long event,
+			   void *data)
+{
+	struct rlpt_ctx *ctx = container_of(nb, struct rlpt_ctx, nb);
+
+	if (event == RPMSG_LITE_EVENT_LINK_ADDED)
+		atomic_inc(&ctx->links_added);
+	else if (event == RPMSG_LITE_EVENT_LINK_REMOVED)
+		atomic_inc(&ctx->links_removed);
+	return NOTIFY_DONE;
+}
+
+/* Master and remote of link 0 on i.MX-style "tx"/"rx" channel pairs. */
+static const struct rlpt_link rlpt_master = {
+	.role = "master",
+	.names = { "tx", "rx" },
+	.chans = { 0, 2 },
+};
+
+static const struct rlpt_link rlpt_remote = {
+	.role = "remote",
+	.names = { "tx", "rx" },
+	.chans = { 3, 1 },
+};
+
+static unsigned int rlpt_nnames(const struct rlpt_link *l)
+{
+	unsigned int n = 0;
+
+	while (n < RL_PLATFORM_MAX_MBOXES && l->names[n])
+		n++;
+	return n;
+}
+
+/* Register a link device; NULL (and a failed expectation) on error. */
+static struct platform_device *rlpt_add(struct kunit *test,
+					const struct rlpt_link *l)
+{
+	struct rlpt_ctx *ctx = test->priv;
+	struct property_entry props[16] = { };
+	struct rl_platform_data pdata = { };
+	struct platform_device_info info = { };
+	struct platform_device *pdev;
+	struct resource res;
+	unsigned int n = 0, i, nn = rlpt_nnames(l);
+
+	if (l->role)
+		props[n++] = PROPERTY_ENTRY_STRING("nxp,role", l->role);
+	if (l->encoding)
+		props[n++] = PROPERTY_ENTRY_STRING("nxp,kick-encoding",
+						   l->encoding);
+	props[n++] = PROPERTY_ENTRY_U32("nxp,link-id", l->link_id);
+	if (l->payload)
+		props[n++] = PROPERTY_ENTRY_U32("nxp,payload-size", l->payload);
+	if (l->count)
+		props[n++] = PROPERTY_ENTRY_U32("nxp,buffer-count", l->count);
+	if (l->align)
+		props[n++] = PROPERTY_ENTRY_U32("nxp,vring-align", l->align);
+	if (l->vring_size)
+		props[n++] = PROPERTY_ENTRY_U32("nxp,vring-size",
+						l->vring_size);
+	if (!l->no_shm_da)
+		props[n++] = PROPERTY_ENTRY_U32("nxp,shm-da",
+						RLPT_SHM_DA + l->region_off);
+	props[n++] = PROPERTY_ENTRY_U32("nxp,link-up-kick-ms", 20);
+	if (nn)
+		props[n++] = PROPERTY_ENTRY_STRING_ARRAY_LEN("mbox-names",
+							     l->names, nn);
+
+	for (i = 0; i < nn; i++)
+		pdata.mboxes[i] = &rlpt_ctrl->chans[l->chans[i]];
+	pdata.num_mboxes = nn;
+
+	if (ctx->ndevs >= RLPT_MAX_DEVS) {
+		KUNIT_FAIL(test, "too many devices in one case");
+		return NULL;
+	}
+	res = (struct resource)DEFINE_RES_MEM(virt_to_phys(ctx->shm) +
+					      l->region_off,
+					      l->region_size ?: RLPT_SHM_SIZE);
+	ctx->roots[ctx->ndevs] = res;
+	res.parent = &ctx->roots[ctx->ndevs];
+
+	info.name = l->unmatched ? RLPT_UNMATCHED_NAME : RL_PLATFORM_DRV_NAME;
+	info.id = PLATFORM_DEVID_AUTO;
+	info.properties = props;
+	if (!l->no_region) {
+		info.res = &res;
+		info.num_res = 1;
+	}
+	if (!l->no_pdata) {
+		info.data = &pdata;
+		info.size_data = sizeof(pdata);
+	}
+
+	pdev = platform_device_register_full(&info);
+	if (IS_ERR(pdev)) {
+		KUNIT_FAIL(test, "cannot register a link device: %ld",
+			   PTR_ERR(pdev));
+		return NULL;
+	}
+	ctx->devs[ctx->ndevs++] = pdev;
+	return pdev;
+}
+
+/* The link of a device that must have bound; fails the case otherwise. */
+static struct rpmsg_lite_instance *rlpt_link_of(struct kunit *test,
+						struct platform_device *pdev)
+{
+	struct rpmsg_lite_instance *rl;
+
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	rl = rl_platform_get_link(&pdev->dev);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, rl, "%s did not bind",
+				  dev_name(&pdev->dev));
+	return rl;
+}
+
+/*
+ * Probe a description that must be refused; returns the probe's errno
+ * and checks that the device stayed unbound and no channel kept a client.
+ */
+static int rlpt_probe_fails(struct kunit *test, const struct rlpt_link *l)
+{
+	struct rlpt_ctx *ctx = test->priv;
+	struct rlpt_link bad = *l;
+	struct platform_device *pdev;
+	struct device_driver *drv;
+	unsigned int i;
+	int ret;
+
+	bad.unmatched = true;
+	pdev = rlpt_add(test, &bad);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	drv = driver_find(RL_PLATFORM_DRV_NAME, &platform_bus_type);
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+
+	ret = device_driver_attach(drv, &pdev->dev);
+	KUNIT_EXPECT_NULL(test, pdev->dev.driver);
+	KUNIT_EXPECT_NULL(test, rl_platform_get_link(&pdev->dev));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->links_added), 0);
+	for (i = 0; i < RLPT_NUM_CHANS; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, rlpt_chan_in_use(i),
+				       "channel %u kept a client", i);
+	return ret;
+}
+
+/* Bytes @msg go from @from to @to; checks content and source address. */
+static void rlpt_expect_delivery(struct kunit *test,
+				 struct rpmsg_lite_instance *from,
+				 struct rpmsg_lite_instance *to,
+				 const char *msg)
+{
+	struct rpmsg_lite_endpoint *tx = NULL, *rx = NULL;
+	struct rpmsg_lite_queue *q;
+	char buf[64] = { };
+	u32 src = 0, len = 0;
+	int ret;
+
+	q = rpmsg_lite_queue_create(to, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(q));
+	rx = rpmsg_lite_create_ept(to, RL_ADDR_ANY, rpmsg_lite_queue_rx_cb, q);
+	tx = rpmsg_lite_create_ept(from, RL_ADDR_ANY, rpmsg_lite_queue_rx_cb,
+				   q);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(rx));
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(tx));
+	if (IS_ERR_OR_NULL(rx) || IS_ERR_OR_NULL(tx))
+		goto out;
+
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(from, RLPT_WAIT_MS),
+			0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(to, RLPT_WAIT_MS),
+			0);
+	ret = rpmsg_lite_send(from, tx, rpmsg_lite_ept_addr(rx), msg,
+			      strlen(msg), RLPT_WAIT_MS);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (ret)
+		goto out;
+	ret = rpmsg_lite_queue_recv(to, q, &src, buf, sizeof(buf) - 1, &len,
+				    RLPT_WAIT_MS);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, len, (u32)strlen(msg));
+	KUNIT_EXPECT_STREQ(test, buf, msg);
+	KUNIT_EXPECT_EQ(test, src, rpmsg_lite_ept_addr(tx));
+out:
+	if (!IS_ERR_OR_NULL(tx))
+		rpmsg_lite_destroy_ept(from, tx);
+	if (!IS_ERR_OR_NULL(rx))
+		rpmsg_lite_destroy_ept(to, rx);
+	rpmsg_lite_queue_destroy(to, q);
+}
+
+static void rlpt_expect_traffic(struct kunit *test,
+				struct rpmsg_lite_instance *m,
+				struct rpmsg_lite_instance *r)
+{
+	rlpt_expect_delivery(test, m, r, "from the master");
+	rlpt_expect_delivery(test, r, m, "from the remote");
+}
+
+/* ---- cases: probe ---- */
+
+static void rl_platform_test_master_and_remote_bind_over_one_region(struct kunit *test)
+{
+	struct rlpt_ctx *ctx = test->priv;
+	struct rpmsg_lite_instance *m, *r;
+
+	m = rlpt_link_of(test, rlpt_add(test, &rlpt_master));
+	r = rlpt_link_of(test, rlpt_add(test, &rlpt_remote));
+
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_role(m), RPMSG_LITE_MASTER);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_role(r), RPMSG_LITE_REMOTE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->links_added), 2);
+	/* each link holds its own two channels */
+	KUNIT_EXPECT_TRUE(test, rlpt_chan_in_use(0));
+	KUNIT_EXPECT_TRUE(test, rlpt_chan_in_use(1));
+	KUNIT_EXPECT_TRUE(test, rlpt_chan_in_use(2));
+	KUNIT_EXPECT_TRUE(test, rlpt_chan_in_use(3));
+	KUNIT_EXPECT_FALSE(test, rlpt_chan_in_use(4));
+}
+
+static void rl_platform_test_properties_reach_the_link_config(struct kunit *test)
+{
+	struct rlpt_link ml = rlpt_master, rm = rlpt_remote;
+	const struct rpmsg_lite_config *c;
+	struct rpmsg_lite_instance *m, *r;
+
+	ml.link_id = 3;
+	ml.payload = 240;
+	ml.count = 8;
+	ml.align = 0x40;
+	ml.vring_size = 0x400;
+	ml.region_size = SZ_64K;
+	rm.link_id = 3;
+	rm.payload = 240;
+	rm.count = 8;
+	rm.align = 0x40;
+	rm.vring_size = 0x400;
+	rm.region_size = SZ_64K;
+
+	m = rlpt_link_of(test, rlpt_add(test, &ml));
+	c = rpmsg_lite_get_config(m);
+	KUNIT_EXPECT_EQ(test, c->link_id, 3U);
+	KUNIT_EXPECT_EQ(test, c->payload_size, 240U);
+	KUNIT_EXPECT_EQ(test, c->buffer_count, 8U);
+	KUNIT_EXPECT_EQ(test, c->vring_align, 0x40U);
+	KUNIT_EXPECT_EQ(test, c->vring_size, 0x400U);
+	KUNIT_EXPECT_EQ(test, c->shm_da, (u64)RLPT_SHM_DA);
+	KUNIT_EXPECT_EQ(test, c->link_up_kick_ms, 20U);
+	KUNIT_EXPECT_FALSE(test, c->notify_consumed);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_payload_size(m), 240U);
+
+	r = rlpt_link_of(test, rlpt_add(test, &rm));
+	rlpt_expect_traffic(test, m, r);
+}
+
+static void rl_platform_test_defaults_are_those_of_rpmsg_lite(struct kunit *test)
+{
+	struct rlpt_ctx *ctx = test->priv;
+	struct rlpt_link ml = rlpt_master;
+	const struct rpmsg_lite_config *c;
+
+	ml.no_shm_da = true;
+	c = rpmsg_lite_get_config(rlpt_link_of(test, rlpt_add(test, &ml)));
+	KUNIT_EXPECT_EQ(test, c->payload_size, 496U);
+	KUNIT_EXPECT_EQ(test, c->buffer_count, 2U);
+	KUNIT_EXPECT_EQ(test, c->vring_align, 0x1000U);
+	KUNIT_EXPECT_EQ(test, c->vring_size, 0x8000U);
+	/* no "nxp,shm-da": the peer sees the region where Linux does */
+	KUNIT_EXPECT_EQ(test, c->shm_da, (u64)virt_to_phys(ctx->shm));
+}
+
+/* ---- cases: traffic ---- */
+
+static void rl_platform_test_messages_flow_both_ways(struct kunit *test)
+{
+	struct rpmsg_lite_instance *m, *r;
+
+	m = rlpt_link_of(test, rlpt_add(test, &rlpt_master));
+	r = rlpt_link_of(test, rlpt_add(test, &rlpt_remote));
+	rlpt_expect_traffic(test, m, r);
+}
+
+static void rl_platform_test_per_vring_doorbells_carry_traffic(struct kunit *test)
+{
+	struct rlpt_link ml = {
+		.role = "master", .encoding = "per-vring",
+		.names = { "vq0", "vq1" }, .chans = { 4, 6 },
+	};
+	struct rlpt_link rm = {
+		.role = "remote", .encoding = "per-vring",
+		.names = { "vq1", "vq0" }, .chans = { 7, 5 },
+	};
+	struct rpmsg_lite_instance *m, *r;
+
+	m = rlpt_link_of(test, rlpt_add(test, &ml));
+	r = rlpt_link_of(test, rlpt_add(test, &rm));
+	rlpt_expect_traffic(test, m, r);
+}
+
+static void rl_platform_test_raw_vq_id_kicks_carry_traffic(struct kunit *test)
+{
+	struct rlpt_link ml = {
+		.role = "master", .encoding = "raw", .link_id = 1,
+		.names = { "tx" }, .chans = { 8 },
+	};
+	struct rlpt_link rm = {
+		.role = "remote", .encoding = "raw", .link_id = 1,
+		.names = { "tx" }, .chans = { 9 },
+	};
+	struct rpmsg_lite_instance *m, *r;
+
+	rlpt_ctrl->tc[8].value = true;
+	rlpt_ctrl->tc[9].value = true;
+	m = rlpt_link_of(test, rlpt_add(test, &ml));
+	r = rlpt_link_of(test, rlpt_add(test, &rm));
+	rlpt_expect_traffic(test, m, r);
+	rlpt_ctrl->tc[8].value = false;
+	rlpt_ctrl->tc[9].value = false;
+}
+
+static void rl_platform_test_two_links_run_at_once(struct kunit *test)
+{
+	struct rlpt_link m0 = rlpt_master, r0 = rlpt_remote;
+	struct rlpt_link m1 = rlpt_master, r1 = rlpt_remote;
+	struct rpmsg_lite_instance *a_m, *a_r, *b_m, *b_r;
+
+	/* link 0 in the first half of the region, on channels 0..3 */
+	m0.region_size = SZ_128K;
+	r0.region_size = SZ_128K;
+
+	/* link 1 in the second half of the region, on channels 4..7 */
+	m1.link_id = 1;
+	m1.region_off = SZ_128K;
+	m1.region_size = SZ_128K;
+	m1.chans[0] = 4;
+	m1.chans[1] = 6;
+	r1.link_id = 1;
+	r1.region_off = SZ_128K;
+	r1.region_size = SZ_128K;
+	r1.chans[0] = 7;
+	r1.chans[1] = 5;
+
+	a_m = rlpt_link_of(test, rlpt_add(test, &m0));
+	a_r = rlpt_link_of(test, rlpt_add(test, &r0));
+	b_m = rlpt_link_of(test, rlpt_add(test, &m1));
+	b_r = rlpt_link_of(test, rlpt_add(test, &r1));
+
+	rlpt_expect_traffic(test, a_m, a_r);
+	rlpt_expect_traffic(test, b_m, b_r);
+	rlpt_expect_traffic(test, a_m, a_r);
+}
+
+static void rl_platform_test_unbind_and_rebind_restore_the_link(struct kunit *test)
+{
+	struct rlpt_ctx *ctx = test->priv;
+	struct platform_device *pm, *pr;
+	unsigned int i;
+
+	pm = rlpt_add(test, &rlpt_master);
+	pr = rlpt_add(test, &rlpt_remote);
+	rlpt_expect_traffic(test, rlpt_link_of(test, pm), rlpt_link_of(test, pr));
+
+	device_release_driver(&pr->dev);
+	device_release_driver(&pm->dev);
+	KUNIT_EXPECT_NULL(test, rl_platform_get_link(&pm->dev));
+	KUNIT_EXPECT_NULL(test, rl_platform_get_link(&pr->dev));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->links_removed), 2);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, rlpt_chan_in_use(i),
+				       "channel %u still held after unbind", i);
+
+	KUNIT_EXPECT_EQ(test, device_attach(&pm->dev), 1);
+	KUNIT_EXPECT_EQ(test, device_attach(&pr->dev), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->links_added), 4);
+	rlpt_expect_traffic(test, rlpt_link_of(test, pm), rlpt_link_of(test, pr));
+}
+
+/* ---- cases: misconfiguration ---- */
+
+static void rl_platform_test_missing_region_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	l.no_region = true;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -ENODEV);
+}
+
+static void rl_platform_test_region_too_small_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	/* defaults need 2 x 0x8000 + 4 x 512 = 0x10800 bytes */
+	l.region_size = 0x10800 - 8;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	l.region_size = 0x10800;
+	rlpt_link_of(test, rlpt_add(test, &l));
+}
+
+static void rl_platform_test_buffer_count_not_power_of_two_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	l.count = 3;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	l.count = 2048;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+}
+
+static void rl_platform_test_payload_size_out_of_range_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	l.payload = 8;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	l.payload = SZ_64K;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+}
+
+static void rl_platform_test_rings_overflowing_vring_size_are_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	/* 256 descriptors with 0x1000 alignment need 0x2806 bytes */
+	l.count = 256;
+	l.vring_size = 0x2000;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	/* not a whole number of alignment units */
+	l.count = 2;
+	l.vring_size = 0x1800;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	/* alignment not a power of two */
+	l.vring_size = 0;
+	l.align = 0x300;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+}
+
+static void rl_platform_test_unknown_or_missing_role_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	l.role = "primary";
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	l.role = NULL;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+}
+
+static void rl_platform_test_unknown_kick_encoding_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	l.encoding = "doorbell";
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+}
+
+static void rl_platform_test_unknown_mbox_name_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	/* a per-vring name under i.MX kicks */
+	l.names[1] = "vq1";
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	l.names[1] = "rxdb";
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	/* the same name twice */
+	l.names[1] = "tx";
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+}
+
+static void rl_platform_test_missing_kick_channel_is_refused(struct kunit *test)
+{
+	struct rlpt_link imx = rlpt_master;
+	struct rlpt_link pv = {
+		.role = "master", .encoding = "per-vring",
+		.names = { "vq0" }, .chans = { 4 },
+	};
+
+	/* i.MX with only "rx": nothing to kick on */
+	imx.names[0] = "rx";
+	imx.names[1] = NULL;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &imx), -EINVAL);
+	/* per-vring with "vq0" only */
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &pv), -EINVAL);
+}
+
+static void rl_platform_test_missing_mailbox_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	/* no "mbox-names" */
+	l.names[0] = NULL;
+	l.names[1] = NULL;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -ENODEV);
+	/* names but neither "mboxes" (no device tree) nor platform data */
+	l = rlpt_master;
+	l.no_pdata = true;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -ENODEV);
+}
+
+static void rl_platform_test_busy_channel_fails_probe_and_frees_the_rest(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+	struct rlpt_link other = rlpt_remote;
+	struct platform_device *pdev;
+	struct device_driver *drv;
+
+	/* a bound link holds channel 3; a second link wants 0 and 3 */
+	rlpt_link_of(test, rlpt_add(test, &other));
+	l.chans[1] = 3;
+	l.unmatched = true;
+	pdev = rlpt_add(test, &l);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	drv = driver_find(RL_PLATFORM_DRV_NAME, &platform_bus_type);
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+	KUNIT_EXPECT_EQ(test, device_driver_attach(drv, &pdev->dev), -EBUSY);
+	KUNIT_EXPECT_NULL(test, pdev->dev.driver);
+	/* channel 0, taken first, was given back */
+	KUNIT_EXPECT_FALSE(test, rlpt_chan_in_use(0));
+	KUNIT_EXPECT_TRUE(test, rlpt_chan_in_use(3));
+}
+
+/* ---- suite ---- */
+
+static int rlpt_init(struct kunit *test)
+{
+	struct rlpt_ctx *ctx;
+
+	if (!rlpt_ctrl)
+		return -ENODEV;
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->shm = alloc_pages_exact(RLPT_SHM_SIZE, GFP_KERNEL | __GFP_ZERO);
+	if (!ctx->shm)
+		return -ENOMEM;
+	ctx->nb.notifier_call = rlpt_link_event;
+	rpmsg_lite_register_notifier(&ctx->nb);
+	test->priv = ctx;
+	return 0;
+}
+
+static void rlpt_exit(struct kunit *test)
+{
+	struct rlpt_ctx *ctx = test->priv;
+
+	/* remotes were added after their masters: go in reverse */
+	while (ctx->ndevs)
+		platform_device_unregister(ctx->devs[--ctx->ndevs]);
+	rpmsg_lite_unregister_notifier(&ctx->nb);
+	free_pages_exact(ctx->shm, RLPT_SHM_SIZE);
+}
+
+static int rlpt_suite_init(struct kunit_suite *suite)
+{
+	int ret;
+
+	/*
+	 * No owner module: KUnit runs this from the module notifier, before
+	 * the module's sysfs object a driver links to exists.  suite_exit
+	 * unregisters the driver before the module can go away.
+	 */
+	ret = __platform_driver_register(&rlpt_mbox_driver, NULL);
+	if (ret)
+		return ret;
+	rlpt_ctrl_pdev = platform_device_register_simple(RLPT_MBOX_NAME, -1,
+							 NULL, 0);
+	if (IS_ERR(rlpt_ctrl_pdev)) {
+		platform_driver_unregister(&rlpt_mbox_driver);
+		return PTR_ERR(rlpt_ctrl_pdev);
+	}
+	return rlpt_ctrl ? 0 : -ENODEV;
+}
+
+static void rlpt_suite_exit(struct kunit_suite *suite)
+{
+	platform_device_unregister(rlpt_ctrl_pdev);
+	platform_driver_unregister(&rlpt_mbox_driver);
+	rlpt_ctrl = NULL;
+}
+
+static struct kunit_case rl_platform_test_cases[] = {
+	KUNIT_CASE(rl_platform_test_master_and_remote_bind_over_one_region),
+	KUNIT_CASE(rl_platform_test_properties_reach_the_link_config),
+	KUNIT_CASE(rl_platform_test_defaults_are_those_of_rpmsg_lite),
+	KUNIT_CASE(rl_platform_test_messages_flow_both_ways),
+	KUNIT_CASE(rl_platform_test_per_vring_doorbells_carry_traffic),
+	KUNIT_CASE(rl_platform_test_raw_vq_id_kicks_carry_traffic),
+	KUNIT_CASE(rl_platform_test_two_links_run_at_once),
+	KUNIT_CASE(rl_platform_test_unbind_and_rebind_restore_the_link),
+	KUNIT_CASE(rl_platform_test_missing_region_is_refused),
+	KUNIT_CASE(rl_platform_test_region_too_small_is_refused),
+	KUNIT_CASE(rl_platform_test_buffer_count_not_power_of_two_is_refused),
+	KUNIT_CASE(rl_platform_test_payload_size_out_of_range_is_refused),
+	KUNIT_CASE(rl_platform_test_rings_overflowing_vring_size_are_refused),
+	KUNIT_CASE(rl_platform_test_unknown_or_missing_role_is_refused),
+	KUNIT_CASE(rl_platform_test_unknown_kick_encoding_is_refused),
+	KUNIT_CASE(rl_platform_test_unknown_mbox_name_is_refused),
+	KUNIT_CASE(rl_platform_test_missing_kick_channel_is_refused),
+	KUNIT_CASE(rl_platform_test_missing_mailbox_is_refused),
+	KUNIT_CASE(rl_platform_test_busy_channel_fails_probe_and_frees_the_rest),
+	{}
+};
+
+static struct kunit_suite rl_platform_test_suite = {
+	.name = "rl_platform",
+	.init = rlpt_init,
+	.exit = rlpt_exit,
+	.suite_init = rlpt_suite_init,
+	.suite_exit = rlpt_suite_exit,
+	.test_cases = rl_platform_test_cases,
+};
+
+kunit_test_suite(rl_platform_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite-link platform driver");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(RPMSG_LITE);
