@@ -182,6 +182,8 @@ static bool rlpt_chan_in_use(unsigned int i)
  * @align: "nxp,vring-align", 0 to leave it out
  * @vring_size: "nxp,vring-size", 0 to leave it out
  * @no_shm_da: leave "nxp,shm-da" out (default: the physical address)
+ * @da_hi: when not 0, "nxp,shm-da" has two cells, this one first
+ * @da_off: added to the device address the peer is said to see
  * @names: "mbox-names"
  * @chans: test-controller channel behind each entry of @names
  * @no_pdata: give no platform data (no channels)
@@ -199,6 +201,8 @@ struct rlpt_link {
 	u32 align;
 	u32 vring_size;
 	bool no_shm_da;
+	u32 da_hi;
+	u32 da_off;
 	const char *names[RL_PLATFORM_MAX_MBOXES];
 	unsigned int chans[RL_PLATFORM_MAX_MBOXES];
 	bool no_pdata;
@@ -275,6 +279,7 @@ static struct platform_device *rlpt_add(struct kunit *test,
 	struct platform_device *pdev;
 	struct resource res;
 	unsigned int n = 0, i, nn = rlpt_nnames(l);
+	u32 da[2];
 
 	if (l->role)
 		props[n++] = PROPERTY_ENTRY_STRING("nxp,role", l->role);
@@ -291,9 +296,12 @@ static struct platform_device *rlpt_add(struct kunit *test,
 	if (l->vring_size)
 		props[n++] = PROPERTY_ENTRY_U32("nxp,vring-size",
 						l->vring_size);
-	if (!l->no_shm_da)
-		props[n++] = PROPERTY_ENTRY_U32("nxp,shm-da",
-						RLPT_SHM_DA + l->region_off);
+	da[0] = l->da_hi;
+	da[1] = RLPT_SHM_DA + l->region_off + l->da_off;
+	if (!l->no_shm_da && l->da_hi)
+		props[n++] = PROPERTY_ENTRY_U32_ARRAY("nxp,shm-da", da);
+	else if (!l->no_shm_da)
+		props[n++] = PROPERTY_ENTRY_U32("nxp,shm-da", da[1]);
 	props[n++] = PROPERTY_ENTRY_U32("nxp,link-up-kick-ms", 20);
 	if (nn)
 		props[n++] = PROPERTY_ENTRY_STRING_ARRAY_LEN("mbox-names",
@@ -502,6 +510,23 @@ static void rl_platform_test_defaults_are_those_of_rpmsg_lite(struct kunit *test
 	KUNIT_EXPECT_EQ(test, c->shm_da, (u64)virt_to_phys(ctx->shm));
 }
 
+static void rl_platform_test_two_cell_shm_da_is_high_then_low(struct kunit *test)
+{
+	struct rlpt_link ml = rlpt_master, rm = rlpt_remote;
+	struct rpmsg_lite_instance *m, *r;
+
+	ml.da_hi = 0x1;
+	rm.da_hi = 0x1;
+	m = rlpt_link_of(test, rlpt_add(test, &ml));
+	r = rlpt_link_of(test, rlpt_add(test, &rm));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_config(m)->shm_da,
+			0x100000000ULL | RLPT_SHM_DA);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_config(r)->shm_da,
+			0x100000000ULL | RLPT_SHM_DA);
+	/* both sides translate the same way: messages still arrive */
+	rlpt_expect_traffic(test, m, r);
+}
+
 /* ---- cases: traffic ---- */
 
 static void rl_platform_test_messages_flow_both_ways(struct kunit *test)
@@ -667,6 +692,19 @@ static void rl_platform_test_rings_overflowing_vring_size_are_refused(struct kun
 	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
 }
 
+static void rl_platform_test_misaligned_device_address_is_refused(struct kunit *test)
+{
+	struct rlpt_link l = rlpt_master;
+
+	/* the peer aligns used rings in its own address space */
+	l.da_off = 0x800;
+	KUNIT_EXPECT_EQ(test, rlpt_probe_fails(test, &l), -EINVAL);
+	/* fine once the alignment is that small */
+	l.align = 0x800;
+	l.vring_size = 0x1000;
+	rlpt_link_of(test, rlpt_add(test, &l));
+}
+
 static void rl_platform_test_unknown_or_missing_role_is_refused(struct kunit *test)
 {
 	struct rlpt_link l = rlpt_master;
@@ -814,6 +852,7 @@ static struct kunit_case rl_platform_test_cases[] = {
 	KUNIT_CASE(rl_platform_test_master_and_remote_bind_over_one_region),
 	KUNIT_CASE(rl_platform_test_properties_reach_the_link_config),
 	KUNIT_CASE(rl_platform_test_defaults_are_those_of_rpmsg_lite),
+	KUNIT_CASE(rl_platform_test_two_cell_shm_da_is_high_then_low),
 	KUNIT_CASE(rl_platform_test_messages_flow_both_ways),
 	KUNIT_CASE(rl_platform_test_per_vring_doorbells_carry_traffic),
 	KUNIT_CASE(rl_platform_test_raw_vq_id_kicks_carry_traffic),
@@ -824,6 +863,7 @@ static struct kunit_case rl_platform_test_cases[] = {
 	KUNIT_CASE(rl_platform_test_buffer_count_not_power_of_two_is_refused),
 	KUNIT_CASE(rl_platform_test_payload_size_out_of_range_is_refused),
 	KUNIT_CASE(rl_platform_test_rings_overflowing_vring_size_are_refused),
+	KUNIT_CASE(rl_platform_test_misaligned_device_address_is_refused),
 	KUNIT_CASE(rl_platform_test_unknown_or_missing_role_is_refused),
 	KUNIT_CASE(rl_platform_test_unknown_kick_encoding_is_refused),
 	KUNIT_CASE(rl_platform_test_unknown_mbox_name_is_refused),

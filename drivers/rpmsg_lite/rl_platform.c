@@ -364,8 +364,12 @@ static void *rl_map_region(struct device *dev, const struct resource *res)
 	void *va;
 
 	if (region_intersects(res->start, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) == REGION_INTERSECTS)
+			      IORES_DESC_NONE) == REGION_INTERSECTS) {
 		flags = MEMREMAP_WB;
+		if (dev->of_node)
+			dev_warn(dev, "shared memory %pR is in the kernel's cached linear map (reserved without \"no-map\"?): only a cache-coherent peer sees what is written\n",
+				 res);
+	}
 	va = devm_memremap(dev, res->start, size, flags);
 	if (IS_ERR(va))
 		dev_err_probe(dev, PTR_ERR(va),
