@@ -9,4 +9,7 @@
 int rl_char_init(void);
 void rl_char_exit(void);
 
+int rl_platform_init(void);
+void rl_platform_exit(void);
+
 #endif /* _RL_INTERNAL_H */

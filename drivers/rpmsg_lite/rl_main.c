@@ -11,12 +11,22 @@
 
 static int __init rpmsg_lite_init(void)
 {
-	return rl_char_init();
+	int ret;
+
+	ret = rl_char_init();
+	if (ret)
+		return ret;
+	/* Last: a link device may bind (and its link start) at once. */
+	ret = rl_platform_init();
+	if (ret)
+		rl_char_exit();
+	return ret;
 }
 module_init(rpmsg_lite_init);
 
 static void __exit rpmsg_lite_exit(void)
 {
+	rl_platform_exit();
 	rl_char_exit();
 }
 module_exit(rpmsg_lite_exit);
