@@ -572,8 +572,6 @@ static void rl_platform_test_raw_vq_id_kicks_carry_traffic(struct kunit *test)
 	m = rlpt_link_of(test, rlpt_add(test, &ml));
 	r = rlpt_link_of(test, rlpt_add(test, &rm));
 	rlpt_expect_traffic(test, m, r);
-	rlpt_ctrl->tc[8].value = false;
-	rlpt_ctrl->tc[9].value = false;
 }
 
 static void rl_platform_test_two_links_run_at_once(struct kunit *test)
@@ -794,9 +792,13 @@ static void rl_platform_test_busy_channel_fails_probe_and_frees_the_rest(struct 
 static int rlpt_init(struct kunit *test)
 {
 	struct rlpt_ctx *ctx;
+	unsigned int i;
 
 	if (!rlpt_ctrl)
 		return -ENODEV;
+	/* word messages unless a case asks otherwise */
+	for (i = 0; i < RLPT_NUM_CHANS; i++)
+		rlpt_ctrl->tc[i].value = false;
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
