@@ -5,12 +5,18 @@
 #
 #   make [modules] [KDIR=<kernel build dir>]   build the modules (W=1)
 #   make check [SUITE=<name>] [TIMEOUT=<s>]    lint + all suites in QEMU
-#   make demo | shell | lint | kernel | clean | help
+#              [STEP_TIMEOUT=<s>] [LINT=0]
+#   make demo     guest with the modules loaded, runs scripts/guest/demo.sh
+#   make shell    interactive guest shell with the modules loaded
+#   make lint     checkpatch --strict, kernel-doc, sparse, W=1
+#   make kernel   build the test kernel (otherwise built on demand)
+#   make clean    remove build products (the cached kernel stays)
 
 KDIR ?=
 SUITE ?=
 TIMEOUT ?=
-export KDIR SUITE TIMEOUT
+STEP_TIMEOUT ?=
+export KDIR SUITE TIMEOUT STEP_TIMEOUT
 
 .PHONY: modules check demo shell lint kernel setup selftests clean help
 
