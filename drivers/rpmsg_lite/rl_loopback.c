@@ -538,6 +538,7 @@ static void rl_lb_unclaim(struct rl_loopback_pair *p)
 	mutex_unlock(&rl_lb_mutex);
 }
 
+/* Give a channel to a new owner: message format, faults, fresh counters. */
 static void rl_lb_chan_setup(struct rl_lb_chan *lbc, enum rl_lb_msg_mode mode,
 			     struct rl_lb_fault *fault)
 {
@@ -546,6 +547,11 @@ static void rl_lb_chan_setup(struct rl_lb_chan *lbc, enum rl_lb_msg_mode mode,
 	spin_lock_irqsave(&lbc->lock, flags);
 	lbc->mode = mode;
 	lbc->fault = fault ? fault : &lbc->own_fault;
+	atomic_set(&lbc->own_fault.drop_next, 0);
+	atomic_set(&lbc->own_fault.error_next, 0);
+	lbc->delivered = 0;
+	lbc->dropped = 0;
+	lbc->errors = 0;
 	spin_unlock_irqrestore(&lbc->lock, flags);
 }
 
