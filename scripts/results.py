@@ -195,7 +195,10 @@ def main():
         fatal.append(f'qemu exited with status {a.qemu_rc}')
 
     console = read_lines(a.log)
-    bad = [l for l in console if BAD_RE.search(l)]
+    # Kernel lines only (PRINTK_TIME prefix somewhere in the line, which
+    # may be interleaved with user-space output), not test programs' text.
+    kline = re.compile(r'\[\s*\d+\.\d+\]')
+    bad = [l for l in console if BAD_RE.search(l) and kline.search(l)]
     if bad:
         fatal.append('kernel error report(s) on the console:\n    ' +
                      '\n    '.join(bad[:40]) +
