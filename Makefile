@@ -7,6 +7,7 @@
 #   make check [SUITE=<name>] [TIMEOUT=<s>]    lint + all suites in QEMU
 #              [STEP_TIMEOUT=<s>] [LINT=0]
 #   make demo     guest with the modules loaded, runs scripts/guest/demo.sh
+#                 [DEMO=ivshmem: two guests over ivshmem, scripts/check-ivshmem]
 #   make shell    interactive guest shell with the modules loaded
 #   make lint     checkpatch --strict, kernel-doc, sparse, W=1
 #   make kernel   build the test kernel (otherwise built on demand)
@@ -26,8 +27,10 @@ modules:
 check:
 	@scripts/check
 
+DEMO ?=
 demo:
-	@scripts/run-guest demo
+	@if [ "$(DEMO)" = ivshmem ]; then scripts/check-ivshmem demo; \
+	else scripts/run-guest demo; fi
 
 shell:
 	@scripts/run-guest shell
