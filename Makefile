@@ -10,16 +10,28 @@
 #                 [DEMO=ivshmem: two guests over ivshmem, scripts/check-ivshmem]
 #   make shell    interactive guest shell with the modules loaded
 #   make lint     checkpatch --strict, kernel-doc, sparse, W=1
+#   make bench [BENCH=smoke]  benchmarks in QEMU: ratios to baselines,
+#                 build/bench/results.json and latency.png
 #   make kernel   build the test kernel (otherwise built on demand)
+#   make install  modules (+ depmod), uapi header, udev rules, CLI
+#                 [KDIR=...] [DESTDIR=...] [INSTALL_MOD_PATH=...] [PREFIX=...]
+#   make check-dkms  dkms add + build in a scratch tree [KDIR=...]
+#   make check-udev  udev rules through udevadm test on a fake sysfs
+#   make check-docs  Documentation/ with docutils and Sphinx (-W)
 #   make clean    remove build products (the cached kernel stays)
 
 KDIR ?=
 SUITE ?=
+BENCH ?=
 TIMEOUT ?=
 STEP_TIMEOUT ?=
-export KDIR SUITE TIMEOUT STEP_TIMEOUT
+DESTDIR ?=
+INSTALL_MOD_PATH ?=
+PREFIX ?=
+export KDIR SUITE BENCH TIMEOUT STEP_TIMEOUT DESTDIR INSTALL_MOD_PATH PREFIX
 
-.PHONY: modules check demo shell lint kernel setup selftests clean help
+.PHONY: modules check demo shell lint kernel setup selftests clean help bench \
+	install check-dkms check-udev check-docs
 
 modules:
 	@scripts/build-modules
@@ -38,6 +50,9 @@ shell:
 lint:
 	@scripts/lint
 
+bench:
+	@scripts/bench
+
 kernel:
 	@scripts/build-kernel
 
@@ -46,6 +61,18 @@ setup:
 
 selftests:
 	@scripts/build-selftests
+
+install:
+	@scripts/install
+
+check-dkms:
+	@scripts/check-dkms
+
+check-udev:
+	@scripts/check-udev
+
+check-docs:
+	@scripts/check-docs
 
 clean:
 	@scripts/clean
