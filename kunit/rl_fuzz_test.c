@@ -38,6 +38,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/irqflags.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -1410,7 +1411,24 @@ static struct kunit_suite rl_fuzz_suite = {
 	.test_cases = rl_fuzz_cases,
 };
 
-kunit_test_suites(&rl_fuzz_suite);
+/*
+ * Run from module_init rather than with kunit_test_suites(): in 6.1 KUnit
+ * starts a module's suites when the module is "coming", before its
+ * parameters are parsed, and the parameters above would be ignored.
+ */
+static struct kunit_suite *rl_fuzz_suites[] = { &rl_fuzz_suite };
+
+static int __init rl_fuzz_init(void)
+{
+	return __kunit_test_suites_init(rl_fuzz_suites, ARRAY_SIZE(rl_fuzz_suites));
+}
+module_init(rl_fuzz_init);
+
+static void __exit rl_fuzz_exit(void)
+{
+	__kunit_test_suites_exit(rl_fuzz_suites, ARRAY_SIZE(rl_fuzz_suites));
+}
+module_exit(rl_fuzz_exit);
 
 MODULE_DESCRIPTION("KUnit: a hostile peer against rpmsg-lite links");
 MODULE_LICENSE("GPL");

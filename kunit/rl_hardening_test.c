@@ -24,6 +24,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -796,7 +797,24 @@ static struct kunit_suite rl_soak_suite = {
 	.test_cases = rl_soak_cases,
 };
 
-kunit_test_suites(&rl_fault_suite, &rl_soak_suite);
+/*
+ * Run from module_init rather than with kunit_test_suites(): in 6.1 KUnit
+ * starts a module's suites when the module is "coming", before its
+ * parameters are parsed, and the parameters above would be ignored.
+ */
+static struct kunit_suite *rl_hardening_suites[] = { &rl_fault_suite, &rl_soak_suite };
+
+static int __init rl_hardening_init(void)
+{
+	return __kunit_test_suites_init(rl_hardening_suites, ARRAY_SIZE(rl_hardening_suites));
+}
+module_init(rl_hardening_init);
+
+static void __exit rl_hardening_exit(void)
+{
+	__kunit_test_suites_exit(rl_hardening_suites, ARRAY_SIZE(rl_hardening_suites));
+}
+module_exit(rl_hardening_exit);
 
 MODULE_DESCRIPTION("KUnit: faults and a soak over rpmsg-lite loopback pairs");
 MODULE_LICENSE("GPL");
