@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark suite, run in the QEMU guest with rpmsg_lite.ko and
+# rpmsg_lite_loopback.ko loaded with their defaults (link pair 0, echo
+# service on its remote). Packed as /rl/selftests/bench-smoke (make check:
+# a few seconds, proves every metric is produced) and
+# /rl/selftests/bench-full (make bench). Prints "result ..." and "hist ..."
+# lines (parsed by scripts/bench-report), then a one-test TAP block: ok when
+# every metric was produced. Numbers never fail it.
+
+case ${0##*/} in
+*smoke*) MODE=smoke ;;
+*) MODE=${1:-full} ;;
+esac
+
+KO=/rl/bench/rpmsg_lite_bench.ko
+OUT=/sys/kernel/debug/rl_bench/output
+BENCH=/usr/bin/rpmsg-lite-bench
+missing=
+ran=0
+
+# smoke: every kind of metric once, small counts (seconds, in make check)
+if [ "$MODE" = smoke ]; then
+	KCOUNT=200 UCOUNT=50 EPS_MS=50 MEM_EPS=20 EPS_LIST="8"
+	SIZES="16:0" USIZES=1 SSIZES=16 MODES=evidx
+else
+	KCOUNT=${BENCH_KCOUNT:-20000} UCOUNT=${BENCH_UCOUNT:-3000}
+	EPS_MS=${BENCH_EPS_MS:-1000} MEM_EPS=1000 EPS_LIST="1 8 32 256"
+	SIZES="16:0 496:0 4080:4080" USIZES="1 496" SSIZES="16 496"
+	MODES="compat evidx"
+fi
+
+# kbench_modes NAME PARAMS...: one run per link mode: compat (rpmsg-lite
+# defaults, NAME) and evidx (event index + consumed-buffer kicks, NAME
+# with _evidx_ inserted)
+kbench_modes() {
+	kname=$1
+	shift
+	for m in $MODES; do
+		case $m in
+		compat) kbench "$kname" "$@" ;;
+		evidx) kbench "${kname%_*}_evidx_${kname##*_}" "$@" \
+			event_idx=1 notify_consumed=1 ;;
+		esac
+	done
+}
+
+# expect NAME OUTPUT: note NAME as missing unless OUTPUT has its result line
+expect() {
+	ran=$((ran + 1))
+	if ! printf '%s\n' "$2" | grep -q "^result .*name=$1 "; then
+		missing="$missing $1"
+		echo "# no result for $1"
+	fi
+}
+
+# kbench NAME PARAMS...: load the benchmark module for one test
+kbench() {
+	name=$1
+	shift
+	if ! insmod "$KO" label="$name" "$@"; then
+		missing="$missing $name"
+		echo "# insmod $KO $* failed"
+		return
+	fi
+	out=$(cat "$OUT")
+	printf '%s\n' "$out"
+	rmmod rpmsg_lite_bench || echo "# rmmod rpmsg_lite_bench failed"
+	expect "$name" "$out"
+}
+
+# ubench NAME ARGS...: one run of the user-space benchmark program
+ubench() {
+	name=$1
+	shift
+	out=$("$BENCH" "$@" --name "$name" 2>&1)
+	printf '%s\n' "$out"
+	expect "$name" "$out"
+}
+
+ctrl_of() {
+	for d in /sys/class/rpmsg_lite/rpmsg_lite_ctrl*; do
+		[ "$(cat "$d/link_name" 2>/dev/null)" = "$1" ] && echo "/dev/${d##*/}"
+	done
+}
+
+echo "# bench mode $MODE, kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+
+# --- in kernel: one-way stream against a kfifo hand-off ---------------
+for spec in $SIZES; do
+	size=${spec%%:*} pl=${spec#*:}
+	kbench "kfifo_$size" test=kfifo size="$size" payload="$pl" count="$KCOUNT"
+	kbench_modes "stream_$size" test=stream size="$size" payload="$pl" count="$KCOUNT"
+done
+
+# --- in kernel: endpoints sharing a link -------------------------------
+for n in $EPS_LIST; do
+	kbench_modes "eps_$n" test=eps eps="$n" ms="$EPS_MS"
+done
+
+# --- kernel memory per endpoint, in kernel ------------------------------
+if insmod "$KO" label=kmem test=mem; then
+	echo 1 >/sys/kernel/debug/rl_bench/epts
+	echo 0 >/sys/kernel/debug/rl_bench/epts
+	before=$("$BENCH" slab)
+	echo "$MEM_EPS" >/sys/kernel/debug/rl_bench/epts
+	after=$("$BENCH" slab)
+	echo 0 >/sys/kernel/debug/rl_bench/epts
+	rmmod rpmsg_lite_bench
+	out="result test=kmem name=kmem eps=$MEM_EPS slab_before=$before slab_after=$after bytes_per_ept=$(( (after - before) / MEM_EPS ))"
+	echo "$out"
+	expect kmem "$out"
+else
+	missing="$missing kmem"
+fi
+
+# --- /dev: round trips, streams, memory ---------------------------------
+MCTRL=$(ctrl_of loop0-master)
+RCTRL=$(ctrl_of loop0-remote)
+if [ -z "$MCTRL" ] || [ -z "$RCTRL" ]; then
+	echo "# no control nodes of link pair 0 (loop0-master/remote)"
+	missing="$missing dev"
+else
+	for size in $USIZES; do
+		ubench "pipe_rtt_$size" pipe-rtt --size "$size" --count "$UCOUNT"
+		ubench "dev_rtt_$size" rtt "$MCTRL" --size "$size" --count "$UCOUNT"
+	done
+	for size in $SSIZES; do
+		ubench "pipe_stream_$size" pipe-stream --size "$size" --count "$((UCOUNT * 3))"
+		ubench "dev_stream_$size" stream "$MCTRL" "$RCTRL" --size "$size" --count "$((UCOUNT * 3))"
+	done
+	ubench dev_mem mem "$MCTRL" --count "$MEM_EPS"
+fi
+
+echo "upstream name=virtio_rpmsg available=0 reason=no test remoteproc binds virtio_rpmsg_bus to a remote role of this driver yet"
+
+echo "TAP version 13"
+echo "1..1"
+if [ -z "$missing" ] && [ "$ran" -gt 0 ]; then
+	echo "ok 1 bench_$MODE produced all $ran results"
+	exit 0
+fi
+echo "not ok 1 bench_$MODE: no result for:$missing"
+exit 1
