@@ -47,6 +47,8 @@
 
 static BLOCKING_NOTIFIER_HEAD(rl_link_notifier);
 
+static void rl_reset_rings(struct rpmsg_lite_instance *rl);
+
 static void rl_notify_event(struct rpmsg_lite_instance *rl,
 			    enum rpmsg_lite_event event)
 {
@@ -67,6 +69,8 @@ bool rl_in_rx_work(struct rpmsg_lite_instance *rl)
 
 static int rl_state_errno(struct rpmsg_lite_instance *rl)
 {
+	/* pairs with the barrier in rpmsg_lite_deinit() */
+	smp_mb();
 	if (READ_ONCE(rl->removing))
 		return -ENODEV;
 	switch (atomic_read(&rl->state)) {
@@ -81,10 +85,70 @@ static int rl_state_errno(struct rpmsg_lite_instance *rl)
 	}
 }
 
+/**
+ * rl_link_errno() - what a call that needs traffic gets right now
+ * @rl: link
+ *
+ * Return: 0 when up; -ENOTCONN waiting for the peer; -EPIPE resetting;
+ * -ENODEV down or being removed.
+ */
+int rl_link_errno(struct rpmsg_lite_instance *rl)
+{
+	return rl_state_errno(rl);
+}
+
 static void rl_wake_all(struct rpmsg_lite_instance *rl)
 {
 	wake_up_all(&rl->tx_wq);
 	wake_up_all(&rl->link_wq);
+	rl_queue_wake_all(rl);
+}
+
+/*
+ * LINK_DOWN and LINK_UP alternate: LINK_DOWN is sent once per outage,
+ * whichever path noticed it first (broken ring, reset, peer lost).
+ */
+static void rl_tell_down(struct rpmsg_lite_instance *rl)
+{
+	if (!test_and_set_bit(RL_FLAG_DOWN_TOLD, &rl->flags))
+		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_DOWN);
+}
+
+static void rl_tell_up(struct rpmsg_lite_instance *rl)
+{
+	clear_bit(RL_FLAG_DOWN_TOLD, &rl->flags);
+	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
+}
+
+/**
+ * rl_waiter_enter() - a thread is about to sleep in a call on @rl
+ * @rl: link
+ *
+ * rpmsg_lite_deinit() waits until every such thread has left with
+ * rl_waiter_leave(), so a woken waiter never touches a freed link.
+ *
+ * Return: 0, or -ENODEV when the link is being removed (do not sleep).
+ */
+int rl_waiter_enter(struct rpmsg_lite_instance *rl)
+{
+	atomic_inc(&rl->waiters);
+	/* pairs with the barrier in rpmsg_lite_deinit() */
+	smp_mb__after_atomic();
+	if (READ_ONCE(rl->removing)) {
+		rl_waiter_leave(rl);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/**
+ * rl_waiter_leave() - the thread of rl_waiter_enter() is done with @rl
+ * @rl: link
+ */
+void rl_waiter_leave(struct rpmsg_lite_instance *rl)
+{
+	if (atomic_dec_and_test(&rl->waiters))
+		wake_up_all(&rl->link_wq);
 }
 
 static void rl_kick(struct rpmsg_lite_instance *rl, u32 vq_id)
@@ -174,6 +238,13 @@ static int rl_rx_return_locked(struct rpmsg_lite_instance *rl, u16 head)
 {
 	int ret;
 
+	/*
+	 * The peer is gone and the rings are rebuilt before the next use:
+	 * write nothing (the region may not even be the peer's any more).
+	 */
+	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_RESETTING)
+		return 0;
+
 	if (rl->role == RPMSG_LITE_MASTER)
 		ret = rl_vq_add_avail(rl->rxq, head);
 	else
@@ -204,6 +275,11 @@ static void rl_rx_release_head(struct rpmsg_lite_instance *rl, u16 head,
 	int ret = 0;
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
+	/* a pre-reset holder still has it: it goes back with its release */
+	if (__test_and_clear_bit(head, rl->rx_stale)) {
+		spin_unlock_irqrestore(&rl->rx_lock, flags);
+		return;
+	}
 	if (__test_and_clear_bit(head, rl->rx_held)) {
 		ret = rl_rx_return_locked(rl, head);
 		if (kick_now)
@@ -364,6 +440,67 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 		queue_work(rl->wq, &rl->rx_work);
 }
 
+/*
+ * Remote: do the rings hold exactly the image a master writes at init
+ * (vring 0: all buffers posted, nothing used; vring 1: nothing posted, all
+ * buffers pre-published as used) while this side has already used them
+ * (or found them broken)?  Then the master has rebuilt them: it was reset
+ * or re-initialised.  Each index is read once.  When every buffer has
+ * come back and the idx values wrapped to exactly these numbers the check
+ * is a false positive, but then nothing is in flight and following the
+ * "rebuild" loses nothing.  Both ring locks held.
+ */
+static bool rl_remote_rings_rebuilt_locked(struct rpmsg_lite_instance *rl,
+					   int state)
+{
+	u16 count = rl->cfg.buffer_count;
+	u16 a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
+	u16 u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
+	u16 a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
+	u16 u1 = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
+	bool used_before = state == RPMSG_LITE_LINK_RESETTING ||
+			   rl->vq[0].synced || rl->vq[1].synced ||
+			   rl->vq[0].broken || rl->vq[1].broken;
+
+	return used_before && a0 == count && u0 == 0 && a1 == 0 && u1 == count;
+}
+
+/*
+ * Remote, receive work, after a kick: if the master rebuilt the rings,
+ * forget our ring state and held buffers (as a reset does), tell LINK_DOWN
+ * then LINK_UP, and carry on with the new rings: the kick we are handling
+ * is the master's announcement.
+ */
+static void rl_remote_follow_master(struct rpmsg_lite_instance *rl)
+{
+	int old = atomic_read(&rl->state);
+	unsigned long flags;
+	bool rebuilt;
+
+	if (old != RPMSG_LITE_LINK_UP && old != RPMSG_LITE_LINK_RESETTING)
+		return;
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock(&rl->tx_lock);
+	rebuilt = rl_remote_rings_rebuilt_locked(rl, old);
+	spin_unlock(&rl->tx_lock);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	if (!rebuilt)
+		return;
+	if (atomic_cmpxchg(&rl->state, old, RPMSG_LITE_LINK_RESETTING) != old)
+		return;
+
+	rl_info(rl, "the master rebuilt the rings: following it\n");
+	rl_wake_all(rl);
+	rl_tell_down(rl);
+	rl_reset_rings(rl);
+	rl_stat_inc(rl, master_reinits);
+	if (atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_RESETTING,
+			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_RESETTING) {
+		rl_wake_all(rl);
+		rl_tell_up(rl);
+	}
+}
+
 static void rl_rx_work(struct work_struct *work)
 {
 	struct rpmsg_lite_instance *rl =
@@ -372,8 +509,12 @@ static void rl_rx_work(struct work_struct *work)
 
 	if (pend & BIT(RL_PEND_DOWN)) {
 		rl_wake_all(rl);
-		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_DOWN);
+		rl_tell_down(rl);
 	}
+
+	if (rl->role == RPMSG_LITE_REMOTE &&
+	    (pend & (BIT(RL_PEND_VQ0) | BIT(RL_PEND_VQ1))))
+		rl_remote_follow_master(rl);
 
 	if (rl->role == RPMSG_LITE_REMOTE &&
 	    (pend & (BIT(RL_PEND_VQ0) | BIT(RL_PEND_VQ1))) &&
@@ -381,7 +522,7 @@ static void rl_rx_work(struct work_struct *work)
 			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_WAITING) {
 		rl_dbg(rl, "first kick from the master: link up\n");
 		rl_wake_all(rl);
-		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
+		rl_tell_up(rl);
 	}
 
 	rl_rx_drain(rl);
@@ -482,13 +623,20 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 	}
 
 	if (rl->role == RPMSG_LITE_MASTER) {
-		ret = rl_vq_get_used(rl->txq, head, &len);
-		/* a bad used length on our own tx buffer is harmless */
-		if (ret == -EBADMSG) {
-			rl_stat_inc(rl, ring_errors);
-			ret = 0;
+		/* bounded: each pass consumes one ring entry */
+		for (tries = 0; tries < count; tries++) {
+			ret = rl_vq_get_used(rl->txq, head, &len);
+			/* a bad used length on our own tx buffer is harmless */
+			if (ret == -EBADMSG) {
+				rl_stat_inc(rl, ring_errors);
+				ret = 0;
+			}
+			if (ret || !test_bit(*head, rl->tx_stale))
+				return ret;
+			/* still written by its pre-reset holder: set aside */
+			__set_bit(*head, rl->tx_parked);
 		}
-		return ret;
+		return -ENOENT;
 	}
 
 	/* bounded: each pass consumes one ring entry */
@@ -496,7 +644,10 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 		ret = rl_vq_get_avail(rl->txq, head, &buf, &len);
 		if (!ret) {
 			rl->tx_va[*head] = buf;
-			return 0;
+			if (!test_bit(*head, rl->tx_stale))
+				return 0;
+			__set_bit(*head, rl->tx_parked);
+			continue;
 		}
 		if (ret != -EBADMSG)
 			return ret;
@@ -554,6 +705,9 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 	}
 
 	might_sleep();
+	ret = rl_waiter_enter(rl);
+	if (ret)
+		return ret;
 	poll = msecs_to_jiffies(rl->cfg.notify_consumed ?
 				RL_TX_RECHECK_KICKED_MS :
 				RL_TX_RECHECK_POLL_MS);
@@ -566,7 +720,8 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 			left = (long)(deadline - jiffies);
 			if (left <= 0) {
 				rl_stat_inc(rl, tx_timeouts);
-				return -ETIMEDOUT;
+				ret = -ETIMEDOUT;
+				break;
 			}
 			left = min_t(long, left, poll);
 		}
@@ -574,10 +729,24 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 			(rl->tx_wq, (ret = rl_tx_try(rl, head, zc)) != -ENOMEM,
 			 left);
 		if (ret != -ENOMEM)
-			return ret;
-		if (wret < 0)
-			return wret;
+			break;
+		if (wret < 0) {
+			ret = wret;
+			break;
+		}
 	}
+	rl_waiter_leave(rl);
+	return ret;
+}
+
+/*
+ * A pre-reset holder let go of transmit head @head: if the rebuilt ring
+ * already gave it back, it becomes spare.  tx_lock held.
+ */
+static void rl_tx_unpark_locked(struct rpmsg_lite_instance *rl, u16 head)
+{
+	if (__test_and_clear_bit(head, rl->tx_parked))
+		__set_bit(head, rl->tx_spare);
 }
 
 static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
@@ -769,12 +938,17 @@ int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	head = rl_tx_head_locked(rl, data);
-	if (head < 0 || !test_bit(head, rl->tx_alloc))
+	if (head >= 0 && __test_and_clear_bit(head, rl->tx_stale)) {
+		/* allocated before a reset: void, never sent */
+		rl_tx_unpark_locked(rl, head);
+		ret = -EPIPE;
+	} else if (head < 0 || !test_bit(head, rl->tx_alloc)) {
 		ret = -ENOBUFS;
-	else if (size > rl->cfg.payload_size)
+	} else if (size > rl->cfg.payload_size) {
 		ret = -EMSGSIZE;
-	else
+	} else {
 		ret = rl_state_errno(rl);
+	}
 	gen = rl->generation;
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	if (ret)
@@ -812,7 +986,9 @@ int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	head = rl_tx_head_locked(rl, data);
-	if (head < 0 || !__test_and_clear_bit(head, rl->tx_alloc))
+	if (head >= 0 && __test_and_clear_bit(head, rl->tx_stale))
+		rl_tx_unpark_locked(rl, head);
+	else if (head < 0 || !__test_and_clear_bit(head, rl->tx_alloc))
 		ret = -ENOBUFS;
 	else
 		__set_bit(head, rl->tx_spare);
@@ -850,6 +1026,12 @@ int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data)
 			  rl_payload_to_buf(data));
 	if (head < 0) {
 		ret = -ENOBUFS;
+	} else if (__test_and_clear_bit(head, rl->rx_stale)) {
+		/*
+		 * Held since before a reset: the rebuilt ring owns the head
+		 * (or a new holder does, whose release returns it).
+		 */
+		ret = 0;
 	} else if (!__test_and_clear_bit(head, rl->rx_held)) {
 		ret = -EALREADY;
 	} else {
@@ -1090,6 +1272,9 @@ static void rl_free(struct rpmsg_lite_instance *rl)
 	bitmap_free(rl->rx_held);
 	bitmap_free(rl->tx_alloc);
 	bitmap_free(rl->tx_spare);
+	bitmap_free(rl->rx_stale);
+	bitmap_free(rl->tx_stale);
+	bitmap_free(rl->tx_parked);
 	kfree(rl->rx_va);
 	kfree(rl->tx_va);
 	if (rl->wq)
@@ -1115,6 +1300,48 @@ static void rl_master_announce(struct rpmsg_lite_instance *rl)
 	rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
 	queue_delayed_work(rl->wq, &rl->kick_work,
 			   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
+}
+
+/*
+ * Forget the ring state, void what users hold and, for a master, write
+ * fresh rings.  Receive processing must not be taking buffers meanwhile
+ * (cancelled, or this is the receive work itself).  Counts the reset.
+ */
+static void rl_reset_rings(struct rpmsg_lite_instance *rl)
+{
+	u32 count = rl->cfg.buffer_count;
+	unsigned long flags;
+	u32 dropped, i;
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock(&rl->tx_lock);
+	rl_vq_reset(&rl->vq[0]);
+	rl_vq_reset(&rl->vq[1]);
+	if (rl->role == RPMSG_LITE_MASTER)
+		rl_master_build_rings(rl);
+	/* held now: void, but their holders may still release them */
+	dropped = bitmap_weight(rl->rx_held, count) +
+		  bitmap_weight(rl->tx_alloc, count);
+	bitmap_or(rl->rx_stale, rl->rx_stale, rl->rx_held, count);
+	bitmap_or(rl->tx_stale, rl->tx_stale, rl->tx_alloc, count);
+	bitmap_zero(rl->rx_held, count);
+	bitmap_zero(rl->tx_alloc, count);
+	bitmap_zero(rl->tx_spare, count);
+	bitmap_zero(rl->tx_parked, count);
+	/* keep the mappings of stale heads: their release looks them up */
+	for (i = 0; i < count; i++) {
+		if (!test_bit(i, rl->rx_stale))
+			rl->rx_va[i] = NULL;
+		if (!test_bit(i, rl->tx_stale))
+			rl->tx_va[i] = NULL;
+	}
+	rl->rx_returned = 0;
+	WRITE_ONCE(rl->generation, rl->generation + 1);
+	clear_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags);
+	spin_unlock(&rl->tx_lock);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	rl_stat_inc(rl, resets);
+	atomic64_add(dropped, &rl->stats.reset_drops);
 }
 
 static void rl_tx_poll_work(struct work_struct *work)
@@ -1168,6 +1395,9 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	spin_lock_init(&rl->tx_lock);
 	mutex_init(&rl->state_lock);
 	mutex_init(&rl->ns_lock);
+	spin_lock_init(&rl->queues_lock);
+	INIT_LIST_HEAD(&rl->queues);
+	atomic_set(&rl->waiters, 0);
 	init_waitqueue_head(&rl->tx_wq);
 	init_waitqueue_head(&rl->link_wq);
 	INIT_WORK(&rl->rx_work, rl_rx_work);
@@ -1180,9 +1410,13 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	rl->rx_held = bitmap_zalloc(count, GFP_KERNEL);
 	rl->tx_alloc = bitmap_zalloc(count, GFP_KERNEL);
 	rl->tx_spare = bitmap_zalloc(count, GFP_KERNEL);
+	rl->rx_stale = bitmap_zalloc(count, GFP_KERNEL);
+	rl->tx_stale = bitmap_zalloc(count, GFP_KERNEL);
+	rl->tx_parked = bitmap_zalloc(count, GFP_KERNEL);
 	rl->rx_va = kcalloc(count, sizeof(*rl->rx_va), GFP_KERNEL);
 	rl->tx_va = kcalloc(count, sizeof(*rl->tx_va), GFP_KERNEL);
 	if (!rl->name || !rl->rx_held || !rl->tx_alloc || !rl->tx_spare ||
+	    !rl->rx_stale || !rl->tx_stale || !rl->tx_parked ||
 	    !rl->rx_va || !rl->tx_va) {
 		ret = -ENOMEM;
 		goto err;
@@ -1244,11 +1478,17 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 		atomic_set(&rl->state, RPMSG_LITE_LINK_WAITING);
 	}
 
+	/*
+	 * LINK_ADDED before the transport starts: once kicks can arrive, a
+	 * remote may come up at any moment, and LINK_UP must not overtake
+	 * LINK_ADDED.
+	 */
+	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_ADDED);
 	if (rl->ops->start) {
 		ret = rl->ops->start(rl->ops_priv, rl);
 		if (ret) {
 			rl_err(rl, "transport failed to start: %d\n", ret);
-			goto err_ns;
+			goto err_added;
 		}
 	}
 	if (role == RPMSG_LITE_MASTER)
@@ -1258,12 +1498,15 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	       role == RPMSG_LITE_MASTER ? "master" : "remote",
 	       cfg.link_id, count, rl->buf_size, cfg.vring_size,
 	       cfg.vring_align);
-	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_ADDED);
 	if (role == RPMSG_LITE_MASTER)
-		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
+		rl_tell_up(rl);
 	return rl;
 
-err_ns:
+err_added:
+	WRITE_ONCE(rl->removing, true);
+	/* pairs with rl_waiter_enter() */
+	smp_mb();
+	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_REMOVED);
 	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
 	rl_ns_exit(rl);
 err:
@@ -1340,6 +1583,8 @@ int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl)
 		return -EDEADLK;
 
 	WRITE_ONCE(rl->removing, true);
+	/* pairs with rl_waiter_enter() and rl_state_errno() */
+	smp_mb();
 	rl_wake_all(rl);
 	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_REMOVED);
 
@@ -1353,6 +1598,12 @@ int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl)
 	cancel_delayed_work_sync(&rl->tx_poll_work);
 	cancel_work_sync(&rl->rx_work);
 	mutex_unlock(&rl->state_lock);
+
+	/* woken above: every sleeper sees -ENODEV and leaves */
+	rl_wake_all(rl);
+	wait_event(rl->link_wq, !atomic_read(&rl->waiters));
+	if (!list_empty(&rl->queues))
+		rl_warn(rl, "receive queues still exist at deinit: destroy them first\n");
 
 	rl_ns_exit(rl);
 	xa_for_each(&rl->epts, addr, ept) {
@@ -1406,6 +1657,9 @@ int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
 		return -EINVAL;
 
 	if (!rl_link_settled(rl) && timeout_ms != RL_DONT_BLOCK) {
+		ret = rl_waiter_enter(rl);
+		if (ret)
+			return ret;
 		if (timeout_ms == RL_BLOCK)
 			ret = wait_event_interruptible(rl->link_wq,
 						       rl_link_settled(rl));
@@ -1413,6 +1667,7 @@ int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
 			ret = wait_event_interruptible_timeout
 				(rl->link_wq, rl_link_settled(rl),
 				 msecs_to_jiffies(timeout_ms));
+		rl_waiter_leave(rl);
 		if (ret < 0)
 			return ret;
 	}
@@ -1445,13 +1700,17 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_link_state, RPMSG_LITE);
  * rpmsg_lite_reset_link() - start over after the peer went away
  * @rl: link
  *
- * Basic version.  Stops receive processing, voids every buffer users hold
- * (held receive buffers, allocated zero-copy buffers: releasing them later
- * fails) and forgets the ring state.  Master: rewrites both vrings, is up
- * again at once and kicks (re-kicking as after init).  Remote: waits for
- * the master's next kick.  Endpoints stay.  Notifier: LINK_DOWN if the
- * link was up (or went down on a corrupted ring and has not said so yet),
- * then LINK_UP for a master.  Counts stats.resets.
+ * Stops receive processing, voids every buffer users hold (held receive
+ * buffers, allocated zero-copy buffers: counted in stats.reset_drops;
+ * releasing them later is accepted and does not disturb the new rings,
+ * sending one fails with -EPIPE) and forgets the ring state.  Master:
+ * rewrites both vrings, is up again at once and kicks (re-kicking as
+ * after init); a remote of this driver recognises the rebuilt rings and
+ * follows.  Remote: waits for the master's next kick.  Endpoints and
+ * receive queues stay (queued messages of before are dropped; waiting
+ * receivers return -EPIPE).  Notifier: LINK_DOWN unless already told for
+ * this outage (never for a remote that was not up), then LINK_UP for a
+ * master.  Counts stats.resets.
  *
  * Context: process context, may sleep; not from the link's receive work.
  * Return: 0; -EINVAL for NULL; -EDEADLK from a receive callback or a
@@ -1459,8 +1718,6 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_link_state, RPMSG_LITE);
  */
 int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 {
-	unsigned long flags;
-	bool was_up;
 	int old;
 
 	if (!rl)
@@ -1477,30 +1734,12 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 	rl_wake_all(rl);
 	cancel_delayed_work_sync(&rl->kick_work);
 	cancel_work_sync(&rl->rx_work);
-	was_up = old == RPMSG_LITE_LINK_UP ||
-		 test_and_clear_bit(RL_PEND_DOWN, &rl->pending);
 	clear_bit(RL_PEND_DOWN, &rl->pending);
+	/* a remote that never came up has nothing to take down */
+	if (old != RPMSG_LITE_LINK_WAITING)
+		rl_tell_down(rl);
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	spin_lock(&rl->tx_lock);
-	rl_vq_reset(&rl->vq[0]);
-	rl_vq_reset(&rl->vq[1]);
-	if (rl->role == RPMSG_LITE_MASTER)
-		rl_master_build_rings(rl);
-	bitmap_zero(rl->rx_held, rl->cfg.buffer_count);
-	bitmap_zero(rl->tx_alloc, rl->cfg.buffer_count);
-	bitmap_zero(rl->tx_spare, rl->cfg.buffer_count);
-	memset(rl->rx_va, 0, sizeof(*rl->rx_va) * rl->cfg.buffer_count);
-	memset(rl->tx_va, 0, sizeof(*rl->tx_va) * rl->cfg.buffer_count);
-	rl->rx_returned = 0;
-	WRITE_ONCE(rl->generation, rl->generation + 1);
-	clear_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags);
-	spin_unlock(&rl->tx_lock);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
-	rl_stat_inc(rl, resets);
-
-	if (was_up)
-		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_DOWN);
+	rl_reset_rings(rl);
 
 	if (rl->role == RPMSG_LITE_MASTER) {
 		atomic_set(&rl->state, RPMSG_LITE_LINK_UP);
@@ -1513,11 +1752,75 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 		rl->role == RPMSG_LITE_MASTER ? "rings rebuilt" :
 		"waiting for the master");
 	if (rl->role == RPMSG_LITE_MASTER)
-		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
+		rl_tell_up(rl);
 	mutex_unlock(&rl->state_lock);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_reset_link, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_peer_lost() - the platform knows the peer is gone
+ * @rl: link
+ *
+ * For remoteproc glue and platform code that learns of a crash, watchdog
+ * or power-off of the other core before the rings show it.  The link goes
+ * to RPMSG_LITE_LINK_RESETTING: senders get -EPIPE, waiting senders and
+ * receivers wake, re-kicks stop, and nothing is written to shared memory
+ * any more.  Notifier: LINK_DOWN (once per outage).  Call
+ * rpmsg_lite_reset_link() once the peer runs again.  A remote in that state
+ * also comes back by itself when the master rebuilds the rings and kicks.
+ *
+ * Context: process context, may sleep; not from the link's receive work.
+ * Return: 0; -EINVAL for NULL; -EDEADLK from the receive work; -ENODEV
+ * while being removed.
+ */
+int rpmsg_lite_peer_lost(struct rpmsg_lite_instance *rl)
+{
+	int old;
+
+	if (!rl)
+		return -EINVAL;
+	if (rl_in_rx_work(rl))
+		return -EDEADLK;
+
+	mutex_lock(&rl->state_lock);
+	if (READ_ONCE(rl->removing)) {
+		mutex_unlock(&rl->state_lock);
+		return -ENODEV;
+	}
+	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
+	rl_wake_all(rl);
+	cancel_delayed_work_sync(&rl->kick_work);
+	if (old != RPMSG_LITE_LINK_WAITING)
+		rl_tell_down(rl);
+	if (old != RPMSG_LITE_LINK_RESETTING)
+		rl_info(rl, "peer lost: link down until reset\n");
+	mutex_unlock(&rl->state_lock);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_peer_lost, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_link_state_name() - name of a link state for logs and sysfs
+ * @state: state
+ *
+ * Return: "down", "waiting", "up", "resetting" or "unknown".
+ */
+const char *rpmsg_lite_link_state_name(enum rpmsg_lite_link_state state)
+{
+	switch (state) {
+	case RPMSG_LITE_LINK_DOWN:
+		return "down";
+	case RPMSG_LITE_LINK_WAITING:
+		return "waiting";
+	case RPMSG_LITE_LINK_UP:
+		return "up";
+	case RPMSG_LITE_LINK_RESETTING:
+		return "resetting";
+	}
+	return "unknown";
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_link_state_name, RPMSG_LITE);
 
 /* ---- accessors ---- */
 
@@ -1617,6 +1920,8 @@ void rpmsg_lite_get_stats(struct rpmsg_lite_instance *rl,
 	stats->tx_timeouts = atomic64_read(&c->tx_timeouts);
 	stats->resets = atomic64_read(&c->resets);
 	stats->link_up_rekicks = atomic64_read(&c->link_up_rekicks);
+	stats->reset_drops = atomic64_read(&c->reset_drops);
+	stats->master_reinits = atomic64_read(&c->master_reinits);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_stats, RPMSG_LITE);
 

@@ -5,7 +5,8 @@
  * outside those three files looks inside these structures.
  *
  * Locks of a link, in the order they nest:
- *   state_lock (mutex)  serialises rpmsg_lite_reset_link() and deinit
+ *   state_lock (mutex)  serialises rpmsg_lite_reset_link(),
+ *                       rpmsg_lite_peer_lost() and deinit
  *   ns_lock (mutex)     name-service binding; held around the bind callback
  *   rx_lock (spinlock)  the receive vq and the held-buffer bitmap; taken
  *                       by the receive work and by release_rx_buffer from
@@ -13,7 +14,14 @@
  *   tx_lock (spinlock)  the transmit vq and the tx ownership bitmaps;
  *                       taken by senders in any context (RL_DONT_BLOCK
  *                       sends may come from atomic context)
- * rx_lock and tx_lock are only taken together by a link reset, rx first.
+ *   queues_lock (spinlock)  the list of receive queues; taken in any
+ *                       context to wake their readers
+ * rx_lock and tx_lock are only taken together by a link reset (and the
+ * remote's check for rebuilt rings), rx first.  A receive queue's own lock
+ * may be held while rx_lock is taken (never the other way round).
+ *
+ * The life cycle (DOWN, WAITING, UP, RESETTING) is described in
+ * Documentation/rpmsg-lite/lifecycle.rst.
  */
 #ifndef _RL_CORE_H
 #define _RL_CORE_H
@@ -21,6 +29,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -74,6 +83,8 @@ struct rpmsg_lite_endpoint {
  * @tx_timeouts: see struct rpmsg_lite_link_stats
  * @resets: see struct rpmsg_lite_link_stats
  * @link_up_rekicks: see struct rpmsg_lite_link_stats
+ * @reset_drops: see struct rpmsg_lite_link_stats
+ * @master_reinits: see struct rpmsg_lite_link_stats
  */
 struct rl_link_counters {
 	atomic64_t tx_msgs;
@@ -88,6 +99,8 @@ struct rl_link_counters {
 	atomic64_t tx_timeouts;
 	atomic64_t resets;
 	atomic64_t link_up_rekicks;
+	atomic64_t reset_drops;
+	atomic64_t master_reinits;
 };
 
 #define rl_stat_inc(rl, field)	atomic64_inc(&(rl)->stats.field)
@@ -102,6 +115,7 @@ enum {
 /* Bits of rpmsg_lite_instance.flags. */
 enum {
 	RL_FLAG_BROKEN_LOGGED,	/* the broken-ring error was printed */
+	RL_FLAG_DOWN_TOLD,	/* LINK_DOWN was sent, LINK_UP not since */
 };
 
 /**
@@ -125,12 +139,19 @@ enum {
  * @tx_bufs: same for @txq
  * @rx_lock: see the lock list at the top of this file
  * @rx_held: heads of @rxq owned by an endpoint (in a callback or held)
+ * @rx_stale: heads an endpoint held when the link was reset and has not
+ *            released yet; such a head goes back to the peer only once
+ *            both its old and any new holder released it
  * @rx_va: remote: mapping of each head of @rxq when last taken
  * @rx_returned: returns since the last kick decision (notify_consumed)
  * @tx_lock: see the lock list at the top of this file
  * @tx_alloc: heads of @txq handed out by rpmsg_lite_alloc_tx_buffer()
  * @tx_spare: heads of @txq taken from the ring and not used (released
  *            zero-copy buffers); used before the ring
+ * @tx_stale: heads handed out by rpmsg_lite_alloc_tx_buffer() before a
+ *            reset and not sent or released since
+ * @tx_parked: heads of @tx_stale that came free in the rebuilt ring; kept
+ *             aside until their old holder lets go, then spare
  * @tx_va: remote: mapping of each head of @txq when last taken
  * @state: enum rpmsg_lite_link_state
  * @generation: bumped by every ring rebuild; buffers of an older
@@ -156,6 +177,10 @@ enum {
  * @ns_cb: bound name-service callback, or NULL
  * @ns_cb_data: passed back to @ns_cb
  * @ns_in_cb: the receive work is running @ns_cb (holding @ns_lock)
+ * @queues_lock: see the lock list at the top of this file
+ * @queues: receive queues of the link (woken on every state change)
+ * @waiters: threads sleeping in a call on the link; deinit waits for them
+ *           to leave before it frees the link
  * @stats: counters
  */
 struct rpmsg_lite_instance {
@@ -179,12 +204,15 @@ struct rpmsg_lite_instance {
 
 	spinlock_t rx_lock;	/* rxq, rx_held, rx_va, rx_returned */
 	unsigned long *rx_held;
+	unsigned long *rx_stale;
 	void **rx_va;
 	u32 rx_returned;
 
 	spinlock_t tx_lock;	/* txq, tx_alloc, tx_spare, tx_va */
 	unsigned long *tx_alloc;
 	unsigned long *tx_spare;
+	unsigned long *tx_stale;
+	unsigned long *tx_parked;
 	void **tx_va;
 
 	atomic_t state;
@@ -213,6 +241,10 @@ struct rpmsg_lite_instance {
 	void *ns_cb_data;
 	bool ns_in_cb;
 
+	spinlock_t queues_lock;	/* queues */
+	struct list_head queues;
+	atomic_t waiters;
+
 	struct rl_link_counters stats;
 };
 
@@ -239,6 +271,9 @@ struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
 					  void *rx_cb_data, bool internal);
 void rl_ept_free_unused(struct rpmsg_lite_endpoint *ept);
 bool rl_in_rx_work(struct rpmsg_lite_instance *rl);
+int rl_link_errno(struct rpmsg_lite_instance *rl);
+int rl_waiter_enter(struct rpmsg_lite_instance *rl);
+void rl_waiter_leave(struct rpmsg_lite_instance *rl);
 
 /**
  * rl_generation() - ring generation of a link
@@ -251,6 +286,9 @@ static inline u32 rl_generation(struct rpmsg_lite_instance *rl)
 {
 	return READ_ONCE(rl->generation);
 }
+
+/* rl_queue.c */
+void rl_queue_wake_all(struct rpmsg_lite_instance *rl);
 
 /* rl_ns.c */
 int rl_ns_init(struct rpmsg_lite_instance *rl);

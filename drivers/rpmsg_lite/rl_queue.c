@@ -13,6 +13,13 @@
  * Unlike rpmsg-lite, a receive buffer smaller than the message does not
  * truncate it: the call fails with -EMSGSIZE, reports the length and
  * leaves the message queued.
+ *
+ * Link life cycle: every queue is on its link's list, so that a link
+ * going down, being reset or removed wakes its receivers.  Messages
+ * queued before a reset are void (their buffers were voided): they are
+ * released, counted as dropped and never returned.  A receiver that was
+ * waiting when the link was reset, or that finds the link resetting with
+ * nothing queued, gets -EPIPE; -ENODEV once the link is being removed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -48,7 +55,9 @@ struct rl_queue_msg {
  * @wq: receivers waiting for a message
  * @fifo: queued messages
  * @max_msgs: bound on queued messages
- * @dropped: messages dropped because the queue was full
+ * @dropped: messages dropped because the queue was full or voided by a
+ *           link reset
+ * @node: in the link's list of queues, under its queues_lock
  */
 struct rpmsg_lite_queue {
 	struct rpmsg_lite_instance *rl;
@@ -57,7 +66,25 @@ struct rpmsg_lite_queue {
 	DECLARE_KFIFO_PTR(fifo, struct rl_queue_msg);
 	u32 max_msgs;
 	u32 dropped;
+	struct list_head node;
 };
+
+/**
+ * rl_queue_wake_all() - wake every receiver of a link's queues
+ * @rl: link whose state changed
+ *
+ * Context: any.
+ */
+void rl_queue_wake_all(struct rpmsg_lite_instance *rl)
+{
+	struct rpmsg_lite_queue *q;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rl->queues_lock, flags);
+	list_for_each_entry(q, &rl->queues, node)
+		wake_up_all(&q->wq);
+	spin_unlock_irqrestore(&rl->queues_lock, flags);
+}
 
 /**
  * rpmsg_lite_queue_create() - create a receive queue
@@ -73,6 +100,7 @@ struct rpmsg_lite_queue *rpmsg_lite_queue_create(struct rpmsg_lite_instance *rl,
 						 u32 max_msgs)
 {
 	struct rpmsg_lite_queue *q;
+	unsigned long flags;
 	int ret;
 
 	if (!rl)
@@ -92,6 +120,9 @@ struct rpmsg_lite_queue *rpmsg_lite_queue_create(struct rpmsg_lite_instance *rl,
 	q->max_msgs = max_msgs;
 	spin_lock_init(&q->lock);
 	init_waitqueue_head(&q->wq);
+	spin_lock_irqsave(&rl->queues_lock, flags);
+	list_add_tail(&q->node, &rl->queues);
+	spin_unlock_irqrestore(&rl->queues_lock, flags);
 	return q;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_queue_create, RPMSG_LITE);
@@ -109,13 +140,17 @@ int rpmsg_lite_queue_destroy(struct rpmsg_lite_instance *rl,
 			     struct rpmsg_lite_queue *q)
 {
 	struct rl_queue_msg msg;
+	unsigned long flags;
 
 	if (!rl || !q || q->rl != rl)
 		return -EINVAL;
 
+	spin_lock_irqsave(&rl->queues_lock, flags);
+	list_del(&q->node);
+	spin_unlock_irqrestore(&rl->queues_lock, flags);
+	/* older generations too: their release clears the stale mark */
 	while (kfifo_get(&q->fifo, &msg))
-		if (msg.gen == rl_generation(rl))
-			rpmsg_lite_release_rx_buffer(rl, msg.payload);
+		rpmsg_lite_release_rx_buffer(rl, msg.payload);
 	kfifo_free(&q->fifo);
 	kfree(q);
 	return 0;
@@ -169,8 +204,9 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_queue_rx_cb, RPMSG_LITE);
 /*
  * Take the oldest message of this generation if it fits in @maxlen:
  * 0, -EAGAIN when empty, -EMSGSIZE (*len set, message left queued).
- * Messages of an older generation (before a link reset) are void: their
- * buffers no longer belong to us; they are skipped.
+ * Messages of an older generation (before a link reset) are void: they
+ * are dropped, counted, and their buffers released (the link knows they
+ * are stale and does not give them to the peer twice).
  */
 static int rl_queue_take(struct rpmsg_lite_queue *q, struct rl_queue_msg *msg,
 			 u32 maxlen, u32 *len)
@@ -183,6 +219,8 @@ static int rl_queue_take(struct rpmsg_lite_queue *q, struct rl_queue_msg *msg,
 	while (kfifo_peek(&q->fifo, msg)) {
 		if (msg->gen != gen) {
 			kfifo_skip(&q->fifo);
+			q->dropped++;
+			rpmsg_lite_release_rx_buffer(q->rl, msg->payload);
 			continue;
 		}
 		if (msg->len > maxlen) {
@@ -199,27 +237,56 @@ static int rl_queue_take(struct rpmsg_lite_queue *q, struct rl_queue_msg *msg,
 	return ret;
 }
 
+/*
+ * Nothing more will come for a receiver that started waiting under
+ * generation @gen: -EPIPE (reset since, or resetting), -ENODEV (being
+ * removed, or down), 0 (keep waiting).
+ */
+static int rl_queue_link_gone(struct rpmsg_lite_queue *q, u32 gen)
+{
+	int err = rl_link_errno(q->rl);
+
+	if (err == -EPIPE || err == -ENODEV)
+		return err;
+	if (rl_generation(q->rl) != gen)
+		return -EPIPE;
+	return 0;
+}
+
 static int rl_queue_wait_take(struct rpmsg_lite_queue *q,
 			      struct rl_queue_msg *msg, u32 maxlen, u32 *len,
 			      unsigned long timeout_ms)
 {
+	u32 gen = rl_generation(q->rl);
+	int ret, gone = 0;
 	long wret;
-	int ret;
 
 	ret = rl_queue_take(q, msg, maxlen, len);
-	if (ret != -EAGAIN || timeout_ms == RL_DONT_BLOCK)
+	if (ret != -EAGAIN)
+		return ret;
+	gone = rl_queue_link_gone(q, gen);
+	if (gone)
+		return gone;
+	if (timeout_ms == RL_DONT_BLOCK)
 		return ret;
 
+	ret = rl_waiter_enter(q->rl);
+	if (ret)
+		return ret;
 #define rl_queue_ready() \
-	((ret = rl_queue_take(q, msg, maxlen, len)) != -EAGAIN)
+	((ret = rl_queue_take(q, msg, maxlen, len)) != -EAGAIN || \
+	 (gone = rl_queue_link_gone(q, gen)))
 	if (timeout_ms == RL_BLOCK)
 		wret = wait_event_interruptible(q->wq, rl_queue_ready());
 	else
 		wret = wait_event_interruptible_timeout
 			(q->wq, rl_queue_ready(), msecs_to_jiffies(timeout_ms));
 #undef rl_queue_ready
+	rl_waiter_leave(q->rl);
 	if (ret != -EAGAIN)
 		return ret;
+	if (gone)
+		return gone;
 	return wret < 0 ? wret : -ETIMEDOUT;
 }
 
@@ -240,7 +307,9 @@ static int rl_queue_wait_take(struct rpmsg_lite_queue *q,
  * Context: process context unless @timeout_ms is RL_DONT_BLOCK.
  * Return: 0; -EINVAL bad argument; -EAGAIN empty and RL_DONT_BLOCK;
  * -ETIMEDOUT nothing arrived in time; -ERESTARTSYS interrupted;
- * -EMSGSIZE @maxlen too small.
+ * -EMSGSIZE @maxlen too small; -EPIPE the link was reset while waiting,
+ * or is resetting and nothing is queued; -ENODEV the link is being
+ * removed.
  */
 int rpmsg_lite_queue_recv(struct rpmsg_lite_instance *rl,
 			  struct rpmsg_lite_queue *q, u32 *src, void *data,
@@ -280,7 +349,8 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_queue_recv, RPMSG_LITE);
  *
  * Context: process context unless @timeout_ms is RL_DONT_BLOCK.
  * Return: 0; -EINVAL bad argument; -EAGAIN empty and RL_DONT_BLOCK;
- * -ETIMEDOUT nothing arrived in time; -ERESTARTSYS interrupted.
+ * -ETIMEDOUT nothing arrived in time; -ERESTARTSYS interrupted; -EPIPE,
+ * -ENODEV as rpmsg_lite_queue_recv().
  */
 int rpmsg_lite_queue_recv_nocopy(struct rpmsg_lite_instance *rl,
 				 struct rpmsg_lite_queue *q, u32 *src,

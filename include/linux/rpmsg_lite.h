@@ -190,6 +190,10 @@ struct rpmsg_lite_link_desc {
  * @tx_timeouts: sends that found no free buffer in time
  * @resets: times the link was rebuilt after a peer reset
  * @link_up_rekicks: first-kick repeats while waiting for the remote
+ * @reset_drops: buffers users held (received with RL_HOLD, or allocated
+ *               for zero copy) when the link was reset; they were voided
+ * @master_reinits: remote: times it found the rings rebuilt by the master
+ *                  and followed (each also counts in @resets)
  */
 struct rpmsg_lite_link_stats {
 	u64 tx_msgs;
@@ -204,6 +208,8 @@ struct rpmsg_lite_link_stats {
 	u64 tx_timeouts;
 	u64 resets;
 	u64 link_up_rekicks;
+	u64 reset_drops;
+	u64 master_reinits;
 };
 
 /**
@@ -247,6 +253,8 @@ int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
 enum rpmsg_lite_link_state
 rpmsg_lite_get_link_state(struct rpmsg_lite_instance *rl);
 int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl);
+int rpmsg_lite_peer_lost(struct rpmsg_lite_instance *rl);
+const char *rpmsg_lite_link_state_name(enum rpmsg_lite_link_state state);
 
 enum rpmsg_lite_role rpmsg_lite_get_role(struct rpmsg_lite_instance *rl);
 const struct rpmsg_lite_config *

@@ -1,0 +1,854 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite rl_lifecycle: every transition of the link state machine
+ * (DOWN -> WAITING/UP -> RESETTING -> UP -> DOWN) over loopback link
+ * pairs: the lost first kick, wait_for_link_up() time-outs, master and
+ * remote resets with endpoints alive, sends while resetting, receivers
+ * woken on link down and removal, buffers held across a reset, twenty
+ * reset cycles without a leak, and the order of notifier events.
+ * Documentation/rpmsg-lite/lifecycle.rst describes the behaviour pinned
+ * down here.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/rpmsg_lite.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "rl_core.h"
+#include "rl_loopback.h"
+
+/* Generous: the guest runs under TCG with KASAN and lockdep. */
+#define LC_WAIT_MS		5000
+/* Re-kick interval of the test links. */
+#define LC_KICK_MS		50
+/* Buffers per direction of the test links. */
+#define LC_COUNT		4
+/* Notifier events remembered per test. */
+#define LC_MAX_EVENTS		128
+
+/**
+ * struct lc_sink - endpoint that remembers what it received
+ * @ept: the endpoint
+ * @rl: its link
+ * @hold: return RL_HOLD for the next message and keep its payload
+ * @held: payload kept because of @hold
+ * @count: messages received
+ * @last: first 4 bytes of the last message
+ * @wq: woken on every message
+ */
+struct lc_sink {
+	struct rpmsg_lite_endpoint *ept;
+	struct rpmsg_lite_instance *rl;
+	bool hold;
+	void *held;
+	atomic_t count;
+	u32 last;
+	wait_queue_head_t wq;
+};
+
+/**
+ * struct lc_event - one notifier event of a watched link
+ * @rl: link
+ * @event: enum rpmsg_lite_event
+ */
+struct lc_event {
+	struct rpmsg_lite_instance *rl;
+	unsigned long event;
+};
+
+/**
+ * struct lc_ctx - per-test state, torn down by the suite's exit
+ * @pair: loopback link pair
+ * @m: its master
+ * @r: its remote
+ * @nb: notifier recording events
+ * @nb_registered: @nb is registered
+ * @lock: protects @events and @nevents
+ * @events: recorded events
+ * @nevents: entries in @events
+ * @on_removed: called from the notifier on LINK_REMOVED (may be NULL)
+ * @on_removed_data: passed to @on_removed
+ */
+struct lc_ctx {
+	struct rl_loopback_pair *pair;
+	struct rpmsg_lite_instance *m;
+	struct rpmsg_lite_instance *r;
+	struct notifier_block nb;
+	bool nb_registered;
+	spinlock_t lock; /* events vs notifier */
+	struct lc_event events[LC_MAX_EVENTS];
+	unsigned int nevents;
+	void (*on_removed)(struct rpmsg_lite_instance *rl, void *data);
+	void *on_removed_data;
+};
+
+static int lc_sink_cb(void *payload, u32 payload_len, u32 src, void *priv)
+{
+	struct lc_sink *s = priv;
+	int ret = RL_RELEASE;
+	u32 v = 0;
+
+	memcpy(&v, payload, min_t(u32, payload_len, sizeof(v)));
+	WRITE_ONCE(s->last, v);
+	if (READ_ONCE(s->hold)) {
+		WRITE_ONCE(s->hold, false);
+		s->held = payload;
+		ret = RL_HOLD;
+	}
+	atomic_inc(&s->count);
+	wake_up_all(&s->wq);
+	return ret;
+}
+
+static struct lc_sink *lc_sink_new(struct kunit *test,
+				   struct rpmsg_lite_instance *rl)
+{
+	struct lc_sink *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	init_waitqueue_head(&s->wq);
+	s->rl = rl;
+	s->ept = rpmsg_lite_create_ept(rl, RL_ADDR_ANY, lc_sink_cb, s);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s->ept));
+	return s;
+}
+
+static bool lc_sink_wait(struct lc_sink *s, int n)
+{
+	return wait_event_timeout(s->wq, atomic_read(&s->count) >= n,
+				  msecs_to_jiffies(LC_WAIT_MS)) > 0;
+}
+
+static u32 lc_addr(struct lc_sink *s)
+{
+	return rpmsg_lite_ept_addr(s->ept);
+}
+
+static struct rpmsg_lite_link_stats lc_stats(struct rpmsg_lite_instance *rl)
+{
+	struct rpmsg_lite_link_stats st;
+
+	rpmsg_lite_get_stats(rl, &st);
+	return st;
+}
+
+/* Poll @cond every millisecond for up to LC_WAIT_MS. */
+#define lc_wait_for(cond)						\
+	({								\
+		unsigned long __end = jiffies +				\
+				      msecs_to_jiffies(LC_WAIT_MS);	\
+		bool __ok;						\
+									\
+		while (!(__ok = (cond)) && time_before(jiffies, __end))	\
+			usleep_range(1000, 2000);			\
+		__ok;							\
+	})
+
+static int lc_notify(struct notifier_block *nb, unsigned long event,
+		     void *data)
+{
+	struct lc_ctx *c = container_of(nb, struct lc_ctx, nb);
+	struct rpmsg_lite_instance *rl = data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (c->nevents < LC_MAX_EVENTS) {
+		c->events[c->nevents].rl = rl;
+		c->events[c->nevents].event = event;
+		c->nevents++;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (event == RPMSG_LITE_EVENT_LINK_REMOVED && c->on_removed)
+		c->on_removed(rl, c->on_removed_data);
+	return NOTIFY_OK;
+}
+
+/* Events of @rl in order, as a string like "AUDU"; returns the length. */
+static unsigned int lc_events_of(struct lc_ctx *c,
+				 struct rpmsg_lite_instance *rl, char *buf,
+				 unsigned int size)
+{
+	static const char code[] = {
+		[RPMSG_LITE_EVENT_LINK_ADDED] = 'A',
+		[RPMSG_LITE_EVENT_LINK_UP] = 'U',
+		[RPMSG_LITE_EVENT_LINK_DOWN] = 'D',
+		[RPMSG_LITE_EVENT_LINK_REMOVED] = 'R',
+	};
+	unsigned long flags;
+	unsigned int i, n = 0;
+
+	spin_lock_irqsave(&c->lock, flags);
+	for (i = 0; i < c->nevents && n + 1 < size; i++)
+		if (c->events[i].rl == rl)
+			buf[n++] = c->events[i].event < ARRAY_SIZE(code) ?
+				   code[c->events[i].event] : '?';
+	spin_unlock_irqrestore(&c->lock, flags);
+	buf[n] = '\0';
+	return n;
+}
+
+static void lc_pair(struct kunit *test, u32 kick_ms)
+{
+	struct lc_ctx *c = test->priv;
+	struct rpmsg_lite_config cfg = {
+		.buffer_count = LC_COUNT,
+		.link_up_kick_ms = kick_ms,
+	};
+
+	c->pair = rl_loopback_pair_create(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(c->pair));
+	c->m = rl_loopback_master(c->pair);
+	c->r = rl_loopback_remote(c->pair);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+}
+
+static void lc_destroy_pair(struct lc_ctx *c)
+{
+	rl_loopback_pair_destroy(c->pair);
+	c->pair = NULL;
+	c->m = NULL;
+	c->r = NULL;
+}
+
+/* One message each way between two sinks; asserts that both arrive. */
+static void lc_traffic(struct kunit *test, struct lc_sink *sm,
+		       struct lc_sink *sr, u32 v)
+{
+	struct lc_ctx *c = test->priv;
+	int nm = atomic_read(&sm->count), nr = atomic_read(&sr->count);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(c->m, sm->ept, lc_addr(sr), &v,
+					      sizeof(v), LC_WAIT_MS), 0);
+	KUNIT_ASSERT_TRUE(test, lc_sink_wait(sr, nr + 1));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sr->last), v);
+	v = ~v;
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(c->r, sr->ept, lc_addr(sm), &v,
+					      sizeof(v), LC_WAIT_MS), 0);
+	KUNIT_ASSERT_TRUE(test, lc_sink_wait(sm, nm + 1));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sm->last), v);
+}
+
+/* Every buffer is back where it rests when the link is idle. */
+static void lc_expect_idle(struct kunit *test, struct rpmsg_lite_instance *rl)
+{
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(rpmsg_lite_get_free_tx_buffers(rl)
+					    == LC_COUNT ||
+					    rl->role == RPMSG_LITE_REMOTE));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->rx_held, LC_COUNT), 0U);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->rx_stale, LC_COUNT), 0U);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->tx_alloc, LC_COUNT), 0U);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->tx_stale, LC_COUNT), 0U);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->tx_parked, LC_COUNT), 0U);
+}
+
+/* Bring the remote back to WAITING with stale-free rings, as at boot. */
+static void lc_remote_restarts(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->r), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_WAITING);
+}
+
+/* ---- cases ---- */
+
+static void rl_lifecycle_test_dropped_first_kick_is_recovered_by_rekick(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct rl_loopback_stats lb;
+	struct lc_sink *sm, *sr;
+	u64 rekicks, dropped;
+
+	/* long enough that the remote is seen waiting before the re-kick */
+	lc_pair(test, 500);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_remote_restarts(test);
+	rl_loopback_get_stats(c->pair, true, &lb);
+	dropped = lb.kicks_dropped;
+	rekicks = lc_stats(c->m).link_up_rekicks;
+
+	/* the announcement of the rebuilt rings is lost */
+	rl_loopback_drop_kicks(c->pair, true, 1);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_WAITING);
+
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	rl_loopback_get_stats(c->pair, true, &lb);
+	KUNIT_EXPECT_EQ(test, lb.kicks_dropped, dropped + 1);
+	KUNIT_EXPECT_GT(test, lc_stats(c->m).link_up_rekicks, rekicks);
+	lc_traffic(test, sm, sr, 0x1234);
+}
+
+static void rl_lifecycle_test_wait_for_link_up_times_out_while_master_is_silent(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+
+	lc_pair(test, LC_KICK_MS);
+	/* before the restart: no re-kick of the idle master gets through */
+	rl_loopback_drop_kicks(c->pair, true, UINT_MAX);
+	lc_remote_restarts(test);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, RL_DONT_BLOCK),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, 3 * LC_KICK_MS),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_FALSE(test, rpmsg_lite_is_link_up(c->r));
+	/* the master keeps re-kicking: once kicks get through, it is up */
+	KUNIT_EXPECT_GE(test, lc_stats(c->m).link_up_rekicks, 2ULL);
+	rl_loopback_drop_kicks(c->pair, true, 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+}
+
+static void rl_lifecycle_test_master_reset_keeps_endpoints_and_remote_follows(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_traffic(test, sm, sr, 1);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->m),
+			RPMSG_LITE_LINK_UP);
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(lc_stats(c->r).master_reinits
+					    == 1));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->m).resets, 1ULL);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).resets, 1ULL);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).ring_errors, 0ULL);
+
+	/* the same endpoints carry traffic over the rebuilt rings */
+	lc_traffic(test, sm, sr, 2);
+	lc_traffic(test, sm, sr, 3);
+	lc_expect_idle(test, c->m);
+}
+
+static void rl_lifecycle_test_remote_reset_is_repaired_by_master_rebuild(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_traffic(test, sm, sr, 10);
+
+	/* the remote starts over; the platform tells the master */
+	lc_remote_restarts(test);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->r, sr->ept, lc_addr(sm),
+					      "x", 1, RL_DONT_BLOCK),
+			-ENOTCONN);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	lc_traffic(test, sm, sr, 11);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->m).resets, 1ULL);
+	lc_expect_idle(test, c->m);
+}
+
+static void rl_lifecycle_test_broken_remote_ring_recovers_when_master_rebuilds(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	struct rl_vring_avail *avail;
+	u16 idx;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_traffic(test, sm, sr, 20);
+
+	/* the remote's receive ring turns to garbage */
+	avail = c->r->vq[RL_VQ_MASTER_TX].avail;
+	idx = le16_to_cpu(READ_ONCE(avail->idx));
+	WRITE_ONCE(avail->idx, cpu_to_le16(idx + LC_COUNT + 3));
+	rpmsg_lite_isr(c->r, rl_vq_id(0, RL_VQ_MASTER_TX));
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(rpmsg_lite_get_link_state(c->r) ==
+					    RPMSG_LITE_LINK_RESETTING));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->r, sr->ept, lc_addr(sm),
+					      "x", 1, RL_DONT_BLOCK), -EPIPE);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).master_reinits, 1ULL);
+	lc_traffic(test, sm, sr, 21);
+}
+
+static void rl_lifecycle_test_sends_while_resetting_fail_with_epipe(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	u32 size;
+	void *buf;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(c->m), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->m),
+			RPMSG_LITE_LINK_RESETTING);
+	KUNIT_EXPECT_FALSE(test, rpmsg_lite_is_link_up(c->m));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->m, sm->ept, lc_addr(sr), "x",
+					      1, RL_DONT_BLOCK), -EPIPE);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->m, sm->ept, lc_addr(sr), "x",
+					      1, 100), -EPIPE);
+	buf = rpmsg_lite_alloc_tx_buffer(c->m, &size, RL_DONT_BLOCK);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(buf), -EPIPE);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_free_tx_buffers(c->m), 0U);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(c->r), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->r, sr->ept, lc_addr(sm), "x",
+					      1, RL_DONT_BLOCK), -EPIPE);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	lc_traffic(test, sm, sr, 30);
+}
+
+/**
+ * struct lc_waiter - a receiver blocked in rpmsg_lite_queue_recv()
+ * @work: runs the receive
+ * @rl: link
+ * @q: queue
+ * @started: the work is about to block
+ * @done: the receive returned
+ * @ret: what it returned
+ */
+struct lc_waiter {
+	struct work_struct work;
+	struct rpmsg_lite_instance *rl;
+	struct rpmsg_lite_queue *q;
+	struct completion started;
+	struct completion done;
+	int ret;
+};
+
+static void lc_waiter_fn(struct work_struct *work)
+{
+	struct lc_waiter *w = container_of(work, struct lc_waiter, work);
+	u32 len, src;
+	u8 buf[16];
+
+	complete(&w->started);
+	w->ret = rpmsg_lite_queue_recv(w->rl, w->q, &src, buf, sizeof(buf),
+				       &len, RL_BLOCK);
+	complete(&w->done);
+}
+
+static struct lc_waiter *lc_waiter_start(struct kunit *test,
+					 struct rpmsg_lite_instance *rl,
+					 struct rpmsg_lite_queue *q)
+{
+	struct lc_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->rl = rl;
+	w->q = q;
+	init_completion(&w->started);
+	init_completion(&w->done);
+	INIT_WORK(&w->work, lc_waiter_fn);
+	schedule_work(&w->work);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout
+			  (&w->started, msecs_to_jiffies(LC_WAIT_MS)) > 0);
+	/* give it time to go to sleep; it must not return on its own */
+	KUNIT_ASSERT_EQ(test, wait_for_completion_timeout
+			(&w->done, msecs_to_jiffies(100)), 0UL);
+	return w;
+}
+
+static void rl_lifecycle_test_queue_receiver_is_woken_by_link_down(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct rpmsg_lite_endpoint *ept;
+	struct rpmsg_lite_queue *q;
+	struct lc_waiter *w;
+	u32 len;
+	u8 b;
+
+	lc_pair(test, LC_KICK_MS);
+	q = rpmsg_lite_queue_create(c->r, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(q));
+	ept = rpmsg_lite_create_ept(c->r, RL_ADDR_ANY, rpmsg_lite_queue_rx_cb,
+				    q);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ept));
+
+	w = lc_waiter_start(test, c->r, q);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(c->r), 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout
+			  (&w->done, msecs_to_jiffies(LC_WAIT_MS)) > 0);
+	flush_work(&w->work);
+	KUNIT_EXPECT_EQ(test, w->ret, -EPIPE);
+	/* no waiting while the link is down */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_recv(c->r, q, NULL, &b, 1, &len,
+						    1000), -EPIPE);
+
+	rpmsg_lite_destroy_ept(c->r, ept);
+	rpmsg_lite_queue_destroy(c->r, q);
+}
+
+static void rl_lifecycle_test_queue_receiver_is_woken_by_master_reset(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct rpmsg_lite_endpoint *ept;
+	struct rpmsg_lite_queue *q;
+	struct lc_waiter *w;
+
+	lc_pair(test, LC_KICK_MS);
+	q = rpmsg_lite_queue_create(c->m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(q));
+	ept = rpmsg_lite_create_ept(c->m, RL_ADDR_ANY, rpmsg_lite_queue_rx_cb,
+				    q);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ept));
+
+	/* a master reset is over at once: the waiter still learns of it */
+	w = lc_waiter_start(test, c->m, q);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout
+			  (&w->done, msecs_to_jiffies(LC_WAIT_MS)) > 0);
+	flush_work(&w->work);
+	KUNIT_EXPECT_EQ(test, w->ret, -EPIPE);
+
+	rpmsg_lite_destroy_ept(c->m, ept);
+	rpmsg_lite_queue_destroy(c->m, q);
+}
+
+/**
+ * struct lc_removal - what the LINK_REMOVED handler of a test must undo
+ * @w: receiver blocked on @q
+ * @ept: endpoint feeding @q
+ * @q: queue to destroy once the receiver has left
+ * @woken: the receiver had returned when LINK_REMOVED arrived
+ */
+struct lc_removal {
+	struct lc_waiter *w;
+	struct rpmsg_lite_endpoint *ept;
+	struct rpmsg_lite_queue *q;
+	bool woken;
+};
+
+static void lc_on_removed(struct rpmsg_lite_instance *rl, void *data)
+{
+	struct lc_removal *rm = data;
+
+	if (rl != rm->w->rl)
+		return;
+	/* deinit wakes receivers before it says LINK_REMOVED */
+	rm->woken = wait_for_completion_timeout
+		(&rm->w->done, msecs_to_jiffies(LC_WAIT_MS)) > 0;
+	flush_work(&rm->w->work);
+	rpmsg_lite_destroy_ept(rl, rm->ept);
+	rpmsg_lite_queue_destroy(rl, rm->q);
+}
+
+static void rl_lifecycle_test_queue_receiver_is_woken_by_deinit(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_removal *rm;
+
+	rm = kunit_kzalloc(test, sizeof(*rm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rm);
+	lc_pair(test, LC_KICK_MS);
+	rm->q = rpmsg_lite_queue_create(c->r, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(rm->q));
+	rm->ept = rpmsg_lite_create_ept(c->r, RL_ADDR_ANY,
+					rpmsg_lite_queue_rx_cb, rm->q);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(rm->ept));
+	rm->w = lc_waiter_start(test, c->r, rm->q);
+
+	c->on_removed_data = rm;
+	c->on_removed = lc_on_removed;
+	lc_destroy_pair(c);
+	c->on_removed = NULL;
+	KUNIT_EXPECT_TRUE(test, rm->woken);
+	KUNIT_EXPECT_EQ(test, rm->w->ret, -ENODEV);
+}
+
+static void rl_lifecycle_test_buffer_held_across_reset_is_released_harmlessly(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	void *held;
+	u32 i;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	WRITE_ONCE(sm->hold, true);
+	lc_traffic(test, sm, sr, 40);
+	held = sm->held;
+	KUNIT_ASSERT_NOT_NULL(test, held);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->m).reset_drops, 1ULL);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).master_reinits
+					    == 1));
+	/* more messages than buffers: the held head is reused meanwhile */
+	for (i = 0; i < 3 * LC_COUNT; i++)
+		lc_traffic(test, sm, sr, 41 + i);
+
+	/* the old pointer is accepted once and disturbs nothing */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_rx_buffer(c->m, held), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_rx_buffer(c->m, held),
+			-EALREADY);
+	for (i = 0; i < 2 * LC_COUNT; i++)
+		lc_traffic(test, sm, sr, 60 + i);
+	lc_expect_idle(test, c->m);
+}
+
+static void rl_lifecycle_test_zero_copy_buffer_of_before_reset_cannot_be_sent(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	void *old, *buf;
+	u32 size, i;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	old = rpmsg_lite_alloc_tx_buffer(c->m, &size, LC_WAIT_MS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(old));
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	/* its head is free in the new ring but kept away from new senders */
+	for (i = 0; i < 3 * LC_COUNT; i++) {
+		buf = rpmsg_lite_alloc_tx_buffer(c->m, &size, LC_WAIT_MS);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+		KUNIT_EXPECT_PTR_NE(test, buf, old);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_send_nocopy(c->m, sm->ept,
+							     lc_addr(sr), buf,
+							     4), 0);
+		KUNIT_ASSERT_TRUE(test, lc_sink_wait(sr, i + 1));
+	}
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy(c->m, sm->ept,
+						     lc_addr(sr), old, 4),
+			-EPIPE);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_tx_buffer(c->m, old),
+			-ENOBUFS);
+	lc_traffic(test, sm, sr, 70);
+	lc_expect_idle(test, c->m);
+}
+
+static void rl_lifecycle_test_twenty_reset_cycles_leak_nothing(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct rpmsg_lite_endpoint *qept;
+	struct rpmsg_lite_queue *q;
+	struct lc_sink *sm, *sr;
+	char ev[LC_MAX_EVENTS];
+	u32 i, v, len;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	q = rpmsg_lite_queue_create(c->r, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(q));
+	qept = rpmsg_lite_create_ept(c->r, RL_ADDR_ANY,
+				     rpmsg_lite_queue_rx_cb, q);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(qept));
+
+	for (i = 0; i < 20; i++) {
+		/* leave something held: a queued message and a held buffer */
+		WRITE_ONCE(sm->hold, true);
+		lc_traffic(test, sm, sr, i);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_send(c->m, sm->ept,
+						      rpmsg_lite_ept_addr(qept),
+						      &i, sizeof(i),
+						      LC_WAIT_MS), 0);
+		KUNIT_ASSERT_TRUE(test, lc_wait_for
+				  (rpmsg_lite_queue_get_current_size(q) == 1));
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+		KUNIT_ASSERT_TRUE_MSG(test, lc_wait_for
+				      (lc_stats(c->r).master_reinits ==
+				       i + 1), "cycle %u", i);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r,
+								  LC_WAIT_MS),
+				0);
+		/* the voided message is dropped, never received */
+		KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_recv(c->r, q, NULL, &v,
+							    sizeof(v), &len,
+							    RL_DONT_BLOCK),
+				-EAGAIN);
+		KUNIT_EXPECT_EQ(test, rpmsg_lite_release_rx_buffer(c->m,
+								   sm->held),
+				0);
+	}
+	lc_traffic(test, sm, sr, 100);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->m).resets, 20ULL);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).resets, 20ULL);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->m).reset_drops, 20ULL);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).reset_drops, 20ULL);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_get_dropped(q), 20U);
+	lc_expect_idle(test, c->m);
+	lc_expect_idle(test, c->r);
+
+	/* ADDED + UP at creation, then DOWN + UP per cycle, on both sides */
+	lc_events_of(c, c->m, ev, sizeof(ev));
+	KUNIT_EXPECT_EQ(test, strlen(ev), 42UL);
+	KUNIT_EXPECT_EQ(test, strncmp(ev, "AUDUDUDU", 8), 0);
+	lc_events_of(c, c->r, ev, sizeof(ev));
+	KUNIT_EXPECT_EQ(test, strlen(ev), 42UL);
+	KUNIT_EXPECT_EQ(test, strncmp(ev, "AUDUDUDU", 8), 0);
+
+	rpmsg_lite_destroy_ept(c->r, qept);
+	rpmsg_lite_queue_destroy(c->r, q);
+}
+
+static void rl_lifecycle_test_notifier_events_come_in_order(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct rpmsg_lite_instance *m, *r;
+	char ev[LC_MAX_EVENTS];
+
+	lc_pair(test, LC_KICK_MS);
+	m = c->m;
+	r = c->r;
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(lc_events_of(c, r, ev, sizeof(ev))
+					    == 2));
+	lc_events_of(c, m, ev, sizeof(ev));
+	KUNIT_EXPECT_STREQ(test, ev, "AU");
+	lc_events_of(c, r, ev, sizeof(ev));
+	KUNIT_EXPECT_STREQ(test, ev, "AU");
+
+	/* master reset: down then up on both sides */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r, LC_WAIT_MS), 0);
+	lc_events_of(c, m, ev, sizeof(ev));
+	KUNIT_EXPECT_STREQ(test, ev, "AUDU");
+
+	/* peer lost then reset: one LINK_DOWN only */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(m), 0);
+	lc_events_of(c, m, ev, sizeof(ev));
+	KUNIT_EXPECT_STREQ(test, ev, "AUDUDU");
+
+	/* a remote that restarts says DOWN; UP comes with the next kick */
+	lc_remote_restarts(test);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r, LC_WAIT_MS), 0);
+	lc_destroy_pair(c);
+	lc_events_of(c, m, ev, sizeof(ev));
+	KUNIT_EXPECT_STREQ(test, ev, "AUDUDUDUR");
+	/*
+	 * The remote had not used the rings, so the rebuilds did not concern
+	 * it: only its own restart shows.
+	 */
+	lc_events_of(c, r, ev, sizeof(ev));
+	KUNIT_EXPECT_STREQ(test, ev, "AUDUR");
+}
+
+static void rl_lifecycle_test_state_is_reported_through_every_transition(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(NULL),
+			RPMSG_LITE_LINK_DOWN);
+	lc_pair(test, LC_KICK_MS);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->m),
+			RPMSG_LITE_LINK_UP);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_UP);
+	lc_remote_restarts(test);
+	KUNIT_EXPECT_STREQ(test, rpmsg_lite_link_state_name
+			   (rpmsg_lite_get_link_state(c->r)), "waiting");
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(c->m), 0);
+	KUNIT_EXPECT_STREQ(test, rpmsg_lite_link_state_name
+			   (rpmsg_lite_get_link_state(c->m)), "resetting");
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_STREQ(test, rpmsg_lite_link_state_name
+			   (rpmsg_lite_get_link_state(c->m)), "up");
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	KUNIT_EXPECT_STREQ(test, rpmsg_lite_link_state_name
+			   (RPMSG_LITE_LINK_DOWN), "down");
+}
+
+/* ---- suite ---- */
+
+static int lc_init(struct kunit *test)
+{
+	struct lc_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return -ENOMEM;
+	spin_lock_init(&c->lock);
+	c->nb.notifier_call = lc_notify;
+	if (rpmsg_lite_register_notifier(&c->nb))
+		return -EINVAL;
+	c->nb_registered = true;
+	test->priv = c;
+	return 0;
+}
+
+static void lc_exit(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+
+	if (!c)
+		return;
+	c->on_removed = NULL;
+	if (c->pair)
+		lc_destroy_pair(c);
+	if (c->nb_registered)
+		rpmsg_lite_unregister_notifier(&c->nb);
+}
+
+static struct kunit_case rl_lifecycle_cases[] = {
+	KUNIT_CASE(rl_lifecycle_test_dropped_first_kick_is_recovered_by_rekick),
+	KUNIT_CASE(rl_lifecycle_test_wait_for_link_up_times_out_while_master_is_silent),
+	KUNIT_CASE(rl_lifecycle_test_master_reset_keeps_endpoints_and_remote_follows),
+	KUNIT_CASE(rl_lifecycle_test_remote_reset_is_repaired_by_master_rebuild),
+	KUNIT_CASE(rl_lifecycle_test_broken_remote_ring_recovers_when_master_rebuilds),
+	KUNIT_CASE(rl_lifecycle_test_sends_while_resetting_fail_with_epipe),
+	KUNIT_CASE(rl_lifecycle_test_queue_receiver_is_woken_by_link_down),
+	KUNIT_CASE(rl_lifecycle_test_queue_receiver_is_woken_by_master_reset),
+	KUNIT_CASE(rl_lifecycle_test_queue_receiver_is_woken_by_deinit),
+	KUNIT_CASE(rl_lifecycle_test_buffer_held_across_reset_is_released_harmlessly),
+	KUNIT_CASE(rl_lifecycle_test_zero_copy_buffer_of_before_reset_cannot_be_sent),
+	KUNIT_CASE(rl_lifecycle_test_twenty_reset_cycles_leak_nothing),
+	KUNIT_CASE(rl_lifecycle_test_notifier_events_come_in_order),
+	KUNIT_CASE(rl_lifecycle_test_state_is_reported_through_every_transition),
+	{}
+};
+
+static struct kunit_suite rl_lifecycle_suite = {
+	.name = "rl_lifecycle",
+	.init = lc_init,
+	.exit = lc_exit,
+	.test_cases = rl_lifecycle_cases,
+};
+
+kunit_test_suite(rl_lifecycle_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite link life cycle");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(RPMSG_LITE);
