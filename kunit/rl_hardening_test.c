@@ -388,10 +388,19 @@ static void rl_fault_test_message_behind_the_only_lost_kick_arrives(struct kunit
 	hp = ht_pair(test, 8, false);
 	src = ht_sink(test, hp->m, 0x700);
 	dst = ht_sink(test, hp->r, 0x701);
-	rl_loopback_drop_kicks(hp->p, true, 1);
+	/* a round trip first: the master's link-up re-kicks stop */
 	KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 0,
 				      HT_SEND_MS), 0);
-	KUNIT_EXPECT_TRUE(test, ht_wait_got(dst, 1, 2000));
+	KUNIT_ASSERT_TRUE(test, ht_wait_got(dst, 1, HT_WAIT_MS));
+	KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 0,
+				      HT_SEND_MS), 0);
+	KUNIT_ASSERT_TRUE(test, ht_wait_got(src, 1, HT_WAIT_MS));
+	msleep(300);
+
+	rl_loopback_drop_kicks(hp->p, true, 1);
+	KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 1,
+				      HT_SEND_MS), 0);
+	KUNIT_EXPECT_TRUE(test, ht_wait_got(dst, 2, 2000));
 }
 
 static void ht_failed_kick(struct kunit *test, bool in_controller)
