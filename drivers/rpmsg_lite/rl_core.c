@@ -489,7 +489,9 @@ static void rl_remote_follow_master(struct rpmsg_lite_instance *rl)
 	if (atomic_cmpxchg(&rl->state, old, RPMSG_LITE_LINK_RESETTING) != old)
 		return;
 
-	rl_info(rl, "the master rebuilt the rings: following it\n");
+	/* a peer can trigger this at will: rate limited */
+	rl_log(rl, dev_info_ratelimited,
+	       "the master rebuilt the rings: following it\n");
 	rl_wake_all(rl);
 	rl_tell_down(rl);
 	rl_reset_rings(rl);
