@@ -30,6 +30,9 @@
  * Seeded and reproducible: the module parameter "seed" drives a prandom
  * state; every run prints its seed, every failure the seed and the step.
  * "steps" is the number of peer actions, split between the two roles.
+ * "race_resets" lets rpmsg_lite_reset_link() run while the link's sender
+ * is in the middle of a send (off by default: a sender that took a
+ * buffer just before a reset publishes it into the rebuilt rings).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -58,6 +61,10 @@ MODULE_PARM_DESC(seed, "prandom seed of the peer's actions (default 20261125)");
 static ulong steps = 20000;
 module_param(steps, ulong, 0444);
 MODULE_PARM_DESC(steps, "peer actions in all, split between the two roles (default 20000)");
+
+static bool race_resets;
+module_param(race_resets, bool, 0444);
+MODULE_PARM_DESC(race_resets, "let link resets race with the link's sender (default off: the sender is paused around each reset until the core takes the ring generation with the buffer)");
 
 /* Peer actions per link configuration before the next one is drawn. */
 #define FZ_ROUND_STEPS		4096
@@ -1018,15 +1025,23 @@ static void fz_consume(struct fz *fz)
 		fz_m_consume(fz);
 }
 
-/* Bring the link back after a break or a peer reboot. */
-static void fz_reset(struct fz *fz)
+/*
+ * Bring the link back after a break or a peer reboot.  @paused: the
+ * caller holds tx_lock (the sender is between two sends).
+ */
+static void fz_reset(struct fz *fz, bool paused)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(FZ_WAIT_MS);
+	bool pause = !paused && !race_resets;
 	int ret;
 
 	/* what the link sent before going down is still readable */
 	fz_consume(fz);
+	if (pause)
+		mutex_lock(&fz->tx_lock);
 	ret = rpmsg_lite_reset_link(fz->rl);
+	if (pause)
+		mutex_unlock(&fz->tx_lock);
 	if (ret) {
 		fz_fail(fz, "rpmsg_lite_reset_link() = %d", ret);
 		return;
@@ -1052,7 +1067,7 @@ static void fz_peer_reboot(struct fz *fz)
 {
 	fz_sync(fz);
 	mutex_lock(&fz->tx_lock);
-	fz_reset(fz);
+	fz_reset(fz, true);
 	mutex_unlock(&fz->tx_lock);
 }
 
@@ -1107,7 +1122,7 @@ static void fz_break(struct fz *fz)
 		}
 		usleep_range(50, 200);
 	}
-	fz_reset(fz);
+	fz_reset(fz, false);
 }
 
 /* Scribble on what the link must not trust or need. */
@@ -1249,7 +1264,7 @@ static void fz_round_end(struct fz *fz)
 
 	if (fz->rl && !fz->failed) {
 		if (rpmsg_lite_get_link_state(fz->rl) != RPMSG_LITE_LINK_UP)
-			fz_reset(fz);
+			fz_reset(fz, false);
 		/* the link still carries valid messages both ways */
 		for (i = 0; i < 2 * fz->num && !fz->failed; i++) {
 			if (!fz_send(fz, FZ_MSG_VALID))
@@ -1370,8 +1385,9 @@ static void fz_run(struct kunit *test, bool link_is_master)
 						  PLATFORM_DEVID_AUTO, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fz->dev);
 
-	kunit_info(test, "seed %lu, %lu steps, the peer plays the %s\n", seed,
-		   todo, link_is_master ? "remote" : "master");
+	kunit_info(test, "seed %lu, %lu steps, the peer plays the %s%s\n",
+		   seed, todo, link_is_master ? "remote" : "master",
+		   race_resets ? ", resets race with sends" : "");
 	while (todo && !fz->failed) {
 		n = min_t(unsigned long, todo, FZ_ROUND_STEPS);
 		fz_round(fz, n);

@@ -606,6 +606,54 @@ static void rl_fault_test_remote_reset_mid_traffic_recovers(struct kunit *test)
 }
 
 /*
+ * Resets of both links race with two senders on each: a buffer a sender
+ * took just before a reset must never be written or published after it
+ * (a remote would write through a mapping the reset cleared, a master
+ * would publish a head the rebuilt ring already holds).  Senders see
+ * only the reset errnos, receivers nothing duplicated or corrupted.
+ */
+static void rl_fault_test_resets_racing_senders_never_reuse_a_stale_buffer(struct kunit *test)
+{
+	struct ht_sink *ms, *rs;
+	struct ht_writer w[4] = {};
+	struct ht_pair *hp;
+	int i, round, rounds = 100;
+
+	if (!reset_tests)
+		kunit_skip(test, "needs reset_tests=1");
+	hp = ht_pair(test, 4, false);
+	ms = ht_sink(test, hp->m, 0x700);
+	rs = ht_sink(test, hp->r, 0x701);
+	for (i = 0; i < 4; i++) {
+		bool m = i < 2;
+
+		w[i] = (struct ht_writer){ .rl = m ? hp->m : hp->r,
+					   .ept = m ? ms->ept : rs->ept,
+					   .dst = m ? 0x701 : 0x700, .id = i,
+					   .timeout_ms = 20 };
+		KUNIT_ASSERT_EQ(test, ht_writer_start(&w[i]), 0);
+	}
+	for (round = 0; round < rounds; round++) {
+		if (rpmsg_lite_reset_link(hp->r) || rpmsg_lite_reset_link(hp->m))
+			break;
+		if (rpmsg_lite_wait_for_link_up(hp->m, HT_WAIT_MS) ||
+		    rpmsg_lite_wait_for_link_up(hp->r, HT_WAIT_MS))
+			break;
+		usleep_range(1000, 3000);
+	}
+	for (i = 0; i < 4; i++)
+		ht_writer_stop(&w[i]);
+	KUNIT_EXPECT_EQ_MSG(test, round, rounds, "links not up again after reset %d",
+			    round + 1);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, w[i].bad_err, 0, "writer %d", i);
+	KUNIT_EXPECT_EQ(test, ms->bad + rs->bad, 0ULL);
+	KUNIT_EXPECT_EQ(test, ms->dup + rs->dup, 0ULL);
+	kunit_info(test, "%d resets of both links, %u + %u + %u + %u messages sent\n",
+		   round, w[0].sent, w[1].sent, w[2].sent, w[3].sent);
+}
+
+/*
  * A receive callback sleeps while another thread destroys its endpoint:
  * destroy returns only after the callback did, and the callback's own
  * send still works.
@@ -674,6 +722,7 @@ static struct kunit_case rl_fault_cases[] = {
 	KUNIT_CASE(rl_fault_test_refused_mailbox_send_counts_and_next_kick_delivers),
 	KUNIT_CASE(rl_fault_test_failed_mailbox_tx_done_counts_and_next_kick_delivers),
 	KUNIT_CASE(rl_fault_test_remote_reset_mid_traffic_recovers),
+	KUNIT_CASE(rl_fault_test_resets_racing_senders_never_reuse_a_stale_buffer),
 	KUNIT_CASE(rl_fault_test_destroy_ept_waits_for_a_running_callback),
 	KUNIT_CASE(rl_fault_test_link_teardown_waits_for_a_running_callback),
 	{}
