@@ -15,6 +15,9 @@
  *                an ordered workqueue (like the link's receive work)
  *                through a kfifo as large as the link's buffers: the
  *                baseline of test=stream.
+ *   test=rtt     @count round trips of @size bytes from a master endpoint
+ *                to the pair's echo service and back (the in-kernel part
+ *                of a /dev echo round trip).
  *   test=eps     @eps endpoint pairs, one sending kthread each, for @ms
  *                milliseconds: total messages/s and Jain's fairness index
  *                of the per-endpoint counts.
@@ -48,7 +51,7 @@
 
 static char *test = "stream";
 module_param(test, charp, 0444);
-MODULE_PARM_DESC(test, "stream, kfifo, eps or mem (default stream)");
+MODULE_PARM_DESC(test, "stream, kfifo, rtt, eps or mem (default stream)");
 
 static char *label = "";
 module_param(label, charp, 0444);
@@ -56,7 +59,7 @@ MODULE_PARM_DESC(label, "name of this run in the output (default: the test)");
 
 static unsigned int size = 16;
 module_param(size, uint, 0444);
-MODULE_PARM_DESC(size, "payload bytes per message, at least 8 (default 16)");
+MODULE_PARM_DESC(size, "payload bytes per message, at least 8 but for rtt (default 16)");
 
 static unsigned int payload;
 module_param(payload, uint, 0444);
@@ -419,6 +422,7 @@ out_link:
  * @work: the consumer, on @wq
  * @wq: ordered workqueue, as a link's receive work has
  * @space: the producer waits here for room
+ * @queued: messages in @fifo; at most as many as the link has buffers
  * @rx: receiving side
  */
 struct rlb_kf {
@@ -426,6 +430,7 @@ struct rlb_kf {
 	struct work_struct work;
 	struct workqueue_struct *wq;
 	wait_queue_head_t space;
+	atomic_t queued;
 	struct rlb_rx rx;
 };
 
@@ -436,6 +441,7 @@ static void rlb_kf_work(struct work_struct *work)
 
 	while ((len = kfifo_out(&kf->fifo, kf->rx.sink, size))) {
 		rlb_rx_msg(&kf->rx, kf->rx.sink, len);
+		atomic_dec(&kf->queued);
 		if (wq_has_sleeper(&kf->space))
 			wake_up(&kf->space);
 	}
@@ -453,7 +459,10 @@ static int rlb_kf_run(struct rlb_kf *kf, u8 *txbuf, u32 n, u64 *t0)
 	for (i = 0; i < n; i++) {
 		now = ktime_get_ns();
 		memcpy(txbuf, &now, sizeof(now));
-		wait_event(kf->space, kfifo_avail(&kf->fifo) >= size);
+		/* room for the bytes and a free "buffer", as on the link */
+		wait_event(kf->space, atomic_read(&kf->queued) < buffers &&
+			   kfifo_avail(&kf->fifo) >= size);
+		atomic_inc(&kf->queued);
 		kfifo_in(&kf->fifo, txbuf, size);
 		queue_work(kf->wq, &kf->work);
 	}
@@ -492,6 +501,7 @@ static int rlb_test_kfifo(void)
 	if (!txbuf || !kf->wq)
 		goto out_fifo;
 	INIT_WORK(&kf->work, rlb_kf_work);
+	atomic_set(&kf->queued, 0);
 	init_waitqueue_head(&kf->space);
 
 	ret = rlb_kf_run(kf, txbuf, max(count / 10, 1U), &t0);
@@ -517,6 +527,82 @@ out_rx:
 	rlb_rx_free(&kf->rx);
 out_kf:
 	kfree(kf);
+	return ret;
+}
+
+/* ---- test=rtt ---- */
+
+/**
+ * struct rlb_rtt - a round trip waiting for its echo
+ * @done: completed by the reply
+ * @len: bytes of the reply
+ */
+struct rlb_rtt {
+	struct completion done;
+	u32 len;
+};
+
+static int rlb_rtt_cb(void *data, u32 len, u32 src, void *priv)
+{
+	struct rlb_rtt *rt = priv;
+
+	rt->len = len;
+	complete(&rt->done);
+	return RL_RELEASE;
+}
+
+static int rlb_test_rtt(void)
+{
+	struct rlb_link l = {};
+	struct rlb_rtt rt;
+	u32 *lat, dst, i, warm = count / 10 + 1;
+	u8 *txbuf;
+	u64 t0;
+	int ret;
+
+	ret = rlb_link_up(&l);
+	if (ret)
+		return ret;
+	init_completion(&rt.done);
+	lat = vmalloc(array_size(count, sizeof(*lat)));
+	txbuf = kzalloc(max(size, 1U), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!lat || !txbuf)
+		goto out;
+	ret = rl_loopback_echo_start(l.pair, "rl-bench-echo");
+	if (ret)
+		goto out;
+	dst = rl_loopback_echo_addr(l.pair);
+	l.tx = rpmsg_lite_create_ept(l.m, RL_ADDR_ANY, rlb_rtt_cb, &rt);
+	if (IS_ERR(l.tx)) {
+		ret = PTR_ERR(l.tx);
+		goto out;
+	}
+	for (i = 0; i < warm + count; i++) {
+		reinit_completion(&rt.done);
+		t0 = ktime_get_ns();
+		ret = rpmsg_lite_send(l.m, l.tx, dst, txbuf, size, RLB_SEND_MS);
+		if (ret)
+			break;
+		if (!wait_for_completion_timeout(&rt.done, 5 * HZ)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (i >= warm)
+			lat[i - warm] = min_t(u64, ktime_get_ns() - t0, U32_MAX);
+	}
+	rpmsg_lite_destroy_ept(l.m, l.tx);
+	if (ret) {
+		pr_err("round trip %u: %d\n", i, ret);
+		goto out;
+	}
+	rlb_printf("result test=rtt name=%s size=%u payload=%u count=%u",
+		   rlb_label(), size, rpmsg_lite_get_payload_size(l.m), count);
+	rlb_print_latency(rlb_label(), lat, count);
+out:
+	kfree(txbuf);
+	vfree(lat);
+	rlb_link_down(&l);
 	return ret;
 }
 
@@ -772,6 +858,8 @@ static int __init rlb_init(void)
 		ret = rlb_test_stream();
 	} else if (!strcmp(test, "kfifo")) {
 		ret = rlb_test_kfifo();
+	} else if (!strcmp(test, "rtt")) {
+		ret = rlb_test_rtt();
 	} else if (!strcmp(test, "eps")) {
 		ret = rlb_test_eps();
 	} else if (!strcmp(test, "mem")) {

@@ -123,6 +123,7 @@ if [ -z "$MCTRL" ] || [ -z "$RCTRL" ]; then
 	missing="$missing dev"
 else
 	for size in $USIZES; do
+		kbench "kernel_rtt_$size" test=rtt size="$size" count="$UCOUNT"
 		ubench "pipe_rtt_$size" pipe-rtt --size "$size" --count "$UCOUNT"
 		ubench "dev_rtt_$size" rtt "$MCTRL" --size "$size" --count "$UCOUNT"
 	done
