@@ -751,6 +751,33 @@ static void rl_tx_unpark_locked(struct rpmsg_lite_instance *rl, u16 head)
 		__set_bit(head, rl->tx_spare);
 }
 
+/*
+ * A buffer handed out with the zero-copy bookkeeping (tx_alloc) has been
+ * filled: take it back for publishing and return the generation it
+ * belongs to.  -EPIPE when a reset voided it meanwhile (its head is then
+ * given up, no longer kept from new senders); -ENOBUFS when it was sent
+ * or released by another caller.  Any context.
+ */
+static int rl_tx_claim_filled(struct rpmsg_lite_instance *rl, u16 head,
+			      u32 *gen)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	if (__test_and_clear_bit(head, rl->tx_alloc)) {
+		*gen = rl->generation;
+	} else if (__test_and_clear_bit(head, rl->tx_stale)) {
+		rl_tx_unpark_locked(rl, head);
+		ret = -EPIPE;
+	} else {
+		/* sent or released by someone else meanwhile */
+		ret = -ENOBUFS;
+	}
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	return ret;
+}
+
 static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
 {
 	struct rl_msg_hdr hdr = {
@@ -855,14 +882,17 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 	if (!data && size)
 		return -EINVAL;
 
-	ret = rl_tx_acquire(rl, timeout_ms, &head, false);
+	/* owned like a zero-copy buffer while filled: a reset voids it */
+	ret = rl_tx_acquire(rl, timeout_ms, &head, true);
 	if (ret)
 		return ret;
-	gen = rl_generation(rl);
 	buf = rl_tx_buf(rl, head);
 	rl_write_hdr(buf, ept->addr, dst, size, 0);
 	if (size)
 		memcpy(buf + RL_MSG_HDR_SIZE, data, size);
+	ret = rl_tx_claim_filled(rl, head, &gen);
+	if (ret)
+		return ret;
 	return rl_tx_publish(rl, head, gen);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
@@ -921,8 +951,10 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_alloc_tx_buffer, RPMSG_LITE);
  * Context: any.
  * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a buffer we
  * handed out, or it was already sent or released; -EMSGSIZE @size too
- * large (the buffer stays allocated); -ENOTCONN, -EPIPE, -ENODEV link not
- * usable (the buffer stays allocated until a link reset voids it).
+ * large (the buffer stays allocated); -EPIPE the buffer was allocated
+ * before a link reset (it is void and now given up); -ENOTCONN, -EPIPE,
+ * -ENODEV link not usable (the buffer stays allocated until a link reset
+ * voids it).
  */
 int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 			   struct rpmsg_lite_endpoint *ept, u32 dst,
@@ -951,20 +983,15 @@ int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 	} else {
 		ret = rl_state_errno(rl);
 	}
-	gen = rl->generation;
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	if (ret)
 		return ret;
 
 	rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size, head);
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
-	if (gen != rl->generation || !__test_and_clear_bit(head, rl->tx_alloc))
-		ret = -ENOBUFS;
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	ret = rl_tx_claim_filled(rl, head, &gen);
 	if (ret)
 		return ret;
-
 	return rl_tx_publish(rl, head, gen);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy, RPMSG_LITE);
