@@ -16,10 +16,19 @@ static int __init rpmsg_lite_init(void)
 	ret = rl_char_init();
 	if (ret)
 		return ret;
+	ret = rl_rpmsg_bus_init();
+	if (ret)
+		goto char_exit;
 	/* Last: a link device may bind (and its link start) at once. */
 	ret = rl_platform_init();
 	if (ret)
-		rl_char_exit();
+		goto bus_exit;
+	return 0;
+
+bus_exit:
+	rl_rpmsg_bus_exit();
+char_exit:
+	rl_char_exit();
 	return ret;
 }
 module_init(rpmsg_lite_init);
@@ -27,6 +36,7 @@ module_init(rpmsg_lite_init);
 static void __exit rpmsg_lite_exit(void)
 {
 	rl_platform_exit();
+	rl_rpmsg_bus_exit();
 	rl_char_exit();
 }
 module_exit(rpmsg_lite_exit);

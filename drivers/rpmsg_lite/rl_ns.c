@@ -16,12 +16,23 @@
 #include <linux/string.h>
 
 #include "rl_core.h"
+#include "rl_internal.h"
+
+/*
+ * Extra receivers of announcements besides the one bound callback
+ * (front ends inside rpmsg_lite.ko, e.g. the rpmsg bus bridge).  The lock
+ * is held around their callbacks, so rl_ns_unlisten() returning means the
+ * callback is not running.
+ */
+static DEFINE_MUTEX(rl_ns_listeners_lock);
+static LIST_HEAD(rl_ns_listeners);
 
 /* Receive callback of the endpoint at 53 (receive work, process context). */
 static int rl_ns_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 {
 	struct rpmsg_lite_instance *rl = priv;
 	char name[RL_NS_NAME_SIZE];
+	struct rl_ns_listener *l;
 	struct rl_ns_msg msg;
 	u32 addr, flags;
 
@@ -57,7 +68,46 @@ static int rl_ns_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 		       name, addr, flags == RL_NS_CREATE ? "create" : "destroy");
 	}
 	mutex_unlock(&rl->ns_lock);
+
+	mutex_lock(&rl_ns_listeners_lock);
+	list_for_each_entry(l, &rl_ns_listeners, node)
+		if (l->rl == rl)
+			l->cb(addr, name, flags, l->data);
+	mutex_unlock(&rl_ns_listeners_lock);
 	return RL_RELEASE;
+}
+
+/**
+ * rl_ns_listen() - also receive the announcements of a link
+ * @rl: link
+ * @l: listener, owned by the caller until rl_ns_unlisten()
+ * @cb: called like a bound callback (receive work, process context) after
+ *      it; must not sleep for long nor call rl_ns_listen/unlisten
+ * @data: passed back to @cb
+ *
+ * Unlike rpmsg_lite_ns_bind() any number of listeners may exist per link.
+ */
+void rl_ns_listen(struct rpmsg_lite_instance *rl, struct rl_ns_listener *l,
+		  rpmsg_lite_ns_new_ept_cb cb, void *data)
+{
+	l->rl = rl;
+	l->cb = cb;
+	l->data = data;
+	mutex_lock(&rl_ns_listeners_lock);
+	list_add_tail(&l->node, &rl_ns_listeners);
+	mutex_unlock(&rl_ns_listeners_lock);
+}
+
+/**
+ * rl_ns_unlisten() - stop a listener; its callback is not running and
+ *		      will not be called once this returns
+ * @l: listener given to rl_ns_listen()
+ */
+void rl_ns_unlisten(struct rl_ns_listener *l)
+{
+	mutex_lock(&rl_ns_listeners_lock);
+	list_del(&l->node);
+	mutex_unlock(&rl_ns_listeners_lock);
 }
 
 /**
