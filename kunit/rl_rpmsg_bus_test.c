@@ -422,6 +422,75 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 			-EINVAL);
 }
 
+static int rl_bt_count_rpmsg(struct device *dev, void *data)
+{
+	if (dev->bus && !strcmp(dev->bus->name, "rpmsg"))
+		(*(int *)data)++;
+	return 0;
+}
+
+/* rpmsg devices under the link device @parent, once the count settles. */
+static int rl_bt_settled_count(struct device *parent, int want)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
+	int n, last = -1;
+
+	for (;;) {
+		n = 0;
+		device_for_each_child(parent, &n, rl_bt_count_rpmsg);
+		if (n == want && n == last)
+			return n;
+		if (time_after(jiffies, end))
+			return n;
+		last = n;
+		msleep(100);
+	}
+}
+
+static int rl_bt_dummy_cb(void *payload, u32 len, u32 src, void *priv)
+{
+	return RL_RELEASE;
+}
+
+static void rl_bus_test_flooding_peer_is_capped_and_withdrawals_honoured(struct kunit *test)
+{
+	struct rpmsg_lite_endpoint *ept;
+	struct rpmsg_lite_instance *r;
+	struct rl_loopback_pair *p;
+	struct rpmsg_device *rpdev;
+	struct device *parent;
+	char name[RL_NS_NAME_SIZE];
+	int i;
+
+	rpdev = rl_bt_pair(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, rpdev);
+	parent = get_device(rpdev->dev.parent);
+	/* the control device and the echo channel */
+	KUNIT_ASSERT_EQ(test, rl_bt_settled_count(parent, 2), 2);
+
+	r = rl_loopback_remote(p);
+	ept = rpmsg_lite_create_ept(r, RL_ADDR_ANY, rl_bt_dummy_cb, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ept));
+	for (i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "flood/%d", i);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
+							     RL_NS_CREATE), 0);
+	}
+	/* 64 devices per link at most, the two above included */
+	KUNIT_EXPECT_EQ(test, rl_bt_settled_count(parent, 64), 64);
+	for (i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "flood/%d", i);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
+							     RL_NS_DESTROY), 0);
+	}
+	KUNIT_EXPECT_EQ(test, rl_bt_settled_count(parent, 2), 2);
+	/* the client of the echo service was not disturbed */
+	KUNIT_EXPECT_EQ(test, rl_bt_count(&rl_bt.removes), 0);
+	rl_bt_echo(test, rpdev->ept, rpdev->dst, "still there");
+	rpmsg_lite_destroy_ept(r, ept);
+	put_device(parent);
+}
+
 static struct kunit_case rl_rpmsg_bus_cases[] = {
 	KUNIT_CASE(rl_bus_test_peer_announcement_becomes_an_rpmsg_device),
 	KUNIT_CASE(rl_bus_test_client_round_trips_through_the_echo_service),
@@ -430,6 +499,7 @@ static struct kunit_case rl_rpmsg_bus_cases[] = {
 	KUNIT_CASE(rl_bus_test_link_reset_unbinds_peer_channels),
 	KUNIT_CASE(rl_bus_test_link_removal_unbinds_and_voids_endpoints),
 	KUNIT_CASE(rl_bus_test_local_channel_is_announced_to_the_peer),
+	KUNIT_CASE(rl_bus_test_flooding_peer_is_capped_and_withdrawals_honoured),
 	{}
 };
 

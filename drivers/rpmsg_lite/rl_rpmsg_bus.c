@@ -190,6 +190,15 @@ struct rl_bus_ept {
 	struct rpmsg_lite_endpoint *reap_lept;
 };
 
+/* Log lines of a link: "<link's device>: rpmsg_lite_linkN: ..." */
+#define rl_bus_log(fn, link, fmt, ...)					\
+	do {								\
+		struct rl_bus_link *__l = (link);			\
+									\
+		fn(__l->dev.parent, "%s: " fmt, dev_name(&__l->dev),	\
+		   ##__VA_ARGS__);					\
+	} while (0)
+
 #define dev_to_rpdev(d)		container_of(d, struct rpmsg_device, dev)
 #define dev_to_bus_link(d)	container_of(d, struct rl_bus_link, dev)
 #define rpdev_to_chan(r)	container_of(r, struct rl_bus_chan, rpdev)
@@ -512,15 +521,15 @@ rl_bus_chan_add(struct rl_bus_link *link, const struct rpmsg_channel_info *ci,
 		dup = device_find_child(&link->dev, &m, rl_bus_chan_match);
 		if (dup) {
 			put_device(dup);
-			dev_dbg(&link->dev, "channel %s 0x%x -> 0x%x exists\n",
-				key.name, key.src, key.dst);
+			rl_bus_log(dev_dbg, link, "channel %s 0x%x -> 0x%x exists\n",
+				   key.name, key.src, key.dst);
 			return NULL;
 		}
 		device_for_each_child(&link->dev, &n, rl_bus_count_chan);
 		if (n >= RL_BUS_CHANS_MAX) {
-			dev_warn_ratelimited(&link->dev,
-					     "too many channels, not creating %s\n",
-					     key.name);
+			rl_bus_log(dev_warn_ratelimited, link,
+				   "too many channels, not creating %s\n",
+				   key.name);
 			return NULL;
 		}
 	}
@@ -547,8 +556,8 @@ rl_bus_chan_add(struct rl_bus_link *link, const struct rpmsg_channel_info *ci,
 	ret = rpmsg_register_device_override(&chan->rpdev, ctrl ?
 					     RL_BUS_CTRL_NAME : NULL);
 	if (ret) {
-		dev_warn(&link->dev, "cannot register channel %s: %d\n",
-			 key.name, ret);
+		rl_bus_log(dev_warn, link, "cannot register channel %s: %d\n",
+			   key.name, ret);
 		return NULL;
 	}
 	return &chan->rpdev;
@@ -676,21 +685,22 @@ static void rl_bus_handle(struct rl_bus_link *link, struct rl_bus_ev *ev)
 
 	switch (ev->kind) {
 	case RL_BUS_EV_NS_CREATE:
-		dev_dbg(&link->dev, "peer announced %s at 0x%x\n", ci.name,
-			ci.dst);
+		rl_bus_log(dev_dbg, link, "peer announced %s at 0x%x\n",
+			   ci.name, ci.dst);
 		rl_bus_chan_add(link, &ci, true, false);
 		break;
 	case RL_BUS_EV_NS_DESTROY:
 		n = rl_bus_chan_remove(link, &m);
-		dev_dbg(&link->dev, "peer withdrew %s at 0x%x: %d channel(s)\n",
-			ci.name, ci.dst, n);
+		rl_bus_log(dev_dbg, link,
+			   "peer withdrew %s at 0x%x: %d channel(s)\n",
+			   ci.name, ci.dst, n);
 		break;
 	case RL_BUS_EV_LINK_DOWN:
 		/* every channel of the peer, whatever its name */
 		m.chinfo = NULL;
 		n = rl_bus_chan_remove(link, &m);
-		dev_dbg(&link->dev, "link down: %d peer channel(s) removed\n",
-			n);
+		rl_bus_log(dev_dbg, link,
+			   "link down: %d peer channel(s) removed\n", n);
 		break;
 	}
 }
@@ -754,7 +764,8 @@ static void rl_bus_qproc(struct file *filp, wait_queue_head_t *wqh,
 			return;
 		}
 	}
-	dev_warn(&link->dev, "link uses more wait queues than expected\n");
+	rl_bus_log(dev_warn, link,
+		   "link uses more wait queues than expected\n");
 }
 
 static void rl_bus_unhook(struct rl_bus_link *link)
@@ -860,8 +871,8 @@ static int rl_bus_link_add(struct rpmsg_lite_instance *rl)
 	rl_ns_listen(rl, &link->ns, rl_bus_ns_cb, link);
 
 	if (!rl_bus_chan_add(link, &ci, false, true))
-		dev_warn(&link->dev, "no rpmsg control device for link %s\n",
-			 link->link_name);
+		rl_bus_log(dev_warn, link, "no rpmsg control device (%s)\n",
+			   link->link_name);
 
 	mutex_lock(&rl_bus_lock);
 	list_add_tail(&link->node, &rl_bus_links);
@@ -908,8 +919,9 @@ static void rl_bus_link_remove(struct rl_bus_link *link)
 	/* senders that still saw a core endpoint have left */
 	synchronize_srcu(&link->srcu);
 	list_for_each_entry_safe(be, tmp, &reap, reap_node) {
-		dev_warn(&link->dev, "endpoint 0x%x still exists at link removal: destroyed\n",
-			 be->ept.addr);
+		rl_bus_log(dev_warn, link,
+			   "endpoint 0x%x still exists at link removal: destroyed\n",
+			   be->ept.addr);
 		rpmsg_lite_destroy_ept(rl, be->reap_lept);
 		list_del_init(&be->reap_node);
 		kref_put(&be->ept.refcount, rl_bus_ept_release);
