@@ -95,7 +95,9 @@ struct rl_tx_hook {
  *       ever waits on memory of the link itself
  * @pt: poll table used once to put @hooks on the link's wait queues
  * @hooks: our entries on the link's wait queues
- * @ns_bound: we hold the link's name-service binding
+ * @ns: our listener of the link's name-service announcements (the
+ *      link's single rpmsg_lite_ns_bind() slot stays free for its users)
+ * @ns_bound: @ns is registered
  * @svc_lock: protects @services and @nr_services (name-service callback
  *            versus readers)
  * @services: names the peer announced (struct rl_service)
@@ -120,6 +122,7 @@ struct rl_ctrldev {
 	poll_table pt;
 	struct rl_tx_hook hooks[RL_TX_HOOKS];
 
+	struct rl_ns_listener ns;
 	bool ns_bound;
 	struct mutex svc_lock;		/* @services vs ns callback */
 	struct list_head services;
@@ -1306,16 +1309,13 @@ static int rl_ctrl_add(struct rpmsg_lite_instance *rl)
 	init_poll_funcptr(&ctrl->pt, rl_ctrl_qproc);
 	rpmsg_lite_poll(rl, NULL, &ctrl->pt);
 
-	ret = rpmsg_lite_ns_bind(rl, rl_ctrl_ns_cb, ctrl);
-	if (ret)
-		dev_info(&ctrl->dev, "name service of %s not available (%d): no service list\n",
-			 ctrl->link_name, ret);
-	ctrl->ns_bound = !ret;
+	rl_ns_listen(rl, &ctrl->ns, rl_ctrl_ns_cb, ctrl);
+	ctrl->ns_bound = true;
 
 	ret = cdev_device_add(&ctrl->cdev, &ctrl->dev);
 	if (ret) {
 		if (ctrl->ns_bound)
-			rpmsg_lite_ns_unbind(rl);
+			rl_ns_unlisten(&ctrl->ns);
 		rl_ctrl_unhook(ctrl);
 		put_device(&ctrl->dev);
 		return ret;
@@ -1337,7 +1337,7 @@ static void rl_ctrl_remove(struct rl_ctrldev *ctrl)
 	list_for_each_entry_safe(e, tmp, &ctrl->epts, node)
 		rl_eptdev_destroy(e, false);
 	if (ctrl->ns_bound)
-		rpmsg_lite_ns_unbind(ctrl->rl);
+		rl_ns_unlisten(&ctrl->ns);
 	ctrl->ns_bound = false;
 	rl_ctrl_unhook(ctrl);
 	ctrl->rl = NULL;
