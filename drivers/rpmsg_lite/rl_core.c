@@ -363,6 +363,22 @@ static void rl_rx_one(struct rpmsg_lite_instance *rl, u16 head, void *buf,
 	rl_ept_put_from_work(ept);
 }
 
+/*
+ * Remote, flags mode: ask the master not to kick our receive queue while
+ * the receive work is pending or running (used.flags NO_NOTIFY, which
+ * rpmsg-lite's master and ours honour before kicking): a kick then only
+ * repeats the one that queued the work.  rl_rx_drain() asks for kicks
+ * again and looks for work once more before it ends, so nothing published
+ * meanwhile waits.  Nothing is written unless the link is up.  Any
+ * context; the flag is a hint only the remote writes, no lock needed.
+ */
+static void rl_rx_quiet(struct rpmsg_lite_instance *rl)
+{
+	if (rl->role == RPMSG_LITE_REMOTE && !rl->cfg.event_idx &&
+	    atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
+		rl_vq_suppress_kicks(rl->rxq, true);
+}
+
 /* Take one entry of the receive vq.  rx_lock held. */
 static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 			     void **buf, u32 *len)
@@ -400,6 +416,8 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 	u32 len;
 	int ret;
 
+	/* also when requeued without a kick */
+	rl_rx_quiet(rl);
 	while (budget) {
 		if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP)
 			return;
@@ -429,7 +447,12 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
 	kick = rl_rx_kick_needed_locked(rl);
-	if (rl->cfg.event_idx)
+	/*
+	 * Kicks wanted again (event-idx: both roles; flags mode: the remote,
+	 * see rl_rx_quiet()), then look once more: the peer may have
+	 * published just before it saw the request, and not kicked.
+	 */
+	if (rl->cfg.event_idx || rl->role == RPMSG_LITE_REMOTE)
 		rl_vq_suppress_kicks(rl->rxq, false);
 	more = rl_vq_has_work(rl->rxq);
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
@@ -594,6 +617,9 @@ void rpmsg_lite_isr(struct rpmsg_lite_instance *rl, u32 vq_id)
 	 */
 	if (vq_id == rl->tx_vq_id)
 		wake_up_all(&rl->tx_wq);
+	/* before queueing: the work clears it after its last look */
+	if (vq_id == rl->rx_vq_id)
+		rl_rx_quiet(rl);
 	queue_work(rl->wq, &rl->rx_work);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_isr, RPMSG_LITE);
