@@ -38,6 +38,7 @@
 #include <linux/rpmsg_lite.h>
 #include <uapi/linux/rpmsg_lite.h>
 
+#include "rl_compat.h"
 #include "rl_internal.h"
 
 /* Minors (and so N of the node names) per node kind. */
@@ -576,7 +577,6 @@ static const struct file_operations rl_ept_fops = {
 	.poll = rl_ept_poll,
 	.unlocked_ioctl = rl_ept_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static ssize_t name_show(struct device *dev, struct device_attribute *attr,
@@ -1039,7 +1039,6 @@ static const struct file_operations rl_ctrl_fops = {
 	.release = rl_ctrl_release,
 	.unlocked_ioctl = rl_ctrl_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static const char * const rl_state_names[] = {
@@ -1403,8 +1402,7 @@ static struct notifier_block rl_char_nb = {
 };
 
 /**
- * rl_char_init() - register the class, the device numbers and the link
- * notifier.
+ * rl_char_init() - register the class, device numbers and link notifier
  *
  * The notifier reports links added from now on only.  rpmsg_lite.ko
  * brings this layer up before any link exists (links come from drivers of
@@ -1417,7 +1415,7 @@ int rl_char_init(void)
 {
 	int ret;
 
-	rl_class = class_create(THIS_MODULE, "rpmsg_lite");
+	rl_class = rl_class_create("rpmsg_lite");
 	if (IS_ERR(rl_class))
 		return PTR_ERR(rl_class);
 

@@ -46,6 +46,7 @@
 #include <linux/workqueue.h>
 #include <asm/barrier.h>
 
+#include "rl_compat.h"
 #include "rl_mbox.h"
 #include "rl_wire.h"
 
@@ -529,7 +530,7 @@ static int rl_ivshmem_setup_irqs(struct rl_ivshmem *iv)
 	int nvec, ret;
 
 	nvec = pci_alloc_irq_vectors(pdev, 1, RL_IVSHMEM_CHANS,
-				     PCI_IRQ_MSIX | PCI_IRQ_LEGACY);
+				     PCI_IRQ_MSIX | PCI_IRQ_INTX);
 	if (nvec < 0)
 		return dev_err_probe(&pdev->dev, nvec,
 				     "no interrupt: neither MSI-X (CONFIG_PCI_MSI) nor INTx\n");

@@ -44,6 +44,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
+#include "rl_compat.h"
 #include "rl_loopback.h"
 #include "rl_mbox.h"
 #include "rl_wire.h"
@@ -368,14 +369,14 @@ static int rl_lb_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static int rl_lb_remove(struct platform_device *pdev)
+static RL_PLATFORM_REMOVE_RET rl_lb_remove(struct platform_device *pdev)
 {
 	struct rl_lb *lb = platform_get_drvdata(pdev);
 
 	mutex_lock(&rl_lb_mutex);
 	list_del(&lb->node);
 	mutex_unlock(&rl_lb_mutex);
-	return 0;
+	return RL_PLATFORM_REMOVE_OK;
 }
 
 static const struct of_device_id rl_lb_of_match[] = {

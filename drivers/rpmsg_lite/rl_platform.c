@@ -35,6 +35,7 @@
 #include <linux/rpmsg_lite.h>
 #include <linux/string.h>
 
+#include "rl_compat.h"
 #include "rl_internal.h"
 #include "rl_mbox.h"
 #include "rl_platform.h"
@@ -553,14 +554,14 @@ static int rl_platform_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static int rl_platform_remove(struct platform_device *pdev)
+static RL_PLATFORM_REMOVE_RET rl_platform_remove(struct platform_device *pdev)
 {
 	struct rl_platform_link *link = platform_get_drvdata(pdev);
 
 	/* The transport and the mapping go after this, through devres. */
 	rpmsg_lite_deinit(link->rl);
 	link->rl = NULL;
-	return 0;
+	return RL_PLATFORM_REMOVE_OK;
 }
 
 static const struct of_device_id rl_platform_of_match[] = {
