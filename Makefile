@@ -5,7 +5,12 @@
 #
 #   make [modules] [KDIR=<kernel build dir>]   build the modules (W=1)
 #   make check [SUITE=<name>] [TIMEOUT=<s>]    lint + all suites in QEMU
-#              [STEP_TIMEOUT=<s>] [LINT=0]
+#              [STEP_TIMEOUT=<s>] [LINT=0]        (+ Debian's stock kernel;
+#              [ARM64=auto|1|0]                    arm64 when its kernel is
+#                                                  cached, or 1: always)
+#   make check-stock   suites on Debian's stock 6.1 kernel [SUITE=...]
+#   make check-arm64   arm64 guest: KUnit, kselftests, real device tree
+#   make check-kernels W=1 builds against stock 6.1 and 6.12 headers
 #   make demo     guest with the modules loaded, runs scripts/guest/demo.sh
 #                 [DEMO=ivshmem: two guests over ivshmem, scripts/check-ivshmem]
 #   make shell    interactive guest shell with the modules loaded
@@ -25,19 +30,30 @@ SUITE ?=
 BENCH ?=
 TIMEOUT ?=
 STEP_TIMEOUT ?=
+ARM64 ?=
 DESTDIR ?=
 INSTALL_MOD_PATH ?=
 PREFIX ?=
-export KDIR SUITE BENCH TIMEOUT STEP_TIMEOUT DESTDIR INSTALL_MOD_PATH PREFIX
+export KDIR SUITE BENCH TIMEOUT STEP_TIMEOUT ARM64 DESTDIR INSTALL_MOD_PATH PREFIX
 
 .PHONY: modules check demo shell lint kernel setup selftests clean help bench \
-	install check-dkms check-udev check-docs
+	install check-dkms check-udev check-docs check-stock check-arm64 \
+	check-kernels
 
 modules:
 	@scripts/build-modules
 
 check:
 	@scripts/check
+
+check-stock:
+	@scripts/check-stock
+
+check-arm64:
+	@scripts/check-arm64
+
+check-kernels:
+	@scripts/check-kernels
 
 DEMO ?=
 demo:

@@ -186,6 +186,8 @@ def main():
     ap.add_argument('--ksrc', required=True)
     ap.add_argument('--suite-filter', default='')
     ap.add_argument('--lint-failed', action='store_true')
+    ap.add_argument('--label', default='',
+                    help='prefix of the suite names, e.g. arm64 or stock-6.1')
     a = ap.parse_args()
 
     fatal = []
@@ -269,6 +271,8 @@ def main():
 
         for b in blocks:
             state = 'PASS' if b.ok() else 'FAIL'
+            if a.label and b.kind != 'lint':
+                b.name = f'{a.label}/{b.name}'
             print(f'{state}  {b.kind:8} {b.name}: {b.passed} passed, '
                   f'{b.failed} failed, {b.skipped} skipped')
             for c in b.failed_cases:
@@ -290,7 +294,8 @@ def main():
     if fatal:
         # A run-level problem counts as one failure, so that the summary
         # line never reads "0 failed" for a failed run.
-        print(f'FAIL  guest    run: {len(fatal)} problem(s) above')
+        run = f'{a.label}/run' if a.label else 'run'
+        print(f'FAIL  guest    {run}: {len(fatal)} problem(s) above')
         failed += 1
     if fatal or failed:
         print(f'console log: {a.log}')

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the guest runs on other kernels than the test kernel
+# (scripts/check-stock, scripts/check-arm64, scripts/check-kernels);
+# sourced after lib.sh.
+
+# rl_copy_tree DIR: the sources (the work tree without build/, .git and
+# build products) copied to DIR, so that a build for another kernel leaves
+# the work tree's objects (built for the test kernel) alone.
+rl_copy_tree() {
+	mkdir -p "$1"
+	rsync -a --delete --exclude=/build --exclude=/.git --exclude='*.o' \
+		--exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude='*.order' --exclude='Module.symvers' \
+		--exclude='*.a' --exclude='*.dwo' "$RL_ROOT/" "$1/"
+}
+
+# rl_build_copy TREE KDIR LOG [kbuild args...]: W=1 module build of TREE
+# against KDIR; fails (status 1, the findings on stderr) on an error or on
+# any warning.
+rl_build_copy() {
+	local tree=$1 kdir=$2 log=$3
+	shift 3
+	if ! make -C "$kdir" M="$tree" W=1 "$@" modules >"$log" 2>&1; then
+		sed "s|$tree/||g" "$log" | grep -E 'error|warning' >&2 || tail -20 "$log" >&2
+		return 1
+	fi
+	if grep -Eq '(warning|error):' "$log"; then
+		grep -E '(warning|error):' "$log" | sed "s|$tree/||g" >&2
+		return 1
+	fi
+}
+
+# rl_logs RUN: sets log, results, plan (build/logs/RUN.*), points
+# build/logs/<RUN without time>-latest.* at them, keeps the 40 newest runs
+rl_logs() {
+	local logdir=$RL_BUILD/logs name=${1%-*-*}
+	mkdir -p "$logdir"
+	log=$logdir/$1.log results=$logdir/$1.results plan=$logdir/$1.plan
+	: >"$plan"
+	ln -sfn "$1.log" "$logdir/$name-latest.log"
+	ln -sfn "$1.results" "$logdir/$name-latest.results"
+	for old in $(ls -1t "$logdir" | grep -E '^[a-z0-9-]+-[0-9]{8}-[0-9]{6}.*\.log$' | tail -n +41 || true); do
+		rm -f "$logdir/${old%.log}".{log,results,plan}
+	done
+}
+
+# rl_guest_check LABEL TIMEOUT QEMU...: boot (QEMU writes the console to
+# stdout, the results channel to $results), then check the run with
+# scripts/results.py, suites named LABEL/<suite>.  Status of results.py.
+rl_guest_check() {
+	local label=$1 timeout=$2 rc start
+	shift 2
+	start=$(date +%s)
+	rl_say "$label: booting (TCG, timeout ${timeout}s); console log: ${log#$RL_ROOT/}"
+	set +e
+	timeout -k 10 "$timeout" "$@" </dev/null | tee "$log" |
+		sed -u -n 's/\r$//; s/^rl-guest: /  guest: /p'
+	rc=${PIPESTATUS[0]}
+	set -e
+	rl_say "$label: guest ran $(( $(date +%s) - start ))s (qemu exit $rc)"
+	python3 "$RL_ROOT/scripts/results.py" --mode check --qemu-rc "$rc" \
+		--timeout "$timeout" --log "$log" --results "$results" --plan "$plan" \
+		--ksrc "$(rl_src)" --label "$label" ${RL_RESULTS_EXTRA:-}
+}
