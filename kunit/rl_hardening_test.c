@@ -59,6 +59,11 @@ MODULE_PARM_DESC(reset_tests, "run the remote-reset-mid-traffic case (default of
 /* Writers and endpoints of the soak. */
 #define HT_SOAK_EPTS		8
 #define HT_SOAK_WRITERS		32
+/*
+ * Send timeout of the soak's writers: 32 busy threads on two emulated
+ * CPUs of a debug kernel can starve a receive work for seconds.
+ */
+#define HT_SOAK_SEND_MS		15000
 /* Slab growth over a soak that still counts as "back to the start". */
 #define HT_SLAB_SLACK		(2UL << 20)
 
@@ -503,9 +508,12 @@ static int ht_writer_fn(void *arg)
 				cond_resched();
 			continue;
 		}
+		/* kthread_stop() interrupts a waiting send */
+		if (ret == -ERESTARTSYS && kthread_should_stop())
+			break;
 		w->failed++;
 		w->last_err = ret;
-		/* what a send may say while the link resets */
+		/* what a send may say while the link resets or is starved */
 		if (ret != -EPIPE && ret != -ENOTCONN && ret != -ETIMEDOUT &&
 		    ret != -ENOMEM)
 			w->bad_err = ret;
@@ -774,7 +782,7 @@ static void rl_soak_test_32_writers_8_endpoints_lose_nothing(struct kunit *test)
 		w[i].ept = from_master ? ms[e]->ept : rs[e]->ept;
 		w[i].dst = from_master ? 0x900 + e : 0x800 + e;
 		w[i].id = i;
-		w[i].timeout_ms = HT_SEND_MS;
+		w[i].timeout_ms = HT_SOAK_SEND_MS;
 		w[i].stop_on_error = true;
 		if (ht_writer_start(&w[i]))
 			break;
@@ -842,7 +850,12 @@ static void rl_soak_test_32_writers_8_endpoints_lose_nothing(struct kunit *test)
 	slab1 = ht_slab_bytes();
 	kunit_info(test, "slab %lu KiB before, %lu KiB after\n", slab0 >> 10,
 		   slab1 >> 10);
-	KUNIT_EXPECT_LE(test, slab1, slab0 + HT_SLAB_SLACK);
+	/*
+	 * kmemleak's own records and debug objects blur the counter there;
+	 * its scan at the end of the run is the exact check.
+	 */
+	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		KUNIT_EXPECT_LE(test, slab1, slab0 + HT_SLAB_SLACK);
 }
 
 static struct kunit_case rl_soak_cases[] = {
