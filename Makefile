@@ -8,6 +8,9 @@
 #              [STEP_TIMEOUT=<s>] [LINT=0]        (+ Debian's stock kernel;
 #              [ARM64=auto|1|0]                    arm64 when its kernel is
 #                                                  cached, or 1: always)
+#   make check-debug   all suites on the debug kernel (KASAN, UBSAN, kmemleak,
+#                      debug objects, preemption), fuzzers at full length
+#                      [SEED=...] [FUZZ_STEPS=...] [SOAK_MS=...] [SUITE=...]
 #   make check-stock   suites on Debian's stock 6.1 kernel [SUITE=...]
 #   make check-arm64   arm64 guest: KUnit, kselftests, real device tree
 #   make check-kernels W=1 builds against stock 6.1 and 6.12 headers
@@ -38,13 +41,16 @@ export KDIR SUITE BENCH TIMEOUT STEP_TIMEOUT ARM64 DESTDIR INSTALL_MOD_PATH PREF
 
 .PHONY: modules check demo shell lint kernel setup selftests clean help bench \
 	install check-dkms check-udev check-docs check-stock check-arm64 \
-	check-kernels
+	check-kernels check-debug
 
 modules:
 	@scripts/build-modules
 
 check:
 	@scripts/check
+
+check-debug:
+	@scripts/check-debug
 
 check-stock:
 	@scripts/check-stock

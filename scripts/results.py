@@ -134,7 +134,18 @@ def parse_channel(lines):
     recs, errors, flags = {}, [], {'start': False, 'done': False}
     cur = None            # current kunit module or selftest record
     ktap = None           # current KTAP block (suite, lines)
+    leaks = None          # kmemleak report lines
     for line in lines:
+        if leaks is not None:
+            if line == 'RL-KMEMLEAK-END':
+                flags['kmemleak'] = leaks
+                leaks = None
+            else:
+                leaks.append(line)
+            continue
+        if line == 'RL-KMEMLEAK-BEGIN':
+            leaks = []
+            continue
         if ktap is not None:
             if line == f'RL-KTAP-END {ktap[0]}':
                 cur['suites'].append(ktap)
@@ -268,6 +279,12 @@ def main():
                 count(parser, name_unnamed(rec['lines']), b)
                 if rec['rc'] not in ('0', '4') and not b.failed:
                     b.add_problem(f'exited with status {rec["rc"]}')
+
+        if 'kmemleak' in flags:
+            import kmemleak
+            b = Block('kmemleak', 'scan after the last step')
+            kmemleak.judge(b, flags['kmemleak'])
+            blocks.append(b)
 
         for b in blocks:
             state = 'PASS' if b.ok() else 'FAIL'
