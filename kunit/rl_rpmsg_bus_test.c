@@ -422,6 +422,52 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 			-EINVAL);
 }
 
+/* Wait until *field reaches @want (or the time runs out); return it. */
+static int rl_bt_wait_count(int *field, int want)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
+
+	while (rl_bt_count(field) < want && time_before(jiffies, end))
+		msleep(20);
+	return rl_bt_count(field);
+}
+
+static void rl_bus_test_local_channel_is_announced_again_after_a_reset(struct kunit *test)
+{
+	struct rpmsg_channel_info ci = {
+		.name = RL_BT_LOCAL,
+		.src = RL_BT_LOCAL_ADDR,
+		.dst = RPMSG_ADDR_ANY,
+	};
+	struct rpmsg_device *rpdev, *local, *peer;
+	struct rl_loopback_pair *p;
+
+	rpdev = rl_bt_pair(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, rpdev);
+	local = rpdev->ops->create_channel(rpdev, &ci);
+	KUNIT_ASSERT_NOT_NULL(test, local);
+	KUNIT_ASSERT_EQ(test, rl_bt_wait_count(&rl_bt.probes, 3), 3);
+
+	/*
+	 * Master reset: the echo channel goes (the loopback echo does not
+	 * announce again), the remote follows and drops its copy of the local
+	 * channel, and gets it back from the announcement made at link up.
+	 */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(rl_loopback_master(p)), 0);
+	KUNIT_EXPECT_EQ(test, rl_bt_wait_count(&rl_bt.removes, 2), 2);
+	KUNIT_ASSERT_EQ(test, rl_bt_wait_count(&rl_bt.probes, 4), 4);
+	peer = rl_bt_dev(RL_BT_LOCAL_ADDR);
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	KUNIT_EXPECT_PTR_NE(test, peer, local);
+
+	reinit_completion(&rl_bt.rx);
+	KUNIT_ASSERT_EQ(test, rpmsg_send(peer->ept, "again", 6), 0);
+	KUNIT_ASSERT_TRUE(test, rl_bt_wait(&rl_bt.rx));
+	KUNIT_EXPECT_PTR_EQ(test, rl_bt.rx_dev, local);
+	KUNIT_EXPECT_STREQ(test, (char *)rl_bt.rx_data, "again");
+	KUNIT_EXPECT_EQ(test, local->ops->release_channel(local, &ci), 0);
+}
+
 static int rl_bt_count_rpmsg(struct device *dev, void *data)
 {
 	if (dev->bus && !strcmp(dev->bus->name, "rpmsg"))
@@ -499,6 +545,7 @@ static struct kunit_case rl_rpmsg_bus_cases[] = {
 	KUNIT_CASE(rl_bus_test_link_reset_unbinds_peer_channels),
 	KUNIT_CASE(rl_bus_test_link_removal_unbinds_and_voids_endpoints),
 	KUNIT_CASE(rl_bus_test_local_channel_is_announced_to_the_peer),
+	KUNIT_CASE(rl_bus_test_local_channel_is_announced_again_after_a_reset),
 	KUNIT_CASE(rl_bus_test_flooding_peer_is_capped_and_withdrawals_honoured),
 	{}
 };

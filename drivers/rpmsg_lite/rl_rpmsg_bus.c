@@ -75,11 +75,13 @@ MODULE_PARM_DESC(bus_send_timeout_ms,
  * @RL_BUS_EV_NS_CREATE: the peer announced a service
  * @RL_BUS_EV_NS_DESTROY: the peer withdrew a service
  * @RL_BUS_EV_LINK_DOWN: the peer went away: its services went with it
+ * @RL_BUS_EV_LINK_UP: the peer is (back) up: it needs our services again
  */
 enum rl_bus_ev_kind {
 	RL_BUS_EV_NS_CREATE,
 	RL_BUS_EV_NS_DESTROY,
 	RL_BUS_EV_LINK_DOWN,
+	RL_BUS_EV_LINK_UP,
 };
 
 /**
@@ -673,6 +675,27 @@ static void rl_bus_ns_cb(u32 addr, const char *name, u32 flags, void *data)
 	rl_bus_queue(link, ev);
 }
 
+/*
+ * A peer that was reset forgot what we announced: announce again every
+ * local channel that has a bound driver and a fixed address.
+ */
+static int rl_bus_reannounce(struct device *dev, void *data)
+{
+	struct rl_bus_chan *chan;
+
+	if (!rl_bus_is_chan(dev))
+		return 0;
+	chan = rpdev_to_chan(dev_to_rpdev(dev));
+	if (chan->ctrl || chan->from_peer)
+		return 0;
+	/* the driver core holds it across probe and remove */
+	device_lock(dev);
+	if (dev->driver)
+		rl_bus_announce(&chan->rpdev, RL_NS_CREATE);
+	device_unlock(dev);
+	return 0;
+}
+
 static void rl_bus_handle(struct rl_bus_link *link, struct rl_bus_ev *ev)
 {
 	struct rpmsg_channel_info ci = { };
@@ -701,6 +724,9 @@ static void rl_bus_handle(struct rl_bus_link *link, struct rl_bus_ev *ev)
 		n = rl_bus_chan_remove(link, &m);
 		rl_bus_log(dev_dbg, link,
 			   "link down: %d peer channel(s) removed\n", n);
+		break;
+	case RL_BUS_EV_LINK_UP:
+		device_for_each_child(&link->dev, NULL, rl_bus_reannounce);
 		break;
 	}
 }
@@ -971,13 +997,15 @@ static int rl_bus_notify(struct notifier_block *nb, unsigned long event,
 				rpmsg_lite_get_name(rl) ?: "?", ret);
 		break;
 	case RPMSG_LITE_EVENT_LINK_DOWN:
+	case RPMSG_LITE_EVENT_LINK_UP:
 		/* may run on the link's receive work: defer */
 		link = rl_bus_find(rl, false);
 		if (!link)
 			break;
 		ev = kzalloc(sizeof(*ev), GFP_KERNEL);
 		if (ev) {
-			ev->kind = RL_BUS_EV_LINK_DOWN;
+			ev->kind = event == RPMSG_LITE_EVENT_LINK_UP ?
+				   RL_BUS_EV_LINK_UP : RL_BUS_EV_LINK_DOWN;
 			rl_bus_queue(link, ev);
 		}
 		put_device(&link->dev);
