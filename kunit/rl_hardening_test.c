@@ -474,6 +474,8 @@ static void rl_fault_test_failed_mailbox_tx_done_counts_and_next_kick_delivers(s
  * @id: writer number (0..HT_SOAK_WRITERS - 1)
  * @timeout_ms: send timeout
  * @stop_on_error: stop at the first failed send
+ * @halt: if set, the writer stops sending once *@halt is true (all
+ *        writers of a soak stop at once, before the slow kthread_stop()s)
  * @task: the thread
  * @sent: messages sent (the next sequence number)
  * @failed: sends that failed
@@ -487,6 +489,7 @@ struct ht_writer {
 	u32 id;
 	unsigned long timeout_ms;
 	bool stop_on_error;
+	const bool *halt;
 	struct task_struct *task;
 	u32 sent;
 	u64 failed;
@@ -499,7 +502,7 @@ static int ht_writer_fn(void *arg)
 	struct ht_writer *w = arg;
 	int ret;
 
-	while (!kthread_should_stop()) {
+	while (!kthread_should_stop() && !(w->halt && READ_ONCE(*w->halt))) {
 		ret = ht_send(w->rl, w->ept, w->dst, w->id, w->sent,
 			      w->timeout_ms);
 		if (!ret) {
@@ -763,6 +766,7 @@ static void rl_soak_test_32_writers_8_endpoints_lose_nothing(struct kunit *test)
 	struct ht_writer *w;
 	struct ht_pair *hp;
 	int i, started = 0;
+	bool *halt;
 
 	rcu_barrier();
 	slab0 = ht_slab_bytes();
@@ -770,6 +774,8 @@ static void rl_soak_test_32_writers_8_endpoints_lose_nothing(struct kunit *test)
 	hp = ht_pair(test, 64, false);
 	w = kunit_kcalloc(test, HT_SOAK_WRITERS, sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w);
+	halt = kunit_kzalloc(test, sizeof(*halt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, halt);
 	for (i = 0; i < HT_SOAK_EPTS; i++) {
 		ms[i] = ht_sink(test, hp->m, 0x800 + i);
 		rs[i] = ht_sink(test, hp->r, 0x900 + i);
@@ -784,12 +790,14 @@ static void rl_soak_test_32_writers_8_endpoints_lose_nothing(struct kunit *test)
 		w[i].id = i;
 		w[i].timeout_ms = HT_SOAK_SEND_MS;
 		w[i].stop_on_error = true;
+		w[i].halt = halt;
 		if (ht_writer_start(&w[i]))
 			break;
 		started++;
 	}
 	KUNIT_EXPECT_EQ(test, started, HT_SOAK_WRITERS);
 	msleep(soak_ms);
+	WRITE_ONCE(*halt, true);
 	for (i = 0; i < started; i++)
 		ht_writer_stop(&w[i]);
 
