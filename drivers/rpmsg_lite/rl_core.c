@@ -266,31 +266,33 @@ static bool rl_rx_kick_needed_locked(struct rpmsg_lite_instance *rl)
 	return kick;
 }
 
-/* Return @head unless someone released it meanwhile; any context. */
-static void rl_rx_release_head(struct rpmsg_lite_instance *rl, u16 head,
-			       bool kick_now)
+/*
+ * Give back the @n heads at @heads the receive work let go of, under one
+ * lock: each unless a pre-reset holder still has it (it goes back with
+ * that release) or it was released meanwhile.  No kick: the drain decides
+ * once at its end.
+ */
+static void rl_rx_release_heads(struct rpmsg_lite_instance *rl,
+				const u16 *heads, u32 n)
 {
 	unsigned long flags;
-	bool kick = false;
 	int ret = 0;
+	u32 i;
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	/* a pre-reset holder still has it: it goes back with its release */
-	if (__test_and_clear_bit(head, rl->rx_stale)) {
-		spin_unlock_irqrestore(&rl->rx_lock, flags);
+	if (!n)
 		return;
-	}
-	if (__test_and_clear_bit(head, rl->rx_held)) {
-		ret = rl_rx_return_locked(rl, head);
-		if (kick_now)
-			kick = rl_rx_kick_needed_locked(rl);
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	for (i = 0; i < n; i++) {
+		if (__test_and_clear_bit(heads[i], rl->rx_stale))
+			continue;
+		if (__test_and_clear_bit(heads[i], rl->rx_held) &&
+		    rl_rx_return_locked(rl, heads[i]) == -EIO)
+			ret = -EIO;
 	}
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
 
 	if (ret == -EIO)
 		rl_link_broken(rl, rl->rxq);
-	if (kick)
-		rl_kick(rl, rl->rx_vq_id);
 }
 
 static struct rpmsg_lite_endpoint *rl_ept_get(struct rpmsg_lite_instance *rl,
@@ -317,32 +319,31 @@ static void rl_ept_put_from_work(struct rpmsg_lite_endpoint *ept)
 		complete(&ept->released);
 }
 
-/* One received buffer: check the header, deliver or drop. */
-static void rl_rx_one(struct rpmsg_lite_instance *rl, u16 head, void *buf,
-		      u32 ring_len)
+/*
+ * One received buffer, already marked held: check the header, deliver or
+ * drop.  Return: true when the buffer goes back to the peer now, false
+ * when the callback keeps it (RL_HOLD).  *@delivered counts callbacks.
+ */
+static bool rl_rx_one(struct rpmsg_lite_instance *rl,
+		      const struct rl_rx_slot *slot, u32 *delivered)
 {
+	u32 ring_len = min(slot->len, rl->buf_size);
 	struct rpmsg_lite_endpoint *ept;
 	struct rl_msg_hdr hdr;
-	unsigned long flags;
 	u32 src, dst, len;
 	int ret;
 
 	/* one read of the header; only the locals are used afterwards */
-	memcpy(&hdr, buf, sizeof(hdr));
+	memcpy(&hdr, slot->buf, sizeof(hdr));
 	src = le32_to_cpu(hdr.src);
 	dst = le32_to_cpu(hdr.dst);
 	len = le16_to_cpu(hdr.len);
-
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	__set_bit(head, rl->rx_held);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
 
 	if (len > rl->cfg.payload_size || RL_MSG_HDR_SIZE + len > ring_len) {
 		rl_stat_inc(rl, rx_drop_bad_len);
 		rl_warn_rl(rl, "dropped message %u -> %u: length %u > payload %u or ring %u\n",
 			   src, dst, len, rl->cfg.payload_size, ring_len);
-		rl_rx_release_head(rl, head, false);
-		return;
+		return true;
 	}
 
 	ept = rl_ept_get(rl, dst);
@@ -350,17 +351,16 @@ static void rl_rx_one(struct rpmsg_lite_instance *rl, u16 head, void *buf,
 		rl_stat_inc(rl, rx_drop_no_ept);
 		rl_warn_rl(rl, "dropped message %u -> %u (%u bytes): no endpoint at %u\n",
 			   src, dst, len, dst);
-		rl_rx_release_head(rl, head, false);
-		return;
+		return true;
 	}
 
 	rl->cb_ept = ept;
-	ret = ept->rx_cb(buf + RL_MSG_HDR_SIZE, len, src, ept->rx_cb_data);
+	ret = ept->rx_cb(slot->buf + RL_MSG_HDR_SIZE, len, src,
+			 ept->rx_cb_data);
 	rl->cb_ept = NULL;
-	rl_stat_inc(rl, rx_msgs);
-	if (ret != RL_HOLD)
-		rl_rx_release_head(rl, head, false);
+	(*delivered)++;
 	rl_ept_put_from_work(ept);
+	return ret != RL_HOLD;
 }
 
 /*
@@ -403,46 +403,91 @@ static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 }
 
 /*
+ * Take up to RL_RX_BATCH entries (and at most *@budget) into
+ * rl->rx_batch, marked held, under one lock; entries with a bad length or
+ * address go straight back and are counted.  Return: the number taken;
+ * *@err: 0 when the batch filled up or the budget ran out, otherwise why
+ * taking stopped (-ENOENT: ring empty, -EIO: ring broken, ...).
+ */
+static u32 rl_rx_take_batch(struct rpmsg_lite_instance *rl, u32 *budget,
+			    int *err)
+{
+	struct rl_rx_slot *slot;
+	unsigned long flags;
+	u32 n = 0, bad = 0;
+	int ret = 0;
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	while (*budget && n < RL_RX_BATCH) {
+		slot = &rl->rx_batch[n];
+		ret = rl_rx_take_locked(rl, &slot->head, &slot->buf,
+					&slot->len);
+		if (ret && ret != -EBADMSG)
+			break;
+		(*budget)--;
+		if (ret) {
+			bad++;
+			ret = 0;
+			continue;
+		}
+		__set_bit(slot->head, rl->rx_held);
+		n++;
+	}
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+	if (bad)
+		atomic64_add(bad, &rl->stats.ring_errors);
+	*err = ret;
+	return n;
+}
+
+/*
  * Drain at most buffer_count entries, then requeue if more are waiting,
  * so that a peer that keeps the ring full cannot keep the work forever.
+ * Entries are taken and given back in batches (one lock round each way
+ * per batch); the peer hears about returned buffers once per drain.
  */
 static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 {
 	u32 budget = rl->cfg.buffer_count;
+	u16 done[RL_RX_BATCH];
+	u32 n, i, ndone, delivered;
 	unsigned long flags;
 	bool kick, more;
-	void *buf;
-	u16 head;
-	u32 len;
-	int ret;
+	int err;
 
 	/* also when requeued without a kick */
 	rl_rx_quiet(rl);
-	while (budget) {
+	for (;;) {
 		if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP)
 			return;
-		spin_lock_irqsave(&rl->rx_lock, flags);
-		ret = rl_rx_take_locked(rl, &head, &buf, &len);
-		spin_unlock_irqrestore(&rl->rx_lock, flags);
+		n = rl_rx_take_batch(rl, &budget, &err);
+		if (n)
+			WRITE_ONCE(rl->peer_seen, true);
 
-		if (ret == -ENOENT)
-			break;
-		if (ret == -EIO) {
+		ndone = 0;
+		delivered = 0;
+		for (i = 0; i < n; i++) {
+			/* link down meanwhile: the rest is dropped */
+			if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP ||
+			    rl_rx_one(rl, &rl->rx_batch[i], &delivered))
+				done[ndone++] = rl->rx_batch[i].head;
+		}
+		if (delivered)
+			atomic64_add(delivered, &rl->stats.rx_msgs);
+		rl_rx_release_heads(rl, done, ndone);
+
+		if (err == -EIO) {
 			rl_link_broken(rl, rl->rxq);
 			return;
 		}
-		budget--;
-		if (ret == -EBADMSG) {
-			rl_stat_inc(rl, ring_errors);
-			continue;
-		}
-		if (ret) {
+		if (err == -ENOENT || !budget)
+			break;
+		if (err) {
 			rl_err_rl(rl, "receive vq %u: unexpected error %d\n",
-				  rl->rx_vq_id, ret);
+				  rl->rx_vq_id, err);
 			break;
 		}
-		WRITE_ONCE(rl->peer_seen, true);
-		rl_rx_one(rl, head, buf, min(len, rl->buf_size));
 	}
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
@@ -777,33 +822,6 @@ static void rl_tx_unpark_locked(struct rpmsg_lite_instance *rl, u16 head)
 		__set_bit(head, rl->tx_spare);
 }
 
-/*
- * A buffer handed out with the zero-copy bookkeeping (tx_alloc) has been
- * filled: take it back for publishing and return the generation it
- * belongs to.  -EPIPE when a reset voided it meanwhile (its head is then
- * given up, no longer kept from new senders); -ENOBUFS when it was sent
- * or released by another caller.  Any context.
- */
-static int rl_tx_claim_filled(struct rpmsg_lite_instance *rl, u16 head,
-			      u32 *gen)
-{
-	unsigned long flags;
-	int ret = 0;
-
-	spin_lock_irqsave(&rl->tx_lock, flags);
-	if (__test_and_clear_bit(head, rl->tx_alloc)) {
-		*gen = rl->generation;
-	} else if (__test_and_clear_bit(head, rl->tx_stale)) {
-		rl_tx_unpark_locked(rl, head);
-		ret = -EPIPE;
-	} else {
-		/* sent or released by someone else meanwhile */
-		ret = -ENOBUFS;
-	}
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
-	return ret;
-}
-
 static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
 {
 	struct rl_msg_hdr hdr = {
@@ -819,32 +837,44 @@ static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
 }
 
 /*
- * Publish a filled buffer and kick the peer if it wants to be kicked.
- * @gen is the generation the buffer was taken under.  A failed kick is
+ * Publish a buffer handed out with the zero-copy bookkeeping (tx_alloc)
+ * and now filled, and kick the peer if it wants to be kicked; one lock
+ * round.  -EPIPE when a reset voided the buffer meanwhile (its head is
+ * then given up, no longer kept from new senders); -ENOBUFS when it was
+ * sent or released by another caller; the link-state errno when the link
+ * is not up (the buffer is kept as spare for later).  A failed kick is
  * counted and logged but the send still succeeds: the message is in
  * shared memory and published, a retry would duplicate it, and the peer
  * sees it at its next kick or poll (rpmsg-lite ignores notify errors too).
+ * Any context.
  */
-static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head, u32 gen)
+static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head)
 {
 	unsigned long flags;
 	bool kick = false;
 	int ret;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
-	ret = rl_state_errno(rl);
-	if (!ret && gen != rl->generation)
-		ret = -EPIPE;
-	if (!ret) {
-		if (rl->role == RPMSG_LITE_MASTER)
+	if (__test_and_clear_bit(head, rl->tx_alloc)) {
+		ret = rl_state_errno(rl);
+		if (ret) {
+			/* link went down meanwhile: keep the buffer for later */
+			__set_bit(head, rl->tx_spare);
+		} else if (rl->role == RPMSG_LITE_MASTER) {
 			ret = rl_vq_add_avail(rl->txq, head);
-		else
+		} else {
 			ret = rl_vq_add_used(rl->txq, head, rl->buf_size);
-		if (!ret)
+		}
+		if (!ret) {
 			kick = rl_vq_need_kick(rl->txq);
-	} else if (gen == rl->generation) {
-		/* link went down meanwhile: keep the buffer for later */
-		__set_bit(head, rl->tx_spare);
+			rl->stats.tx_msgs++;
+		}
+	} else if (__test_and_clear_bit(head, rl->tx_stale)) {
+		rl_tx_unpark_locked(rl, head);
+		ret = -EPIPE;
+	} else {
+		/* sent or released by someone else meanwhile */
+		ret = -ENOBUFS;
 	}
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 
@@ -854,7 +884,6 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head, u32 gen)
 	}
 	if (ret)
 		return ret;
-	rl_stat_inc(rl, tx_msgs);
 	if (kick)
 		rl_kick(rl, rl->tx_vq_id);
 	return 0;
@@ -897,7 +926,6 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 {
 	void *buf;
 	u16 head;
-	u32 gen;
 	int ret;
 
 	ret = rl_check_send_args(rl, ept, dst);
@@ -916,10 +944,7 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 	rl_write_hdr(buf, ept->addr, dst, size, 0);
 	if (size)
 		memcpy(buf + RL_MSG_HDR_SIZE, data, size);
-	ret = rl_tx_claim_filled(rl, head, &gen);
-	if (ret)
-		return ret;
-	return rl_tx_publish(rl, head, gen);
+	return rl_tx_publish(rl, head);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
 
@@ -988,7 +1013,6 @@ int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 {
 	unsigned long flags;
 	int head, ret;
-	u32 gen;
 
 	ret = rl_check_send_args(rl, ept, dst);
 	if (ret)
@@ -1014,11 +1038,7 @@ int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 		return ret;
 
 	rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size, head);
-
-	ret = rl_tx_claim_filled(rl, head, &gen);
-	if (ret)
-		return ret;
-	return rl_tx_publish(rl, head, gen);
+	return rl_tx_publish(rl, head);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy, RPMSG_LITE);
 
@@ -1962,8 +1982,11 @@ void rpmsg_lite_get_stats(struct rpmsg_lite_instance *rl,
 			  struct rpmsg_lite_link_stats *stats)
 {
 	const struct rl_link_counters *c = &rl->stats;
+	unsigned long flags;
 
-	stats->tx_msgs = atomic64_read(&c->tx_msgs);
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	stats->tx_msgs = c->tx_msgs;
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	stats->rx_msgs = atomic64_read(&c->rx_msgs);
 	stats->kicks_out = atomic64_read(&c->kicks_out);
 	stats->kicks_in = atomic64_read(&c->kicks_in);

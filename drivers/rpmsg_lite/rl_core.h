@@ -71,7 +71,8 @@ struct rpmsg_lite_endpoint {
 /**
  * struct rl_link_counters - live counters behind struct
  *                           rpmsg_lite_link_stats (same meaning)
- * @tx_msgs: see struct rpmsg_lite_link_stats
+ * @tx_msgs: see struct rpmsg_lite_link_stats; a plain counter under
+ *           the link's tx_lock, which every send holds anyway
  * @rx_msgs: see struct rpmsg_lite_link_stats
  * @kicks_out: see struct rpmsg_lite_link_stats
  * @kicks_in: see struct rpmsg_lite_link_stats
@@ -87,7 +88,7 @@ struct rpmsg_lite_endpoint {
  * @master_reinits: see struct rpmsg_lite_link_stats
  */
 struct rl_link_counters {
-	atomic64_t tx_msgs;
+	u64 tx_msgs;
 	atomic64_t rx_msgs;
 	atomic64_t kicks_out;
 	atomic64_t kicks_in;
@@ -104,6 +105,21 @@ struct rl_link_counters {
 };
 
 #define rl_stat_inc(rl, field)	atomic64_inc(&(rl)->stats.field)
+
+/* Receive entries the receive work takes under one lock round. */
+#define RL_RX_BATCH	32
+
+/**
+ * struct rl_rx_slot - one entry taken from the receive vq
+ * @buf: the buffer (header + payload)
+ * @len: length the ring reported
+ * @head: descriptor index
+ */
+struct rl_rx_slot {
+	void *buf;
+	u32 len;
+	u16 head;
+};
 
 /* Bits of rpmsg_lite_instance.pending, set in any context. */
 enum {
@@ -144,6 +160,8 @@ enum {
  *            both its old and any new holder released it
  * @rx_va: remote: mapping of each head of @rxq when last taken
  * @rx_returned: returns since the last kick decision (notify_consumed)
+ * @rx_batch: entries the receive work took in its current pass (receive
+ *            work only)
  * @tx_lock: see the lock list at the top of this file
  * @tx_alloc: heads of @txq handed out by rpmsg_lite_alloc_tx_buffer()
  * @tx_spare: heads of @txq taken from the ring and not used (released
@@ -207,6 +225,7 @@ struct rpmsg_lite_instance {
 	unsigned long *rx_stale;
 	void **rx_va;
 	u32 rx_returned;
+	struct rl_rx_slot rx_batch[RL_RX_BATCH];
 
 	spinlock_t tx_lock;	/* txq, tx_alloc, tx_spare, tx_va */
 	unsigned long *tx_alloc;
