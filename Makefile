@@ -6,8 +6,8 @@
 #   make [modules] [KDIR=<kernel build dir>]   build the modules (W=1)
 #   make check [SUITE=<name>] [TIMEOUT=<s>]    lint + all suites in QEMU
 #              [STEP_TIMEOUT=<s>] [LINT=0]        (+ Debian's stock kernel;
-#              [ARM64=auto|1|0]                    arm64 when its kernel is
-#                                                  cached, or 1: always)
+#              [ARM64=1|auto|0]                    arm64 always (1), when
+#                                                  its kernel is cached, never)
 #   make check-debug   all suites on the debug kernel (KASAN, UBSAN, kmemleak,
 #                      debug objects, preemption), fuzzers at full length
 #                      [SEED=...] [FUZZ_STEPS=...] [SOAK_MS=...] [SUITE=...]
