@@ -28,6 +28,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/idr.h>
 #include <linux/irq_work.h>
@@ -41,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -465,6 +467,9 @@ struct rl_lb_side {
  * @echo_lock: serialises echo start/stop
  * @echo: echo service, or NULL
  * @at_load: created by this module at load (from the module parameters)
+ * @hold_lock: serialises changes of @remote_held
+ * @remote_held: kicks to the remote are swallowed (debugfs hold_remote)
+ * @dbg: debugfs directory "pairN" of a load-time pair, or NULL
  * @node: entry in rl_lb_pairs
  */
 struct rl_loopback_pair {
@@ -480,6 +485,9 @@ struct rl_loopback_pair {
 	struct mutex echo_lock; /* echo start/stop/queries */
 	struct rl_lb_echo *echo;
 	bool at_load;
+	struct mutex hold_lock; /* remote_held */
+	bool remote_held;
+	struct dentry *dbg;
 	struct list_head node;
 };
 
@@ -727,6 +735,7 @@ rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&p->echo_lock);
+	mutex_init(&p->hold_lock);
 	p->encoding = encoding;
 	p->cfg = *cfg;
 	rl_lb_cfg_defaults(&p->cfg);
@@ -810,6 +819,7 @@ err_shm:
 err_ida:
 	ida_free(&rl_lb_pair_ida, p->id);
 err_free:
+	mutex_destroy(&p->hold_lock);
 	mutex_destroy(&p->echo_lock);
 	kfree(p);
 	return ERR_PTR(ret);
@@ -860,6 +870,8 @@ void rl_loopback_pair_destroy(struct rl_loopback_pair *p)
 	mutex_lock(&rl_lb_mutex);
 	list_del(&p->node);
 	mutex_unlock(&rl_lb_mutex);
+	/* waits for hold_remote handlers still running */
+	debugfs_remove_recursive(p->dbg);
 	rl_loopback_echo_stop(p);
 	rpmsg_lite_deinit(p->side[RL_LB_REMOTE].rl);
 	rpmsg_lite_deinit(p->side[RL_LB_MASTER].rl);
@@ -870,6 +882,7 @@ void rl_loopback_pair_destroy(struct rl_loopback_pair *p)
 	rl_lb_unclaim(p);
 	vfree(p->shm);
 	ida_free(&rl_lb_pair_ida, p->id);
+	mutex_destroy(&p->hold_lock);
 	mutex_destroy(&p->echo_lock);
 	kfree(p);
 }
@@ -1207,6 +1220,86 @@ u64 rl_loopback_echo_count(struct rl_loopback_pair *p, u64 *drops)
 }
 EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_count, RPMSG_LITE);
 
+/* ---- debugfs: fault injection from user space ---- */
+
+static struct dentry *rl_lb_dbg_root;
+
+/**
+ * rl_lb_hold_remote() - stop or restart the remote's consumption
+ * @p: pair
+ * @hold: swallow every kick of the master to the remote (else stop)
+ *
+ * While held, the master's kicks are dropped (rl_loopback_drop_kicks()
+ * with no limit, counted in kicks_dropped): the remote never hears of new
+ * messages, so the master's tx buffers run out.  Releasing cancels the
+ * drop and sends the remote one kick for its rx queue, so it takes
+ * everything that piled up meanwhile.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or the error of the kick sent on release.
+ */
+static int rl_lb_hold_remote(struct rl_loopback_pair *p, bool hold)
+{
+	int ret = 0;
+
+	mutex_lock(&p->hold_lock);
+	rl_loopback_drop_kicks(p, true, hold ? UINT_MAX : 0);
+	if (!hold && p->remote_held)
+		ret = rl_mbox_ops.notify(p->side[RL_LB_MASTER].mb,
+					 rl_vq_id(p->cfg.link_id,
+						  RL_VQ_MASTER_TX));
+	WRITE_ONCE(p->remote_held, hold);
+	mutex_unlock(&p->hold_lock);
+	return ret;
+}
+
+static ssize_t rl_lb_hold_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct rl_loopback_pair *p = file->private_data;
+	const char *val = READ_ONCE(p->remote_held) ? "1\n" : "0\n";
+
+	return simple_read_from_buffer(ubuf, count, ppos, val, 2);
+}
+
+static ssize_t rl_lb_hold_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct rl_loopback_pair *p = file->private_data;
+	bool hold;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &hold);
+	if (ret)
+		return ret;
+	ret = rl_lb_hold_remote(p, hold);
+	return ret ? ret : count;
+}
+
+static const struct file_operations rl_lb_hold_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = rl_lb_hold_read,
+	.write = rl_lb_hold_write,
+	.llseek = default_llseek,
+};
+
+/*
+ * <debugfs>/rpmsg_lite_loopback/pairN/hold_remote of a load-time pair:
+ * write 1 to hold the remote (see rl_lb_hold_remote()), 0 to release it;
+ * reads 0 or 1.  Without debugfs nothing is created.
+ */
+static void rl_lb_pair_debugfs(struct rl_loopback_pair *p)
+{
+	char name[16];
+
+	if (IS_ERR_OR_NULL(rl_lb_dbg_root))
+		return;
+	snprintf(name, sizeof(name), "pair%d", p->id);
+	p->dbg = debugfs_create_dir(name, rl_lb_dbg_root);
+	debugfs_create_file("hold_remote", 0600, p->dbg, p, &rl_lb_hold_fops);
+}
+
 /* ---- module ---- */
 
 /*
@@ -1253,6 +1346,7 @@ static int rl_lb_create_load_pairs(void)
 			return PTR_ERR(p);
 		}
 		p->at_load = true;
+		rl_lb_pair_debugfs(p);
 
 		a = 2 * p->chan_pair[0];
 		b = 2 * p->chan_pair[1];
@@ -1302,6 +1396,7 @@ static int __init rl_lb_init(void)
 		}
 	}
 
+	rl_lb_dbg_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	ret = rl_lb_create_load_pairs();
 	if (ret)
 		goto err_pairs;
@@ -1309,6 +1404,7 @@ static int __init rl_lb_init(void)
 
 err_pairs:
 	rl_lb_destroy_pairs();
+	debugfs_remove_recursive(rl_lb_dbg_root);
 	platform_device_unregister(rl_lb_own_pdev);
 err_driver:
 	platform_driver_unregister(&rl_lb_driver);
@@ -1319,6 +1415,7 @@ module_init(rl_lb_init);
 static void __exit rl_lb_exit(void)
 {
 	rl_lb_destroy_pairs();
+	debugfs_remove_recursive(rl_lb_dbg_root);
 	platform_device_unregister(rl_lb_own_pdev);
 	platform_driver_unregister(&rl_lb_driver);
 	ida_destroy(&rl_lb_pair_ida);

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rl_char_txfull_test - /dev/rpmsg_eptN with no free tx buffer: O_NONBLOCK
+ * write -> EAGAIN, no POLLOUT, a blocking write gives up with ETIMEDOUT
+ * after the endpoint's tx timeout; once the peer consumes again, POLLOUT
+ * comes back, writes succeed and every queued message is echoed (or its
+ * drop counted).
+ *
+ * The remote of the loopback link is stopped through the debugfs knob
+ * rpmsg_lite_loopback/pairN/hold_remote (kicks to it are swallowed, so it
+ * never takes the messages and never returns their buffers).
+ */
+#include <poll.h>
+#include <sys/mount.h>
+
+#include "rl_char_util.h"
+#include "kselftest_harness.h"
+
+#define DEBUGFS_DIR		"/sys/kernel/debug"
+#define HOLD_FMT		DEBUGFS_DIR "/rpmsg_lite_loopback/pair%u/hold_remote"
+#define REPLY_TIMEOUT_MS	5000
+#define TX_TIMEOUT_MS		200
+#define MSG_MAX			4096
+
+FIXTURE(txfull) {
+	int ctrl;		/* /dev/rpmsg_lite_ctrlN of the master link */
+	int index;		/* N of our /dev/rpmsg_eptN */
+	int fd;			/* it, opened O_NONBLOCK */
+	__u32 payload;		/* the link's payload size */
+	__u32 buffers;		/* the link's buffer count */
+	char hold[128];		/* path of the hold_remote knob */
+	int held;		/* we hold the remote */
+	int no_knob;		/* the knob is missing: tests skip (the
+				 * harness runs a test after a SKIP() in
+				 * its setup, so each test skips itself)
+				 */
+};
+
+/* Write "1" or "0" to the knob; 0 or -errno. */
+static int set_hold(const char *path, int hold)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, hold ? "1" : "0", 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/* First byte of the knob: '0', '1', or 0 on error. */
+static char get_hold(const char *path)
+{
+	char c = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c;
+}
+
+static void set_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+static short poll_now(int fd, short events, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+
+	if (poll(&pfd, 1, timeout_ms) < 0)
+		return -1;
+	return pfd.revents;
+}
+
+/* Message seq: payload bytes, the sequence number in the first 4. */
+static void make_msg(unsigned char *buf, size_t len, __u32 seq)
+{
+	size_t i;
+
+	memcpy(buf, &seq, sizeof(seq));
+	for (i = sizeof(seq); i < len; i++)
+		buf[i] = (unsigned char)(seq * 13 + i);
+}
+
+FIXTURE_SETUP(txfull)
+{
+	struct rpmsg_lite_link_info li;
+	__u32 echo = RPMSG_LITE_ADDR_ANY, qlen;
+	char path[64];
+
+	self->fd = -1;
+	self->index = -1;
+	self->held = 0;
+	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)))
+		TH_LOG("no control node of a master link in " RL_CLASS_DIR);
+	self->ctrl = open(path, O_RDWR);
+	ASSERT_LE(0, self->ctrl) TH_LOG("open %s: %s", path, strerror(errno));
+	ASSERT_EQ(0, ioctl(self->ctrl, RPMSG_LITE_IOC_LINK_INFO, &li));
+	self->payload = li.payload_size;
+	self->buffers = li.buffer_count;
+	ASSERT_GE(MSG_MAX, self->payload);
+
+	/* the load-time pair of link N is pairN */
+	snprintf(self->hold, sizeof(self->hold), HOLD_FMT, li.link_id);
+	if (access(DEBUGFS_DIR "/rpmsg_lite_loopback", F_OK))
+		mount("debugfs", DEBUGFS_DIR, "debugfs", 0, NULL);
+	if (access(self->hold, W_OK)) {
+		TH_LOG("%s: %s", self->hold, strerror(errno));
+		self->no_knob = 1;
+		return;
+	}
+
+	ASSERT_EQ(0, rl_lookup(self->ctrl, RL_ECHO_NAME, 5000, &echo))
+		TH_LOG("the peer did not announce %s", RL_ECHO_NAME);
+	self->index = rl_create(self->ctrl, "txfull", RPMSG_LITE_ADDR_ANY,
+				echo, NULL);
+	ASSERT_LE(0, self->index) TH_LOG("CREATE_EPT: %s", strerror(-self->index));
+	self->fd = rl_open_ept(self->index, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, self->fd);
+	/* room for every echo, so none is dropped by the queue limit */
+	qlen = RPMSG_LITE_MAX_RX_QUEUE_LEN;
+	if (qlen > 2 * self->buffers + 8)
+		qlen = 2 * self->buffers + 8;
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen));
+}
+
+FIXTURE_TEARDOWN(txfull)
+{
+	if (self->held)
+		set_hold(self->hold, 0);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->index >= 0)
+		rl_destroy(self->ctrl, self->index);
+	close(self->ctrl);
+}
+
+/*
+ * Hold the remote and write messages 0, 1, ... with O_NONBLOCK until one
+ * is refused; returns how many were accepted, or -1 when no write was
+ * refused within buffer_count + 1 attempts or one failed otherwise.
+ */
+static int fill_tx(struct __test_metadata *_metadata, const char *hold,
+		   int fd, __u32 payload, __u32 buffers, int *held)
+{
+	unsigned char msg[MSG_MAX];
+	unsigned int i;
+	ssize_t n;
+
+	if (set_hold(hold, 1))
+		return -1;
+	*held = 1;
+	for (i = 0; i <= buffers; i++) {
+		make_msg(msg, payload, i);
+		n = write(fd, msg, payload);
+		if (n < 0 && errno == EAGAIN)
+			return i;
+		if (n != (ssize_t)payload) {
+			TH_LOG("write %u: %zd (%s)", i, n, strerror(errno));
+			return -1;
+		}
+	}
+	TH_LOG("%u non-blocking writes accepted, buffer count %u", i,
+	       buffers);
+	return -1;
+}
+
+/*
+ * Read echoes until received + dropped covers sent; every echo must be one
+ * of the sent messages, in order, without duplicates.
+ */
+static void check_echoes(struct __test_metadata *_metadata, int fd,
+			 __u32 payload, unsigned int sent)
+{
+	unsigned char in[MSG_MAX], want[MSG_MAX];
+	struct rpmsg_lite_ept_stats st;
+	unsigned int received = 0;
+	long long next = -1;
+	__u32 seq;
+	ssize_t n;
+
+	for (;;) {
+		ASSERT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_EPT_STATS, &st));
+		if (received + st.rx_dropped >= sent && !st.rx_queued)
+			break;
+		ASSERT_NE(0, poll_now(fd, POLLIN, REPLY_TIMEOUT_MS) & POLLIN)
+			TH_LOG("%u of %u echoes, %llu dropped", received, sent,
+			       (unsigned long long)st.rx_dropped);
+		n = read(fd, in, sizeof(in));
+		ASSERT_EQ((ssize_t)payload, n);
+		memcpy(&seq, in, sizeof(seq));
+		ASSERT_GT((long long)seq, next) TH_LOG("echo %u after %lld", seq, next);
+		ASSERT_GT(sent, seq);
+		make_msg(want, payload, seq);
+		ASSERT_EQ(0, memcmp(in, want, payload)) TH_LOG("echo %u", seq);
+		next = seq;
+		received++;
+	}
+	EXPECT_EQ(sent, received + st.rx_dropped);
+	EXPECT_EQ(sent, st.tx_msgs);
+	TH_LOG("%u sent, %u echoed back, %llu dropped by the rx queue", sent,
+	       received, (unsigned long long)st.rx_dropped);
+}
+
+TEST_F(txfull, nonblocking_write_gets_eagain_and_pollout_clears)
+{
+	struct rpmsg_lite_link_info li;
+	int sent;
+
+	if (self->no_knob)
+		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
+
+	EXPECT_EQ('0', get_hold(self->hold));
+	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
+		       self->buffers, &self->held);
+	ASSERT_LE(1, sent);
+	EXPECT_EQ('1', get_hold(self->hold));
+	EXPECT_GE((int)self->buffers, sent);
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_LINK_INFO, &li));
+	EXPECT_EQ(0, li.free_tx_buffers);
+	/* still refused, and no POLLOUT, not even after a while */
+	EXPECT_EQ(0, poll_now(self->fd, POLLOUT, 100) & POLLOUT);
+	EXPECT_EQ(-1, write(self->fd, "x", 1));
+	EXPECT_EQ(EAGAIN, errno);
+	TH_LOG("%d messages filled the %u tx buffers", sent, self->buffers);
+
+	ASSERT_EQ(0, set_hold(self->hold, 0));
+	self->held = 0;
+	EXPECT_EQ('0', get_hold(self->hold));
+	check_echoes(_metadata, self->fd, self->payload, sent);
+}
+
+TEST_F(txfull, blocking_write_times_out_after_the_tx_timeout)
+{
+	unsigned char msg[MSG_MAX];
+	__u32 tmo = TX_TIMEOUT_MS;
+	long long t0, dt;
+	ssize_t n;
+	int sent;
+
+	if (self->no_knob)
+		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
+
+	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
+		       self->buffers, &self->held);
+	ASSERT_LE(1, sent);
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT, &tmo));
+	set_nonblock(self->fd, 0);
+	make_msg(msg, self->payload, sent);
+	t0 = rl_now_ms();
+	n = write(self->fd, msg, self->payload);
+	dt = rl_now_ms() - t0;
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_LE(TX_TIMEOUT_MS * 3 / 4, dt);
+	EXPECT_GE(5000, dt);
+	TH_LOG("blocking write gave up after %lld ms (timeout %u ms)", dt, tmo);
+}
+
+TEST_F(txfull, pollout_and_writes_come_back_when_the_peer_consumes)
+{
+	unsigned char msg[MSG_MAX];
+	short rev;
+	int sent;
+
+	if (self->no_knob)
+		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
+
+	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
+		       self->buffers, &self->held);
+	ASSERT_LE(1, sent);
+	EXPECT_EQ(0, poll_now(self->fd, POLLOUT, 0) & POLLOUT);
+
+	ASSERT_EQ(0, set_hold(self->hold, 0));
+	self->held = 0;
+	rev = poll_now(self->fd, POLLOUT, REPLY_TIMEOUT_MS);
+	EXPECT_NE(0, rev & POLLOUT) TH_LOG("revents %#x", rev);
+	EXPECT_EQ(0, rev & (POLLERR | POLLHUP));
+
+	/* a blocking write with no timeout now succeeds at once */
+	set_nonblock(self->fd, 0);
+	make_msg(msg, self->payload, sent);
+	ASSERT_EQ((ssize_t)self->payload, write(self->fd, msg, self->payload));
+	check_echoes(_metadata, self->fd, self->payload, sent + 1);
+}
+
+TEST_HARNESS_MAIN
