@@ -133,10 +133,29 @@ FIXTURE_SETUP(txfull)
 	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen));
 }
 
+/*
+ * Read and discard until nothing arrives for @quiet_ms (at most @max_ms):
+ * the echoes of a backlog released at teardown must reach this endpoint,
+ * not the next test's, which may be given the same address.
+ */
+static void drain_quiet(int fd, int quiet_ms, long long max_ms)
+{
+	unsigned char in[MSG_MAX];
+	long long end = rl_now_ms() + max_ms;
+
+	set_nonblock(fd, 1);
+	while (rl_now_ms() < end && (poll_now(fd, POLLIN, quiet_ms) & POLLIN))
+		if (read(fd, in, sizeof(in)) < 0 && errno != EAGAIN)
+			break;
+}
+
 FIXTURE_TEARDOWN(txfull)
 {
-	if (self->held)
+	if (self->held) {
 		set_hold(self->hold, 0);
+		if (self->fd >= 0)
+			drain_quiet(self->fd, 1000, 10000);
+	}
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->index >= 0)
