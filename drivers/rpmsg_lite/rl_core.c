@@ -1771,6 +1771,33 @@ rpmsg_lite_get_link_state(struct rpmsg_lite_instance *rl)
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_link_state, RPMSG_LITE);
 
+/*
+ * Start of an outage, shared by rpmsg_lite_reset_link() and
+ * rpmsg_lite_peer_lost(): take state_lock, go RESETTING, wake every waiter
+ * and stop the re-kicks.  Returns the previous state with state_lock held,
+ * or -EINVAL (NULL), -EDEADLK (from the receive work) or -ENODEV (being
+ * removed) without it.
+ */
+static int rl_outage_begin(struct rpmsg_lite_instance *rl)
+{
+	int old;
+
+	if (!rl)
+		return -EINVAL;
+	if (rl_in_rx_work(rl))
+		return -EDEADLK;
+
+	mutex_lock(&rl->state_lock);
+	if (READ_ONCE(rl->removing)) {
+		mutex_unlock(&rl->state_lock);
+		return -ENODEV;
+	}
+	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
+	rl_wake_all(rl);
+	cancel_delayed_work_sync(&rl->kick_work);
+	return old;
+}
+
 /**
  * rpmsg_lite_reset_link() - start over after the peer went away
  * @rl: link
@@ -1795,19 +1822,9 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 {
 	int old;
 
-	if (!rl)
-		return -EINVAL;
-	if (rl_in_rx_work(rl))
-		return -EDEADLK;
-
-	mutex_lock(&rl->state_lock);
-	if (READ_ONCE(rl->removing)) {
-		mutex_unlock(&rl->state_lock);
-		return -ENODEV;
-	}
-	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
-	rl_wake_all(rl);
-	cancel_delayed_work_sync(&rl->kick_work);
+	old = rl_outage_begin(rl);
+	if (old < 0)
+		return old;
 	cancel_work_sync(&rl->rx_work);
 	clear_bit(RL_PEND_DOWN, &rl->pending);
 	/* a remote that never came up has nothing to take down */
@@ -1853,19 +1870,9 @@ int rpmsg_lite_peer_lost(struct rpmsg_lite_instance *rl)
 {
 	int old;
 
-	if (!rl)
-		return -EINVAL;
-	if (rl_in_rx_work(rl))
-		return -EDEADLK;
-
-	mutex_lock(&rl->state_lock);
-	if (READ_ONCE(rl->removing)) {
-		mutex_unlock(&rl->state_lock);
-		return -ENODEV;
-	}
-	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
-	rl_wake_all(rl);
-	cancel_delayed_work_sync(&rl->kick_work);
+	old = rl_outage_begin(rl);
+	if (old < 0)
+		return old;
 	if (old != RPMSG_LITE_LINK_WAITING)
 		rl_tell_down(rl);
 	if (old != RPMSG_LITE_LINK_RESETTING)
