@@ -30,15 +30,12 @@ static inline long long rl_now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Read a sysfs attribute into buf without the trailing newline. */
-static inline int rl_sysfs_read(const char *dev, const char *attr,
-				char *buf, size_t size)
+/* Read a whole small file into buf without the trailing newline. */
+static inline int rl_read_file(const char *path, char *buf, size_t size)
 {
-	char path[600];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), RL_CLASS_DIR "/%s/%s", dev, attr);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
@@ -50,6 +47,16 @@ static inline int rl_sysfs_read(const char *dev, const char *attr,
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;
+}
+
+/* Read a sysfs attribute of a class device, as rl_read_file() does. */
+static inline int rl_sysfs_read(const char *dev, const char *attr,
+				char *buf, size_t size)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), RL_CLASS_DIR "/%s/%s", dev, attr);
+	return rl_read_file(path, buf, size);
 }
 
 /* Path of the control node whose link has the given role ("master"). */

@@ -37,25 +37,6 @@
 			SKIP(return, "no rpmsg bus in this kernel (CONFIG_RPMSG)"); \
 	} while (0)
 
-/* Read a whole small file into buf without the trailing newline. */
-static int read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return 0;
-}
-
 static int write_file(const char *path, const char *val)
 {
 	ssize_t n;
@@ -84,7 +65,7 @@ static int link_role(const char *sysfs_path, int up, char *role, size_t size)
 		*p = '\0';
 	}
 	snprintf(attr, sizeof(attr), "%s/role", real);
-	return read_file(attr, role, size);
+	return rl_read_file(attr, role, size);
 }
 
 /*
@@ -108,7 +89,7 @@ static int find_bus_dev(const char *name, const char *role, char *dev,
 				continue;
 			snprintf(path, sizeof(path), BUS_DIR "/%s/name",
 				 de->d_name);
-			if (read_file(path, val, sizeof(val)) ||
+			if (rl_read_file(path, val, sizeof(val)) ||
 			    strcmp(val, name))
 				continue;
 			snprintf(path, sizeof(path), BUS_DIR "/%s",
@@ -119,7 +100,7 @@ static int find_bus_dev(const char *name, const char *role, char *dev,
 			snprintf(dev, size, "%s", de->d_name);
 			snprintf(path, sizeof(path), BUS_DIR "/%s/dst",
 				 de->d_name);
-			if (read_file(path, val, sizeof(val)))
+			if (rl_read_file(path, val, sizeof(val)))
 				continue;
 			*dst = strtoul(val, NULL, 0);
 			closedir(d);
@@ -179,12 +160,12 @@ static int find_ept_node(const char *name, __u32 dst, char *path, size_t size)
 				continue;
 			snprintf(attr, sizeof(attr), RPMSG_CLASS "/%s/name",
 				 de->d_name);
-			if (read_file(attr, val, sizeof(val)) ||
+			if (rl_read_file(attr, val, sizeof(val)) ||
 			    strcmp(val, name))
 				continue;
 			snprintf(attr, sizeof(attr), RPMSG_CLASS "/%s/dst",
 				 de->d_name);
-			if (read_file(attr, val, sizeof(val)) ||
+			if (rl_read_file(attr, val, sizeof(val)) ||
 			    (__u32)strtoul(val, NULL, 0) != dst)
 				continue;
 			snprintf(path, size, "/dev/%.*s", 40, de->d_name);
@@ -291,16 +272,16 @@ TEST(announced_service_is_an_rpmsg_bus_device)
 	EXPECT_EQ(looked_up, dst);
 
 	snprintf(path, sizeof(path), BUS_DIR "/%s/modalias", dev);
-	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	ASSERT_EQ(0, rl_read_file(path, val, sizeof(val)));
 	EXPECT_STREQ("rpmsg:" RL_ECHO_NAME, val);
 	snprintf(path, sizeof(path), BUS_DIR "/%s/src", dev);
-	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	ASSERT_EQ(0, rl_read_file(path, val, sizeof(val)));
 	EXPECT_STREQ("0xffffffff", val);
 	snprintf(path, sizeof(path), BUS_DIR "/%s/announce", dev);
-	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	ASSERT_EQ(0, rl_read_file(path, val, sizeof(val)));
 	EXPECT_STREQ("false", val);
 	snprintf(path, sizeof(path), BUS_DIR "/%s/driver_override", dev);
-	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	ASSERT_EQ(0, rl_read_file(path, val, sizeof(val)));
 	EXPECT_STREQ("(null)", val);
 	/* the link also has its control device, bound to rpmsg_ctrl */
 	EXPECT_EQ(0, find_rpmsg_ctrl("master", ctrl, sizeof(ctrl)));
