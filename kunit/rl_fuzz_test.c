@@ -1129,7 +1129,13 @@ static void fz_break(struct fz *fz)
 	fz_reset(fz, false);
 }
 
-/* Scribble on what the link must not trust or need. */
+/*
+ * Scribble on what the link must not trust or need.  The generation bits
+ * of the flags words (rl_wire.h) are left alone: a master that announces
+ * a rewrite stops the remote until it completes one, and a remote that
+ * claims to follow generations makes each rebuild wait for its answer;
+ * both are the protocol, not noise.
+ */
 static void fz_noise(struct fz *fz)
 {
 	int v = fz_rand(fz, 2);
@@ -1137,6 +1143,7 @@ static void fz_noise(struct fz *fz)
 
 	switch (fz_rand(fz, 4)) {
 	case 0:
+		r &= ~(RL_VRING_F_GEN_MASK | RL_VRING_USED_F_GEN_AWARE);
 		WRITE_ONCE(fz->vr[v].used->flags, cpu_to_le16(r));
 		break;
 	case 1:
@@ -1148,8 +1155,9 @@ static void fz_noise(struct fz *fz)
 					    &fz->vr[v].desc[fz_rand(fz,
 								   fz->num)],
 					    sizeof(struct rl_vring_desc));
-		else	/* the remote never reads avail.flags */
-			WRITE_ONCE(fz->vr[v].avail->flags, cpu_to_le16(r));
+		else	/* the remote reads only the generation */
+			WRITE_ONCE(fz->vr[v].avail->flags,
+				   cpu_to_le16(r & ~RL_VRING_F_GEN_MASK));
 		break;
 	default:	/* used_event, the avail trailer */
 		WRITE_ONCE(fz->vr[v].avail->ring[fz->num], cpu_to_le16(r));

@@ -11,10 +11,7 @@
  * number, and every endpoint checks that nothing is lost, duplicated or
  * reordered.  Slab memory must come back to where it started.
  *
- * Module parameters: soak_ms (default 2000); strict_lost_kick (default
- * off) also runs the case that expects a message whose only kick was lost
- * to arrive without any further kick; reset_tests (default off) runs the
- * remote reset in the middle of traffic.
+ * Module parameter: soak_ms (default 2000).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,14 +38,6 @@
 static uint soak_ms = 2000;
 module_param(soak_ms, uint, 0444);
 MODULE_PARM_DESC(soak_ms, "duration of the soak in milliseconds (default 2000)");
-
-static bool strict_lost_kick;
-module_param(strict_lost_kick, bool, 0444);
-MODULE_PARM_DESC(strict_lost_kick, "expect a message whose only kick was lost to arrive anyway (default off)");
-
-static bool reset_tests;
-module_param(reset_tests, bool, 0444);
-MODULE_PARM_DESC(reset_tests, "run the remote-reset-mid-traffic case (default off until remote re-sync lands)");
 
 /* How long a case waits for something that must happen. */
 #define HT_WAIT_MS		5000
@@ -380,16 +369,17 @@ static void rl_fault_test_lost_consumed_kicks_do_not_stall_senders(struct kunit 
 }
 
 /*
- * The only kick of a message is lost and nothing else happens: a link
- * that re-kicks or polls delivers it anyway.  Off unless strict_lost_kick.
+ * The only kick of a message is lost and nothing else happens: the sender
+ * sees it unconsumed after one interval and kicks again (once the first
+ * message after link-up went through, only this watch is left).
  */
-static void rl_fault_test_message_behind_the_only_lost_kick_arrives(struct kunit *test)
+static void ht_only_kick_lost(struct kunit *test, bool from_master)
 {
+	struct rpmsg_lite_instance *sender;
+	struct ht_sink *src, *dst, *to;
 	struct ht_pair *hp;
-	struct ht_sink *src, *dst;
+	u64 retries;
 
-	if (!strict_lost_kick)
-		kunit_skip(test, "needs strict_lost_kick=1 (the link has no receive poll)");
 	hp = ht_pair(test, 8, false);
 	src = ht_sink(test, hp->m, 0x700);
 	dst = ht_sink(test, hp->r, 0x701);
@@ -402,10 +392,29 @@ static void rl_fault_test_message_behind_the_only_lost_kick_arrives(struct kunit
 	KUNIT_ASSERT_TRUE(test, ht_wait_got(src, 1, HT_WAIT_MS));
 	msleep(300);
 
-	rl_loopback_drop_kicks(hp->p, true, 1);
-	KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 1,
-				      HT_SEND_MS), 0);
-	KUNIT_EXPECT_TRUE(test, ht_wait_got(dst, 2, 2000));
+	sender = from_master ? hp->m : hp->r;
+	to = from_master ? dst : src;
+	retries = ht_stats(sender).kick_retries;
+	rl_loopback_drop_kicks(hp->p, from_master, 1);
+	if (from_master)
+		KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 1,
+					      HT_SEND_MS), 0);
+	else
+		KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 1,
+					      HT_SEND_MS), 0);
+	KUNIT_EXPECT_TRUE(test, ht_wait_got(to, 2, 2000));
+	KUNIT_EXPECT_GT(test, ht_stats(sender).kick_retries, retries);
+	ht_expect_clean(test, to);
+}
+
+static void rl_fault_test_message_behind_the_only_lost_kick_arrives(struct kunit *test)
+{
+	ht_only_kick_lost(test, true);
+}
+
+static void rl_fault_test_remote_message_behind_the_only_lost_kick_arrives(struct kunit *test)
+{
+	ht_only_kick_lost(test, false);
 }
 
 static void ht_failed_kick(struct kunit *test, bool in_controller)
@@ -415,6 +424,7 @@ static void ht_failed_kick(struct kunit *test, bool in_controller)
 	struct ht_sink *dst = ht_sink(test, hp->r, 0x701);
 	struct rpmsg_lite_link_stats before, after;
 	struct rl_loopback_stats lb0, lb1;
+	u64 rx_polls;
 
 	/* a round trip first: the master's link-up re-kicks have stopped */
 	KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 0,
@@ -426,6 +436,7 @@ static void ht_failed_kick(struct kunit *test, bool in_controller)
 	msleep(50);
 
 	before = ht_stats(hp->m);
+	rx_polls = ht_stats(hp->r).rx_polls;
 	rl_loopback_get_stats(hp->p, true, &lb0);
 	if (in_controller)
 		rl_loopback_fail_tx_done(hp->p, true, 1);
@@ -446,22 +457,28 @@ static void ht_failed_kick(struct kunit *test, bool in_controller)
 				1ULL);
 		KUNIT_EXPECT_EQ(test, lb1.sends_failed - lb0.sends_failed, 1ULL);
 	}
-	/* nobody was told: the message waits */
-	KUNIT_EXPECT_EQ(test, ht_sink_got(dst), 1ULL);
+	/*
+	 * Nobody was told: the sender's watch kicks again, or the receiver's
+	 * watch (armed by its own send above) finds it, and it arrives.
+	 */
+	KUNIT_EXPECT_TRUE(test, ht_wait_got(dst, 2, HT_WAIT_MS));
+	KUNIT_EXPECT_GT(test, ht_stats(hp->m).kick_retries +
+			ht_stats(hp->r).rx_polls,
+			before.kick_retries + rx_polls);
 
-	/* the next kick brings both, in order */
+	/* and traffic goes on */
 	KUNIT_EXPECT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 2,
 				      HT_SEND_MS), 0);
 	KUNIT_EXPECT_TRUE(test, ht_wait_got(dst, 3, HT_WAIT_MS));
 	ht_expect_clean(test, dst);
 }
 
-static void rl_fault_test_refused_mailbox_send_counts_and_next_kick_delivers(struct kunit *test)
+static void rl_fault_test_refused_mailbox_send_counts_and_the_retry_delivers(struct kunit *test)
 {
 	ht_failed_kick(test, false);
 }
 
-static void rl_fault_test_failed_mailbox_tx_done_counts_and_next_kick_delivers(struct kunit *test)
+static void rl_fault_test_failed_mailbox_tx_done_counts_and_the_retry_delivers(struct kunit *test)
 {
 	ht_failed_kick(test, true);
 }
@@ -560,8 +577,6 @@ static void rl_fault_test_remote_reset_mid_traffic_recovers(struct kunit *test)
 	u64 m_got, r_got;
 	int i, round;
 
-	if (!reset_tests)
-		kunit_skip(test, "needs reset_tests=1");
 	hp = ht_pair(test, 16, false);
 	ms = ht_sink(test, hp->m, 0x700);
 	rs = ht_sink(test, hp->r, 0x701);
@@ -630,8 +645,6 @@ static void rl_fault_test_resets_racing_senders_never_reuse_a_stale_buffer(struc
 	struct ht_pair *hp;
 	int i, round, rounds = 100;
 
-	if (!reset_tests)
-		kunit_skip(test, "needs reset_tests=1");
 	hp = ht_pair(test, 4, false);
 	ms = ht_sink(test, hp->m, 0x700);
 	rs = ht_sink(test, hp->r, 0x701);
@@ -730,8 +743,9 @@ static struct kunit_case rl_fault_cases[] = {
 	KUNIT_CASE(rl_fault_test_lost_kicks_remote_to_master_lose_no_message),
 	KUNIT_CASE(rl_fault_test_lost_consumed_kicks_do_not_stall_senders),
 	KUNIT_CASE(rl_fault_test_message_behind_the_only_lost_kick_arrives),
-	KUNIT_CASE(rl_fault_test_refused_mailbox_send_counts_and_next_kick_delivers),
-	KUNIT_CASE(rl_fault_test_failed_mailbox_tx_done_counts_and_next_kick_delivers),
+	KUNIT_CASE(rl_fault_test_remote_message_behind_the_only_lost_kick_arrives),
+	KUNIT_CASE(rl_fault_test_refused_mailbox_send_counts_and_the_retry_delivers),
+	KUNIT_CASE(rl_fault_test_failed_mailbox_tx_done_counts_and_the_retry_delivers),
 	KUNIT_CASE(rl_fault_test_remote_reset_mid_traffic_recovers),
 	KUNIT_CASE(rl_fault_test_resets_racing_senders_never_reuse_a_stale_buffer),
 	KUNIT_CASE(rl_fault_test_destroy_ept_waits_for_a_running_callback),

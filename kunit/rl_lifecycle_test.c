@@ -22,6 +22,7 @@
 #include <linux/rpmsg_lite.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -32,8 +33,6 @@
 #define LC_WAIT_MS		5000
 /* Re-kick interval of the test links. */
 #define LC_KICK_MS		50
-/* re-kick period long enough never to fire during a case */
-#define LC_NO_REKICK_MS		600000
 /* Buffers per direction of the test links. */
 #define LC_COUNT		4
 /* Notifier events remembered per test. */
@@ -283,16 +282,21 @@ static void rl_lifecycle_test_dropped_first_kick_is_recovered_by_rekick(struct k
 	dropped = lb.kicks_dropped;
 	rekicks = lc_stats(c->m).link_up_rekicks;
 
-	/* the announcement of the rebuilt rings is lost */
-	rl_loopback_drop_kicks(c->pair, true, 1);
+	/*
+	 * Every kick of the rebuild is lost: the announcing ones (the master
+	 * waits for the acknowledgment in vain, then rebuilds anyway) and
+	 * the one of link up.
+	 */
+	rl_loopback_drop_kicks(c->pair, true, INT_MAX);
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	rl_loopback_drop_kicks(c->pair, true, 0);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
 			RPMSG_LITE_LINK_WAITING);
 
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
 			0);
 	rl_loopback_get_stats(c->pair, true, &lb);
-	KUNIT_EXPECT_EQ(test, lb.kicks_dropped, dropped + 1);
+	KUNIT_EXPECT_GE(test, lb.kicks_dropped, dropped + 2);
 	KUNIT_EXPECT_GT(test, lc_stats(c->m).link_up_rekicks, rekicks);
 	lc_traffic(test, sm, sr, 0x1234);
 }
@@ -493,12 +497,10 @@ static void rl_lifecycle_test_queue_receiver_is_woken_by_link_down(struct kunit 
 	u8 b;
 
 	/*
-	 * No re-kicks during this case: a master re-kick reaching the remote
-	 * while it is down for peer_lost, before it ever used the rings,
-	 * looks like a master re-init and brings it back up (the known limit
-	 * of lifecycle.rst); the first kick is enough to come up here.
+	 * The master keeps re-kicking (the remote never consumes here): a
+	 * re-kick is not a rebuild, the remote stays down.
 	 */
-	lc_pair(test, LC_NO_REKICK_MS);
+	lc_pair(test, LC_KICK_MS);
 	q = rpmsg_lite_queue_create(c->r, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(q));
 	ept = rpmsg_lite_create_ept(c->r, RL_ADDR_ANY, rpmsg_lite_queue_rx_cb,
@@ -511,7 +513,10 @@ static void rl_lifecycle_test_queue_receiver_is_woken_by_link_down(struct kunit 
 			  (&w->done, msecs_to_jiffies(LC_WAIT_MS)) > 0);
 	flush_work(&w->work);
 	KUNIT_EXPECT_EQ(test, w->ret, -EPIPE);
-	/* no waiting while the link is down */
+	/* no waiting while the link is down, re-kicks or not */
+	msleep(4 * LC_KICK_MS);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_RESETTING);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_recv(c->r, q, NULL, &b, 1, &len,
 						    1000), -EPIPE);
 
@@ -730,6 +735,124 @@ static void rl_lifecycle_test_twenty_reset_cycles_leak_nothing(struct kunit *tes
 	rpmsg_lite_queue_destroy(c->r, q);
 }
 
+/* Generation bits of the flags word each side writes in vring 0. */
+static u8 lc_master_gen(struct rpmsg_lite_instance *m)
+{
+	return le16_to_cpu(READ_ONCE(m->vq[0].avail->flags)) >>
+	       RL_VRING_F_GEN_SHIFT;
+}
+
+static u16 lc_remote_flags(struct rpmsg_lite_instance *r)
+{
+	return le16_to_cpu(READ_ONCE(r->vq[0].used->flags));
+}
+
+/*
+ * The first rings carry generation 0 (rpmsg-lite's image); each rebuild
+ * moves it by two, and the remote says it follows, and which one.
+ */
+static void rl_lifecycle_test_rebuild_moves_the_ring_generation(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	int i;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_traffic(test, sm, sr, 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(c->m->vq[0].avail->flags)),
+			RL_VRING_AVAIL_F_NO_INTERRUPT);
+	KUNIT_EXPECT_EQ(test, lc_remote_flags(c->r), RL_VRING_USED_F_GEN_AWARE);
+
+	for (i = 1; i <= 3; i++) {
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+		KUNIT_EXPECT_EQ(test, lc_master_gen(c->m), 2 * i);
+		KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).master_reinits
+						    == i));
+		KUNIT_EXPECT_EQ(test, lc_remote_flags(c->r),
+				RL_VRING_USED_F_GEN_AWARE |
+				(2 * i) << RL_VRING_F_GEN_SHIFT);
+		lc_traffic(test, sm, sr, i);
+	}
+	/* the master waited for the remote every time, never in vain */
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).ring_errors, 0ULL);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->m).ring_errors, 0ULL);
+}
+
+/*
+ * A master announcing a rewrite (odd generation) stops the remote before
+ * it writes anything more: the remote acknowledges, refuses to send and
+ * returns no buffer until the next even generation, then follows.
+ */
+static void rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	u16 used0, used1;
+	u32 v = 7;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_traffic(test, sm, sr, 1);
+	sr->hold = true;
+	lc_traffic(test, sm, sr, 2);
+	KUNIT_ASSERT_NOT_NULL(test, sr->held);
+
+	/* announce generation 3 as a master does before rewriting */
+	WRITE_ONCE(c->m->vq[0].avail->flags,
+		   cpu_to_le16(RL_VRING_AVAIL_F_NO_INTERRUPT |
+			       3 << RL_VRING_F_GEN_SHIFT));
+	rpmsg_lite_isr(c->r, rl_vq_id(c->r->cfg.link_id, 1));
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_remote_flags(c->r) >>
+					    RL_VRING_F_GEN_SHIFT == 3));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_RESETTING);
+
+	used0 = le16_to_cpu(READ_ONCE(c->r->vq[0].used->idx));
+	used1 = le16_to_cpu(READ_ONCE(c->r->vq[1].used->idx));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->r, sr->ept, lc_addr(sm), &v,
+					      sizeof(v), RL_DONT_BLOCK),
+			-EPIPE);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_rx_buffer(c->r, sr->held), 0);
+	sr->held = NULL;
+	/* kicks while frozen change nothing either */
+	rpmsg_lite_isr(c->r, rl_vq_id(c->r->cfg.link_id, 1));
+	msleep(2 * LC_KICK_MS);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(c->r->vq[0].used->idx)),
+			used0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(c->r->vq[1].used->idx)),
+			used1);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).master_reinits, 0ULL);
+
+	/* the real rebuild (generation 3 -> 4) brings it back */
+	c->m->ring_gen = 2;
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_EQ(test, lc_master_gen(c->m), 4);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).master_reinits
+					    == 1));
+	lc_traffic(test, sm, sr, 3);
+	lc_expect_idle(test, c->r);
+}
+
+/* @ev is "AU", then between @min and @max times "DU", then "R". */
+static bool lc_events_alternate(const char *ev, size_t min, size_t max)
+{
+	size_t len = strlen(ev), n, i;
+
+	if (len < 3 || strncmp(ev, "AU", 2) || ev[len - 1] != 'R' ||
+	    (len - 3) % 2)
+		return false;
+	n = (len - 3) / 2;
+	for (i = 0; i < n; i++)
+		if (ev[2 + 2 * i] != 'D' || ev[3 + 2 * i] != 'U')
+			return false;
+	return n >= min && n <= max;
+}
+
 static void rl_lifecycle_test_notifier_events_come_in_order(struct kunit *test)
 {
 	struct lc_ctx *c = test->priv;
@@ -767,11 +890,13 @@ static void rl_lifecycle_test_notifier_events_come_in_order(struct kunit *test)
 	lc_events_of(c, m, ev, sizeof(ev));
 	KUNIT_EXPECT_STREQ(test, ev, "AUDUDUDUR");
 	/*
-	 * The remote had not used the rings, so the rebuilds did not concern
-	 * it: only its own restart shows.
+	 * The remote sees each announced rebuild as DOWN then UP, and its own
+	 * restart; rebuilds that follow each other before it came back up
+	 * are one outage for it.  So: "AU", one to four "DU", "R".
 	 */
 	lc_events_of(c, r, ev, sizeof(ev));
-	KUNIT_EXPECT_STREQ(test, ev, "AUDUR");
+	KUNIT_EXPECT_TRUE_MSG(test, lc_events_alternate(ev, 1, 4),
+			      "remote events %s", ev);
 }
 
 static void rl_lifecycle_test_state_is_reported_through_every_transition(struct kunit *test)
@@ -832,6 +957,8 @@ static void lc_exit(struct kunit *test)
 
 static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_dropped_first_kick_is_recovered_by_rekick),
+	KUNIT_CASE(rl_lifecycle_test_rebuild_moves_the_ring_generation),
+	KUNIT_CASE(rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced),
 	KUNIT_CASE(rl_lifecycle_test_wait_for_link_up_times_out_while_master_is_silent),
 	KUNIT_CASE(rl_lifecycle_test_master_reset_keeps_endpoints_and_remote_follows),
 	KUNIT_CASE(rl_lifecycle_test_remote_reset_is_repaired_by_master_rebuild),

@@ -442,18 +442,6 @@ static void rl_bus_test_local_channel_is_announced_again_after_a_reset(struct ku
 	struct rpmsg_device *rpdev, *local, *peer;
 	struct rl_loopback_pair *p;
 
-	/*
-	 * Known race, open: when the master publishes a message right after
-	 * it rebuilt the rings (here the re-announcement of the local
-	 * channel), a remote that had not yet handled the rebuild kick no
-	 * longer recognises the fresh ring image and does not follow the
-	 * master (see Documentation/rpmsg-lite/lifecycle.rst, "Known
-	 * limits").  Seen about once in three arm64 runs; skipped until the
-	 * remote's re-init detection no longer depends on that timing (delete
-	 * the skip to reproduce).
-	 */
-	kunit_skip(test, "known race in the remote's detection of a master re-init");
-
 	rpdev = rl_bt_pair(test, &p);
 	KUNIT_ASSERT_NOT_NULL(test, rpdev);
 	local = rpdev->ops->create_channel(rpdev, &ci);

@@ -1034,6 +1034,90 @@ static void rl_vring_test_remote_reset_continues_from_the_rebuilt_ring(struct ku
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->remote[1].used->idx), 3);
 }
 
+/*
+ * The generation bits survive the master's rewrite of the rings (avail.flags
+ * never reads as anything else in between) and its suppression calls; the
+ * first image stays rpmsg-lite's.
+ */
+static void rl_vring_test_master_generation_survives_a_rebuild(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *m0 = &p->master[0];
+
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m0->avail->flags),
+			RL_VRING_AVAIL_F_NO_INTERRUPT);
+	rl_vq_set_flags_ext(m0, 0x0300);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m0->avail->flags), 0x0301);
+	KUNIT_EXPECT_EQ(test, rl_vq_peer_flags(&p->remote[0]), 0x0301);
+
+	rl_vq_reset(m0);
+	rl_vq_master_setup_rx(m0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m0->avail->flags), 0x0301);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m0->avail->idx), p->num);
+	rl_vq_suppress_kicks(m0, true);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m0->avail->flags), 0x0301);
+	/* bits outside the generation are not the caller's to set */
+	rl_vq_set_flags_ext(m0, 0xff06);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m0->avail->flags), 0xff01);
+}
+
+/* The remote's answer bits stay in used.flags when it toggles NO_NOTIFY. */
+static void rl_vring_test_remote_flags_keep_the_generation_answer(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *r0 = &p->remote[0];
+
+	rl_vq_set_flags_ext(r0, RL_VRING_USED_F_GEN_AWARE | 0x0400);
+	KUNIT_EXPECT_EQ(test, rl_vq_peer_flags(&p->master[0]), 0x0402);
+	rl_vq_suppress_kicks(r0, true);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r0->used->flags), 0x0403);
+	KUNIT_EXPECT_FALSE(test, rl_vq_need_kick(&p->master[0]));
+	rl_vq_suppress_kicks(r0, false);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r0->used->flags), 0x0402);
+	KUNIT_EXPECT_TRUE(test, rl_vq_need_kick(&p->master[0]));
+}
+
+/*
+ * Messages sent and not consumed, seen from the sender of either role;
+ * a peer idx that does not fit counts as nothing.
+ */
+static void rl_vring_test_unconsumed_counts_what_the_peer_has_not_taken(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *mtx = &p->master[1], *rrx = &p->remote[1];
+	struct rl_vq *rtx = &p->remote[0], *mrx = &p->master[0];
+	u16 head, idx = 0;
+	void *buf;
+	u32 len;
+
+	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 0);
+	/* master sends two */
+	KUNIT_ASSERT_EQ(test, rl_vq_get_used(mtx, &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(mtx, head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_get_used(mtx, &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(mtx, head), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 2);
+	KUNIT_EXPECT_EQ(test, idx, p->num);
+	/* the remote consumes one */
+	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(rrx, &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_add_used(rrx, head, p->buf_size), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 1);
+	KUNIT_EXPECT_EQ(test, idx, p->num + 1);
+
+	/* remote sends one; the master takes it and posts it again */
+	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(rtx, &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_add_used(rtx, head, p->buf_size), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(rtx, &idx), 1);
+	KUNIT_ASSERT_EQ(test, rl_vq_get_used(mrx, &head, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(rtx, &idx), 1);
+	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(mrx, head), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(rtx, &idx), 0);
+
+	/* a used idx from nowhere */
+	WRITE_ONCE(mtx->used->idx, cpu_to_le16(0x4000));
+	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 0);
+}
+
 static void rl_vring_test_roles_reject_the_other_sides_operations(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, false);
@@ -1077,6 +1161,9 @@ static struct kunit_case rl_vring_test_cases[] = {
 	KUNIT_CASE(rl_vring_test_event_idx_kicks_master_once_per_request),
 	KUNIT_CASE(rl_vring_test_event_idx_suppresses_master_kicks),
 	KUNIT_CASE(rl_vring_test_event_idx_suppresses_remote_kicks),
+	KUNIT_CASE(rl_vring_test_master_generation_survives_a_rebuild),
+	KUNIT_CASE(rl_vring_test_remote_flags_keep_the_generation_answer),
+	KUNIT_CASE(rl_vring_test_unconsumed_counts_what_the_peer_has_not_taken),
 	KUNIT_CASE(rl_vring_test_avail_idx_jump_breaks_the_remote),
 	KUNIT_CASE(rl_vring_test_used_idx_jump_breaks_the_master),
 	KUNIT_CASE(rl_vring_test_avail_entry_out_of_range_breaks_the_remote),

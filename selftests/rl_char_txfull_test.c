@@ -7,8 +7,8 @@
  * drop counted).
  *
  * The remote of the loopback link is stopped through the debugfs knob
- * rpmsg_lite_loopback/pairN/hold_remote (kicks to it are swallowed, so it
- * never takes the messages and never returns their buffers).
+ * rpmsg_lite_loopback/pairN/hold_remote (its echo service keeps every
+ * message without answering, so their buffers never come back).
  */
 #include <poll.h>
 #include <sys/mount.h>

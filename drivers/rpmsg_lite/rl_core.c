@@ -26,6 +26,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -369,14 +370,20 @@ static bool rl_rx_one(struct rpmsg_lite_instance *rl,
  * rpmsg-lite's master and ours honour before kicking): a kick then only
  * repeats the one that queued the work.  rl_rx_drain() asks for kicks
  * again and looks for work once more before it ends, so nothing published
- * meanwhile waits.  Nothing is written unless the link is up.  Any
- * context; the flag is a hint only the remote writes, no lock needed.
+ * meanwhile waits.  Nothing is written unless the link is up, checked
+ * under rx_lock (see rl_remote_freeze()).  Any context.
  */
 static void rl_rx_quiet(struct rpmsg_lite_instance *rl)
 {
-	if (rl->role == RPMSG_LITE_REMOTE && !rl->cfg.event_idx &&
-	    atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
+	unsigned long flags;
+
+	if (rl->role != RPMSG_LITE_REMOTE || rl->cfg.event_idx)
+		return;
+	/* under rx_lock: rl_remote_freeze() stops every ring write */
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
 		rl_vq_suppress_kicks(rl->rxq, true);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
 }
 
 /* Take one entry of the receive vq.  rx_lock held. */
@@ -497,7 +504,8 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 	 * see rl_rx_quiet()), then look once more: the peer may have
 	 * published just before it saw the request, and not kicked.
 	 */
-	if (rl->cfg.event_idx || rl->role == RPMSG_LITE_REMOTE)
+	if ((rl->cfg.event_idx || rl->role == RPMSG_LITE_REMOTE) &&
+	    atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
 		rl_vq_suppress_kicks(rl->rxq, false);
 	more = rl_vq_has_work(rl->rxq);
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
@@ -516,30 +524,93 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
  * or re-initialised.  Each index is read once.  When every buffer has
  * come back and the idx values wrapped to exactly these numbers the check
  * is a false positive, but then nothing is in flight and following the
- * "rebuild" loses nothing.  Both ring locks held.
+ * "rebuild" loses nothing.  Only for a master that never showed a
+ * generation (rl_wire.h): rpmsg-lite.  A remote that never used the rings
+ * cannot tell a rebuild from a repeated kick and waits for
+ * rpmsg_lite_reset_link().  Both ring locks held.
  */
-static bool rl_remote_rings_rebuilt_locked(struct rpmsg_lite_instance *rl,
-					   int state)
+static bool rl_remote_rings_rebuilt_locked(struct rpmsg_lite_instance *rl)
 {
 	u16 count = rl->cfg.buffer_count;
 	u16 a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
 	u16 u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
 	u16 a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
 	u16 u1 = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
-	bool used_before = state == RPMSG_LITE_LINK_RESETTING ||
-			   rl->vq[0].synced || rl->vq[1].synced ||
+	bool used_before = rl->vq[0].synced || rl->vq[1].synced ||
 			   rl->vq[0].broken || rl->vq[1].broken;
 
 	return used_before && a0 == count && u0 == 0 && a1 == 0 && u1 == count;
 }
 
 /*
- * Remote, receive work, after a kick: if the master rebuilt the rings,
- * forget our ring state and held buffers (as a reset does), tell LINK_DOWN
- * then LINK_UP, and carry on with the new rings: the kick we are handling
- * is the master's announcement.
+ * Remote: take generation @gen of the master's rings as the one we follow
+ * and say so in our flags word (we follow generations; last seen @gen).
  */
-static void rl_remote_follow_master(struct rpmsg_lite_instance *rl)
+static void rl_remote_adopt_gen(struct rpmsg_lite_instance *rl, u8 gen)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	rl->ring_gen = gen;
+	if (gen)
+		rl->gen_known = true;
+	rl_vq_set_flags_ext(&rl->vq[0], RL_VRING_USED_F_GEN_AWARE |
+			    (u16)gen << RL_VRING_F_GEN_SHIFT);
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+}
+
+/*
+ * Remote: the master announced that it is about to rewrite the rings (odd
+ * generation @gen).  Stop writing to them (the link goes RESETTING: no
+ * send, no buffer return, no flag writes), then acknowledge @gen in
+ * used.flags and kick, so that the master rewrites only once we are
+ * quiet.  The state change and the acknowledgment happen under both ring
+ * locks: every writer either finished before or sees the new state.  A
+ * remote waiting for its first kick writes nothing but the answer.
+ */
+static void rl_remote_freeze(struct rpmsg_lite_instance *rl, u8 gen)
+{
+	int old = atomic_read(&rl->state);
+	unsigned long flags;
+
+	if (old == RPMSG_LITE_LINK_DOWN)
+		return;
+	if (old != RPMSG_LITE_LINK_UP && rl->gen_acked == gen &&
+	    rl->gen_known)
+		return;
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock(&rl->tx_lock);
+	old = atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_UP,
+			     RPMSG_LITE_LINK_RESETTING);
+	rl->gen_acked = gen;
+	rl->gen_known = true;
+	rl_vq_set_flags_ext(&rl->vq[0], RL_VRING_USED_F_GEN_AWARE |
+			    (u16)gen << RL_VRING_F_GEN_SHIFT);
+	spin_unlock(&rl->tx_lock);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+	if (old == RPMSG_LITE_LINK_UP) {
+		rl_dbg(rl, "the master is rebuilding the rings (generation %u): stopped\n",
+		       gen);
+		rl_wake_all(rl);
+		rl_tell_down(rl);
+	}
+	/* the acknowledgment must be visible before the kick */
+	wmb();
+	rl_kick(rl, rl->tx_vq_id);
+}
+
+/*
+ * Remote, receive work, after a kick, with the master's generation @gen
+ * (even): if the master rebuilt the rings, forget our ring state and held
+ * buffers (as a reset does), tell LINK_DOWN then LINK_UP, and carry on
+ * with the new rings: the kick we are handling is the master's
+ * announcement.  A master that has shown a generation is believed by its
+ * generation only; for one that never did (rpmsg-lite), the ring image
+ * tells.
+ */
+static void rl_remote_follow_master(struct rpmsg_lite_instance *rl, u8 gen)
 {
 	int old = atomic_read(&rl->state);
 	unsigned long flags;
@@ -547,11 +618,15 @@ static void rl_remote_follow_master(struct rpmsg_lite_instance *rl)
 
 	if (old != RPMSG_LITE_LINK_UP && old != RPMSG_LITE_LINK_RESETTING)
 		return;
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	spin_lock(&rl->tx_lock);
-	rebuilt = rl_remote_rings_rebuilt_locked(rl, old);
-	spin_unlock(&rl->tx_lock);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	if (rl->gen_known || gen) {
+		rebuilt = gen != rl->ring_gen;
+	} else {
+		spin_lock_irqsave(&rl->rx_lock, flags);
+		spin_lock(&rl->tx_lock);
+		rebuilt = rl_remote_rings_rebuilt_locked(rl);
+		spin_unlock(&rl->tx_lock);
+		spin_unlock_irqrestore(&rl->rx_lock, flags);
+	}
 	if (!rebuilt)
 		return;
 	if (atomic_cmpxchg(&rl->state, old, RPMSG_LITE_LINK_RESETTING) != old)
@@ -563,12 +638,37 @@ static void rl_remote_follow_master(struct rpmsg_lite_instance *rl)
 	rl_wake_all(rl);
 	rl_tell_down(rl);
 	rl_reset_rings(rl);
+	rl_remote_adopt_gen(rl, gen);
 	rl_stat_inc(rl, master_reinits);
 	if (atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_RESETTING,
 			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_RESETTING) {
 		rl_wake_all(rl);
 		rl_tell_up(rl);
 	}
+}
+
+/*
+ * Remote, receive work, after a kick: the master's generation decides
+ * first.  Return: true when the receive work must not touch the rings
+ * (the master is rewriting them, or the link is not up).
+ */
+static bool rl_remote_track_master(struct rpmsg_lite_instance *rl)
+{
+	u8 gen = rl_vq_peer_flags(&rl->vq[0]) >> RL_VRING_F_GEN_SHIFT;
+
+	if (gen & 1) {
+		rl_remote_freeze(rl, gen);
+		return true;
+	}
+	rl_remote_follow_master(rl, gen);
+	if (atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_WAITING,
+			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_WAITING) {
+		rl_remote_adopt_gen(rl, gen);
+		rl_dbg(rl, "first kick from the master: link up\n");
+		rl_wake_all(rl);
+		rl_tell_up(rl);
+	}
+	return false;
 }
 
 static void rl_rx_work(struct work_struct *work)
@@ -583,17 +683,9 @@ static void rl_rx_work(struct work_struct *work)
 	}
 
 	if (rl->role == RPMSG_LITE_REMOTE &&
-	    (pend & (BIT(RL_PEND_VQ0) | BIT(RL_PEND_VQ1))))
-		rl_remote_follow_master(rl);
-
-	if (rl->role == RPMSG_LITE_REMOTE &&
 	    (pend & (BIT(RL_PEND_VQ0) | BIT(RL_PEND_VQ1))) &&
-	    atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_WAITING,
-			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_WAITING) {
-		rl_dbg(rl, "first kick from the master: link up\n");
-		rl_wake_all(rl);
-		rl_tell_up(rl);
-	}
+	    rl_remote_track_master(rl))
+		return;
 
 	rl_rx_drain(rl);
 }
@@ -886,6 +978,10 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head)
 		return ret;
 	if (kick)
 		rl_kick(rl, rl->tx_vq_id);
+	/* a plain read first: while streaming the watch is mostly queued */
+	if (!delayed_work_pending(&rl->watch_work))
+		queue_delayed_work(rl->wq, &rl->watch_work,
+				   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
 	return 0;
 }
 
@@ -1378,6 +1474,127 @@ static void rl_master_announce(struct rpmsg_lite_instance *rl)
 }
 
 /*
+ * How long a master waits for a remote to acknowledge a rebuild, and how
+ * often it repeats the announcing kick meanwhile.
+ */
+#define RL_REBUILD_ACK_MS	200
+#define RL_REBUILD_REKICK_MS	50
+
+/*
+ * Master, before it rewrites the rings: announce the rewrite with an odd
+ * generation in vring 0 (see rl_wire.h) and kick.  When the remote has
+ * shown that it follows generations, wait until it acknowledged that it
+ * stopped writing to the rings, so that nothing it writes lands in the
+ * new ones; a remote that does not answer in RL_REBUILD_ACK_MS (the kick
+ * repeated every RL_REBUILD_REKICK_MS) has stopped and the rebuild goes
+ * on.  Process context.
+ */
+static void rl_master_fence(struct rpmsg_lite_instance *rl)
+{
+	u16 peer = rl_vq_peer_flags(&rl->vq[0]);
+	unsigned long start, deadline, rekick;
+	u8 gen = rl->ring_gen | 1;
+
+	if (peer & RL_VRING_USED_F_GEN_AWARE)
+		rl->peer_gen_aware = true;
+	rl->ring_gen = gen;
+	rl_vq_set_flags_ext(&rl->vq[0], (u16)gen << RL_VRING_F_GEN_SHIFT);
+	/* the announcement before the kick */
+	wmb();
+	rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
+	if (!rl->peer_gen_aware)
+		return;
+
+	start = jiffies;
+	deadline = start + msecs_to_jiffies(RL_REBUILD_ACK_MS);
+	rekick = start + msecs_to_jiffies(RL_REBUILD_REKICK_MS);
+	for (;;) {
+		peer = rl_vq_peer_flags(&rl->vq[0]);
+		if ((u8)(peer >> RL_VRING_F_GEN_SHIFT) == gen) {
+			/* nothing the remote wrote before may pass our rewrite */
+			mb();
+			return;
+		}
+		if (time_after(jiffies, deadline))
+			break;
+		if (time_after(jiffies, rekick)) {
+			/* the announcement may have been lost */
+			rl_stat_inc(rl, kick_retries);
+			rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
+			rekick = jiffies + msecs_to_jiffies(RL_REBUILD_REKICK_MS);
+		}
+		usleep_range(100, 500);
+	}
+	rl_info(rl, "the remote did not acknowledge the rebuild within %u ms: rebuilding anyway\n",
+		RL_REBUILD_ACK_MS);
+}
+
+/* Master, the new rings are complete: the next even generation. */
+static void rl_master_publish_gen(struct rpmsg_lite_instance *rl)
+{
+	rl->ring_gen++;
+	/* the whole new image before the generation that completes it */
+	dma_wmb();
+	rl_vq_set_flags_ext(&rl->vq[0],
+			    (u16)rl->ring_gen << RL_VRING_F_GEN_SHIFT);
+}
+
+/*
+ * While messages we sent stay unconsumed: repeat the kick when the peer
+ * made no progress for one interval (at most RL_KICK_RETRIES times per
+ * stall: a peer that keeps buffers is not kicked forever), and look at the
+ * receive vq in case a kick from the peer was lost.  Re-armed by the next
+ * send once nothing is outstanding.
+ */
+#define RL_KICK_RETRIES	3
+
+static void rl_watch_work(struct work_struct *work)
+{
+	struct rpmsg_lite_instance *rl =
+		container_of(to_delayed_work(work), struct rpmsg_lite_instance,
+			     watch_work);
+	unsigned long flags;
+	u16 left, idx = 0;
+	bool more;
+
+	if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP ||
+	    READ_ONCE(rl->removing))
+		return;
+
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	more = rl_vq_has_work(rl->rxq);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	if (more && !work_pending(&rl->rx_work)) {
+		rl_stat_inc(rl, rx_polls);
+		/* as if kicked: a remote checks the master's generation first */
+		set_bit(rl->rx_vq_id & 1 ? RL_PEND_VQ1 : RL_PEND_VQ0,
+			&rl->pending);
+		queue_work(rl->wq, &rl->rx_work);
+	}
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	left = rl_vq_unconsumed(rl->txq, &idx);
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	if (!left) {
+		rl->watch_tries = 0;
+		return;
+	}
+	if (idx != rl->watch_idx) {
+		rl->watch_idx = idx;
+		rl->watch_tries = 0;
+	} else if (rl->watch_tries < RL_KICK_RETRIES) {
+		rl->watch_tries++;
+		rl_stat_inc(rl, kick_retries);
+		rl_dbg(rl, "%u sent messages unconsumed: kick again\n", left);
+		rl_kick(rl, rl->tx_vq_id);
+	} else {
+		return;
+	}
+	queue_delayed_work(rl->wq, &rl->watch_work,
+			   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
+}
+
+/*
  * Forget the ring state, void what users hold and, for a master, write
  * fresh rings.  Receive processing must not be taking buffers meanwhile
  * (cancelled, or this is the receive work itself).  Counts the reset.
@@ -1477,6 +1694,7 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	init_waitqueue_head(&rl->link_wq);
 	INIT_WORK(&rl->rx_work, rl_rx_work);
 	INIT_DELAYED_WORK(&rl->kick_work, rl_kick_work);
+	INIT_DELAYED_WORK(&rl->watch_work, rl_watch_work);
 	INIT_DELAYED_WORK(&rl->tx_poll_work, rl_tx_poll_work);
 	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
 
@@ -1670,6 +1888,7 @@ int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl)
 	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
 	rl_wake_all(rl);
 	cancel_delayed_work_sync(&rl->kick_work);
+	cancel_delayed_work_sync(&rl->watch_work);
 	cancel_delayed_work_sync(&rl->tx_poll_work);
 	cancel_work_sync(&rl->rx_work);
 	mutex_unlock(&rl->state_lock);
@@ -1680,6 +1899,8 @@ int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl)
 	if (!list_empty(&rl->queues))
 		rl_warn(rl, "receive queues still exist at deinit: destroy them first\n");
 
+	/* a send that passed its state check before we went down re-arms it */
+	cancel_delayed_work_sync(&rl->watch_work);
 	rl_ns_exit(rl);
 	xa_for_each(&rl->epts, addr, ept) {
 		rl_warn(rl, "endpoint %lu still exists at deinit: destroying it\n",
@@ -1795,6 +2016,7 @@ static int rl_outage_begin(struct rpmsg_lite_instance *rl)
 	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
 	rl_wake_all(rl);
 	cancel_delayed_work_sync(&rl->kick_work);
+	cancel_delayed_work_sync(&rl->watch_work);
 	return old;
 }
 
@@ -1831,9 +2053,12 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 	if (old != RPMSG_LITE_LINK_WAITING)
 		rl_tell_down(rl);
 
+	if (rl->role == RPMSG_LITE_MASTER)
+		rl_master_fence(rl);
 	rl_reset_rings(rl);
 
 	if (rl->role == RPMSG_LITE_MASTER) {
+		rl_master_publish_gen(rl);
 		atomic_set(&rl->state, RPMSG_LITE_LINK_UP);
 		rl_master_announce(rl);
 	} else {
@@ -2007,6 +2232,8 @@ void rpmsg_lite_get_stats(struct rpmsg_lite_instance *rl,
 	stats->link_up_rekicks = atomic64_read(&c->link_up_rekicks);
 	stats->reset_drops = atomic64_read(&c->reset_drops);
 	stats->master_reinits = atomic64_read(&c->master_reinits);
+	stats->kick_retries = atomic64_read(&c->kick_retries);
+	stats->rx_polls = atomic64_read(&c->rx_polls);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_stats, RPMSG_LITE);
 

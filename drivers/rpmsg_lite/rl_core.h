@@ -86,6 +86,8 @@ struct rpmsg_lite_endpoint {
  * @link_up_rekicks: see struct rpmsg_lite_link_stats
  * @reset_drops: see struct rpmsg_lite_link_stats
  * @master_reinits: see struct rpmsg_lite_link_stats
+ * @kick_retries: see struct rpmsg_lite_link_stats
+ * @rx_polls: see struct rpmsg_lite_link_stats
  */
 struct rl_link_counters {
 	u64 tx_msgs;
@@ -102,6 +104,8 @@ struct rl_link_counters {
 	atomic64_t link_up_rekicks;
 	atomic64_t reset_drops;
 	atomic64_t master_reinits;
+	atomic64_t kick_retries;
+	atomic64_t rx_polls;
 };
 
 #define rl_stat_inc(rl, field)	atomic64_inc(&(rl)->stats.field)
@@ -180,6 +184,14 @@ enum {
  * @rx_used_base: master: used->idx of @vq[0] after setup (activity probe)
  * @tx_used_base: master: used->idx of @vq[1] after setup (activity probe)
  * @peer_seen: master: the remote has been seen consuming or sending
+ * @ring_gen: master: generation of its rings (see rl_wire.h); remote:
+ *            the master's generation it follows
+ * @gen_acked: remote: the odd generation it last acknowledged
+ * @gen_known: remote: the master has shown a nonzero generation, so a
+ *             change of generation (not the ring image) tells a rebuild
+ * @peer_gen_aware: master: the remote has shown it follows generations
+ * @watch_idx: peer idx of the transmit vq at the last check of @watch_work
+ * @watch_tries: kicks repeated since the peer last made progress
  * @state_lock: see the lock list at the top of this file
  * @tx_wq: senders waiting for a free buffer, pollers; woken on tx kicks
  *         and every state change
@@ -188,6 +200,9 @@ enum {
  * @rx_work: drains @rxq and runs the receive callbacks
  * @kick_work: master: re-kicks until the remote shows activity
  * @tx_poll_work: wakes pollers when buffers come back without a kick
+ * @watch_work: while messages we sent are not consumed: repeats the kick
+ *              (a lost kick) and looks at the receive vq (a lost kick
+ *              from the peer)
  * @cb_ept: endpoint whose callback the receive work is running
  * @epts: endpoints by address
  * @ns_ept: the name-service endpoint (address 53)
@@ -242,6 +257,12 @@ struct rpmsg_lite_instance {
 	u16 rx_used_base;
 	u16 tx_used_base;
 	bool peer_seen;
+	u8 ring_gen;
+	u8 gen_acked;
+	bool gen_known;
+	bool peer_gen_aware;
+	u16 watch_idx;
+	u8 watch_tries;
 
 	struct mutex state_lock;	/* reset vs deinit */
 	wait_queue_head_t tx_wq;
@@ -250,6 +271,7 @@ struct rpmsg_lite_instance {
 	struct work_struct rx_work;
 	struct delayed_work kick_work;
 	struct delayed_work tx_poll_work;
+	struct delayed_work watch_work;
 	struct rpmsg_lite_endpoint *cb_ept;
 
 	struct xarray epts;

@@ -401,6 +401,18 @@ static struct platform_driver rl_lb_driver = {
 /* ---- link pairs ---- */
 
 /**
+ * struct rl_lb_kept - a message the echo service keeps for later
+ * @payload: the received buffer, held with RL_HOLD
+ * @len: payload bytes
+ * @src: where the echo goes
+ */
+struct rl_lb_kept {
+	void *payload;
+	u32 len;
+	u32 src;
+};
+
+/**
  * struct rl_lb_echo - echo service on the remote link of a pair
  * @p: pair
  * @ept: the endpoint (published after creation; the callback drops
@@ -412,6 +424,11 @@ static struct platform_driver rl_lb_driver = {
  * @announced: the create announcement was sent
  * @echoed: messages sent back
  * @drops: messages that could not be sent back
+ * @kept_lock: protects @holding, @kept and @nkept
+ * @holding: keep what arrives instead of answering (hold_remote)
+ * @kept: messages kept while @holding, in arrival order
+ * @nkept: entries in @kept
+ * @max_kept: room in @kept (the link's buffer count)
  */
 struct rl_lb_echo {
 	struct rl_loopback_pair *p;
@@ -423,6 +440,11 @@ struct rl_lb_echo {
 	bool announced;
 	atomic64_t echoed;
 	atomic64_t drops;
+	spinlock_t kept_lock;	/* holding, kept, nkept */
+	bool holding;
+	struct rl_lb_kept *kept;
+	u32 nkept;
+	u32 max_kept;
 };
 
 /* The two links of a pair; every per-side array is indexed by the sender. */
@@ -468,7 +490,8 @@ struct rl_lb_side {
  * @echo: echo service, or NULL
  * @at_load: created by this module at load (from the module parameters)
  * @hold_lock: serialises changes of @remote_held
- * @remote_held: kicks to the remote are swallowed (debugfs hold_remote)
+ * @remote_held: the echo service keeps what it receives (debugfs
+ *		 hold_remote)
  * @dbg: debugfs directory "pairN" of a load-time pair, or NULL
  * @node: entry in rl_lb_pairs
  */
@@ -1048,12 +1071,26 @@ EXPORT_SYMBOL_NS_GPL(rl_loopback_kick_count, RPMSG_LITE);
 
 /* ---- echo service ---- */
 
-/* Receive callback on the remote: send every message back to its source. */
+/*
+ * Receive callback on the remote: send every message back to its source,
+ * or, while the pair is held, keep it (RL_HOLD) for rl_lb_echo_release().
+ */
 static int rl_lb_echo_cb(void *payload, u32 payload_len, u32 src, void *priv)
 {
 	struct rl_lb_echo *e = priv;
 	struct rpmsg_lite_endpoint *ept = READ_ONCE(e->ept);
+	bool kept = false;
 	int ret = -ENODEV;
+
+	spin_lock(&e->kept_lock);
+	if (e->holding && e->nkept < e->max_kept) {
+		e->kept[e->nkept++] = (struct rl_lb_kept){
+			.payload = payload, .len = payload_len, .src = src };
+		kept = true;
+	}
+	spin_unlock(&e->kept_lock);
+	if (kept)
+		return RL_HOLD;
 
 	if (ept)
 		ret = rpmsg_lite_send(e->p->side[RL_LB_REMOTE].rl, ept, src, payload,
@@ -1068,6 +1105,40 @@ static int rl_lb_echo_cb(void *payload, u32 payload_len, u32 src, void *priv)
 		atomic64_inc(&e->echoed);
 	}
 	return RL_RELEASE;
+}
+
+/*
+ * Stop keeping messages; answer (when @answer) and give back those kept,
+ * in arrival order.  echo_lock held.
+ */
+static void rl_lb_echo_release(struct rl_lb_echo *e, bool answer)
+{
+	struct rpmsg_lite_instance *rl = e->p->side[RL_LB_REMOTE].rl;
+	struct rl_lb_kept *kept;
+	u32 n, i;
+	int ret;
+
+	spin_lock(&e->kept_lock);
+	e->holding = false;
+	n = e->nkept;
+	spin_unlock(&e->kept_lock);
+	/* nothing is added once holding is off: the entries are ours */
+	kept = e->kept;
+	for (i = 0; i < n; i++) {
+		if (answer) {
+			ret = rpmsg_lite_send(rl, e->ept, kept[i].src,
+					      kept[i].payload, kept[i].len,
+					      RL_LB_ECHO_TIMEOUT_MS);
+			if (ret)
+				atomic64_inc(&e->drops);
+			else
+				atomic64_inc(&e->echoed);
+		}
+		rpmsg_lite_release_rx_buffer(rl, kept[i].payload);
+	}
+	spin_lock(&e->kept_lock);
+	e->nkept = 0;
+	spin_unlock(&e->kept_lock);
 }
 
 static void rl_lb_echo_announce_work(struct work_struct *work)
@@ -1127,6 +1198,15 @@ int rl_loopback_echo_start(struct rl_loopback_pair *p, const char *name)
 		goto out;
 	}
 	e->p = p;
+	spin_lock_init(&e->kept_lock);
+	e->max_kept = p->cfg.buffer_count;
+	e->kept = kcalloc(e->max_kept, sizeof(*e->kept), GFP_KERNEL);
+	if (!e->kept) {
+		kfree(e);
+		ret = -ENOMEM;
+		goto out;
+	}
+	e->holding = READ_ONCE(p->remote_held);
 	strscpy(e->name, name, sizeof(e->name));
 	atomic64_set(&e->echoed, 0);
 	atomic64_set(&e->drops, 0);
@@ -1135,6 +1215,7 @@ int rl_loopback_echo_start(struct rl_loopback_pair *p, const char *name)
 	ept = rpmsg_lite_create_ept(p->side[RL_LB_REMOTE].rl, RL_ADDR_ANY, rl_lb_echo_cb, e);
 	if (IS_ERR_OR_NULL(ept)) {
 		ret = ept ? PTR_ERR(ept) : -ENOMEM;
+		kfree(e->kept);
 		kfree(e);
 		goto out;
 	}
@@ -1167,11 +1248,13 @@ void rl_loopback_echo_stop(struct rl_loopback_pair *p)
 		goto out;
 	WRITE_ONCE(e->stopping, true);
 	cancel_work_sync(&e->work);
+	rl_lb_echo_release(e, false);
 	if (e->announced)
 		rpmsg_lite_ns_announce(p->side[RL_LB_REMOTE].rl, e->ept, e->name,
 				       RL_NS_DESTROY);
 	rpmsg_lite_destroy_ept(p->side[RL_LB_REMOTE].rl, e->ept);
 	p->echo = NULL;
+	kfree(e->kept);
 	kfree(e);
 out:
 	mutex_unlock(&p->echo_lock);
@@ -1225,30 +1308,40 @@ EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_count, RPMSG_LITE);
 static struct dentry *rl_lb_dbg_root;
 
 /**
- * rl_lb_hold_remote() - stop or restart the remote's consumption
+ * rl_lb_hold_remote() - stop or restart the echo service's answers
  * @p: pair
- * @hold: swallow every kick of the master to the remote (else stop)
+ * @hold: keep every message the echo service receives (else answer them)
  *
- * While held, the master's kicks are dropped (rl_loopback_drop_kicks()
- * with no limit, counted in kicks_dropped): the remote never hears of new
- * messages, so the master's tx buffers run out.  Releasing cancels the
- * drop and sends the remote one kick for its rx queue, so it takes
- * everything that piled up meanwhile.
+ * While held, the echo service keeps each message it receives (RL_HOLD,
+ * up to the link's buffer count) without answering, as a slow consumer
+ * does: the buffers stay with the remote and the master's transmit
+ * buffers run out.  Kicks are not touched, so lost-kick recovery cannot
+ * undo the hold.  Releasing answers the kept messages in order and gives
+ * their buffers back.
  *
  * Context: process context, may sleep.
- * Return: 0, or the error of the kick sent on release.
+ * Return: 0, or -ENODEV when the pair runs no echo service.
  */
 static int rl_lb_hold_remote(struct rl_loopback_pair *p, bool hold)
 {
+	struct rl_lb_echo *e;
 	int ret = 0;
 
 	mutex_lock(&p->hold_lock);
-	rl_loopback_drop_kicks(p, true, hold ? UINT_MAX : 0);
-	if (!hold && p->remote_held)
-		ret = rl_mbox_ops.notify(p->side[RL_LB_MASTER].mb,
-					 rl_vq_id(p->cfg.link_id,
-						  RL_VQ_MASTER_TX));
-	WRITE_ONCE(p->remote_held, hold);
+	mutex_lock(&p->echo_lock);
+	e = p->echo;
+	if (!e) {
+		ret = -ENODEV;
+	} else if (hold) {
+		spin_lock(&e->kept_lock);
+		e->holding = true;
+		spin_unlock(&e->kept_lock);
+	} else {
+		rl_lb_echo_release(e, true);
+	}
+	mutex_unlock(&p->echo_lock);
+	if (!ret)
+		WRITE_ONCE(p->remote_held, hold);
 	mutex_unlock(&p->hold_lock);
 	return ret;
 }

@@ -230,9 +230,16 @@ EXPORT_SYMBOL_NS_GPL(rl_vq_reset, RPMSG_LITE);
 static void rl_vq_master_write_descs(struct rl_vq *vq)
 {
 	u32 num = vq->cfg.num;
+	u16 flags = RL_VRING_AVAIL_F_NO_INTERRUPT | vq->flags_ext;
 	u32 i;
 
-	memset(vq->cfg.ring, 0, vq->layout.size);
+	/*
+	 * Zeroed around avail.flags: its generation bits must never read as
+	 * anything but the value announced before this rewrite.
+	 */
+	memset(vq->cfg.ring, 0, vq->layout.avail_off);
+	memset(&vq->avail->idx, 0,
+	       vq->layout.size - vq->layout.avail_off - sizeof(vq->avail->flags));
 
 	for (i = 0; i < num; i++) {
 		struct rl_vring_desc *d = &vq->desc[i];
@@ -244,8 +251,13 @@ static void rl_vq_master_write_descs(struct rl_vq *vq)
 		WRITE_ONCE(d->flags, cpu_to_le16(RL_VRING_DESC_F_WRITE));
 		WRITE_ONCE(d->next, cpu_to_le16(next));
 	}
-	/* rpmsg-lite writes 1 and never changes it; see rl_vq_suppress_kicks */
-	WRITE_ONCE(vq->avail->flags, cpu_to_le16(RL_VRING_AVAIL_F_NO_INTERRUPT));
+	/*
+	 * rpmsg-lite writes 1 and never changes it (see
+	 * rl_vq_suppress_kicks()); @flags_ext is 0 unless the rings were
+	 * rebuilt (rl_vq_set_flags_ext())
+	 */
+	WRITE_ONCE(vq->avail->flags, cpu_to_le16(flags));
+	vq->own_flags = flags;
 
 	rl_vq_clear_state(vq);
 	/* after either setup every descriptor is on the remote's side */
@@ -686,9 +698,10 @@ void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress)
 	if (!vq->cfg.event_idx) {
 		if (vq->cfg.master)
 			return;
-		/* only the remote writes used.flags; no other bit is defined */
-		WRITE_ONCE(vq->used->flags,
-			   cpu_to_le16(suppress ? RL_VRING_USED_F_NO_NOTIFY : 0));
+		/* only the remote writes used.flags */
+		vq->own_flags = vq->flags_ext |
+				(suppress ? RL_VRING_USED_F_NO_NOTIFY : 0);
+		WRITE_ONCE(vq->used->flags, cpu_to_le16(vq->own_flags));
 	} else {
 		pos = vq->cfg.master ? vq->used_last : vq->avail_last;
 		if (suppress)
@@ -717,3 +730,84 @@ u32 rl_vq_peer_held(const struct rl_vq *vq)
 	return bitmap_weight(vq->peer_held, vq->cfg.num);
 }
 EXPORT_SYMBOL_NS_GPL(rl_vq_peer_held, RPMSG_LITE);
+
+/**
+ * rl_vq_set_flags_ext() - set the extension bits of this side's flags word
+ * @vq: vq
+ * @ext: RL_VRING_F_GEN_MASK and, on a remote, RL_VRING_USED_F_GEN_AWARE
+ *       bits; other bits are ignored
+ *
+ * Writes this side's flags word now (master: avail.flags, remote:
+ * used.flags) with @ext and the notification bit it already had, and
+ * keeps @ext for every later write of that word, rl_vq_reset() and the
+ * master's ring setup included.  No barrier: the caller orders the write
+ * against whatever it announces.
+ */
+void rl_vq_set_flags_ext(struct rl_vq *vq, u16 ext)
+{
+	u16 bits = RL_VRING_F_GEN_MASK;
+
+	if (!vq->cfg.master)
+		bits |= RL_VRING_USED_F_GEN_AWARE;
+	vq->flags_ext = ext & bits;
+	vq->own_flags = (vq->own_flags & ~bits) | vq->flags_ext;
+	if (vq->cfg.master) {
+		vq->own_flags |= RL_VRING_AVAIL_F_NO_INTERRUPT;
+		WRITE_ONCE(vq->avail->flags, cpu_to_le16(vq->own_flags));
+	} else {
+		WRITE_ONCE(vq->used->flags, cpu_to_le16(vq->own_flags));
+	}
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_set_flags_ext, RPMSG_LITE);
+
+/**
+ * rl_vq_peer_flags() - the flags word the peer writes, read once
+ * @vq: vq
+ *
+ * Return: master: used.flags; remote: avail.flags; in CPU byte order and
+ * not validated (every bit combination is possible from a peer).
+ */
+u16 rl_vq_peer_flags(const struct rl_vq *vq)
+{
+	if (vq->cfg.master)
+		return le16_to_cpu(READ_ONCE(vq->used->flags));
+	return le16_to_cpu(READ_ONCE(vq->avail->flags));
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_peer_flags, RPMSG_LITE);
+
+/**
+ * rl_vq_unconsumed() - messages published on a transmit vq, not yet consumed
+ * @vq: the transmit vq of either role (master: vring 1, remote: vring 0)
+ * @peer_idx: the peer's idx as read (progress marker), valid when nonzero
+ *            is returned
+ *
+ * The peer's idx is read once.  Master: published in avail and not yet
+ * returned through used (whose idx starts at num, the pre-published
+ * buffers).  Remote: published in used and not yet posted again by the
+ * master in avail (whose idx starts at num); buffers the master keeps
+ * count as not consumed.  A remote that has not synced yet, and a peer
+ * idx that does not fit, count as nothing (the receive path reports a
+ * corrupt ring).
+ *
+ * Return: the number of such messages, 0..num.
+ */
+u16 rl_vq_unconsumed(const struct rl_vq *vq, u16 *peer_idx)
+{
+	u16 own, peer, left;
+
+	if (vq->broken || (!vq->cfg.master && !vq->synced))
+		return 0;
+	if (vq->cfg.master) {
+		own = vq->avail_shadow;
+		peer = le16_to_cpu(READ_ONCE(vq->used->idx));
+	} else {
+		own = vq->used_shadow;
+		peer = le16_to_cpu(READ_ONCE(vq->avail->idx));
+	}
+	left = (u16)(own + vq->cfg.num - peer);
+	if (left > vq->cfg.num)
+		return 0;
+	*peer_idx = peer;
+	return left;
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_unconsumed, RPMSG_LITE);

@@ -134,6 +134,10 @@ struct rl_vq_config {
  * @avail_last: remote: avail entries it has consumed
  * @used_shadow: remote: idx of the next entry it publishes in used
  * @kicked_at: idx value at the last kick decision (event-idx mode)
+ * @own_flags: value this side last wrote into its flags word (master:
+ *             avail.flags, remote: used.flags)
+ * @flags_ext: extension bits this side keeps in its flags word
+ *             (RL_VRING_F_GEN_*); kept across rl_vq_reset()
  * @synced: remote: @used_shadow has been taken over from used->idx
  * @peer_held: bitmap of descriptors the peer holds (master: posted in
  *             avail and not yet reclaimed; remote: not taken from avail
@@ -154,6 +158,8 @@ struct rl_vq {
 	u16 avail_last;
 	u16 used_shadow;
 	u16 kicked_at;
+	u16 own_flags;
+	u16 flags_ext;
 	bool synced;
 	unsigned long *peer_held;
 	void **remote_va;
@@ -206,5 +212,8 @@ bool rl_vq_has_work(struct rl_vq *vq);
 bool rl_vq_need_kick(struct rl_vq *vq);
 void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress);
 u32 rl_vq_peer_held(const struct rl_vq *vq);
+void rl_vq_set_flags_ext(struct rl_vq *vq, u16 ext);
+u16 rl_vq_peer_flags(const struct rl_vq *vq);
+u16 rl_vq_unconsumed(const struct rl_vq *vq, u16 *peer_idx);
 
 #endif /* _RL_VRING_H */

@@ -61,6 +61,26 @@
 /* used.flags, written by the remote: the master skips its kick when set. */
 #define RL_VRING_USED_F_NO_NOTIFY	1
 
+/*
+ * Ring generation: an extension carried in flag bits that rpmsg-lite never
+ * reads (it does not read avail.flags at all and tests only bit 0 of
+ * used.flags), so a peer that does not know it is not disturbed.  Vring 0
+ * only:
+ *
+ * - avail.flags bits 15:8, written by the master: the ring generation.  0
+ *   after the first init (that image is rpmsg-lite's byte for byte), odd
+ *   while the master is about to rewrite the rings, the next even value
+ *   once the new rings are complete.
+ * - used.flags bit 1, written by the remote: it follows generations.
+ * - used.flags bits 15:8, written by the remote: the last generation it
+ *   saw; an odd value acknowledges that it stopped writing to the rings,
+ *   and the master rewrites them only after that acknowledgment (or a
+ *   time-out, for a remote that has stopped).
+ */
+#define RL_VRING_F_GEN_SHIFT		8
+#define RL_VRING_F_GEN_MASK		0xff00
+#define RL_VRING_USED_F_GEN_AWARE	2
+
 /**
  * struct rl_vring_desc - one descriptor (written by the master only)
  * @addr: buffer address as the remote sees it; rpmsg-lite uses the low

@@ -125,7 +125,9 @@ enum rpmsg_lite_link_state {
  * @event_idx: event-index notification suppression (both sides must be
  *             this driver); off for rpmsg-lite peers
  * @link_up_kick_ms: master: re-kick every this many ms until the remote
- *                   has consumed something (0: 100)
+ *                   has consumed something (0: 100); both roles: repeat a
+ *                   kick when what we sent stays unconsumed this long
+ *                   (at most 3 times per stall)
  */
 struct rpmsg_lite_config {
 	u32 link_id;
@@ -194,6 +196,10 @@ struct rpmsg_lite_link_desc {
  *               for zero copy) when the link was reset; they were voided
  * @master_reinits: remote: times it found the rings rebuilt by the master
  *                  and followed (each also counts in @resets)
+ * @kick_retries: kicks repeated because the peer had not consumed what
+ *                we sent within @link_up_kick_ms (struct rpmsg_lite_config)
+ * @rx_polls: times the periodic check found received messages waiting
+ *            without a kick and started the receive work
  */
 struct rpmsg_lite_link_stats {
 	u64 tx_msgs;
@@ -210,6 +216,8 @@ struct rpmsg_lite_link_stats {
 	u64 link_up_rekicks;
 	u64 reset_drops;
 	u64 master_reinits;
+	u64 kick_retries;
+	u64 rx_polls;
 };
 
 /**
