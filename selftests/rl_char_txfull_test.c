@@ -11,7 +11,9 @@
  * message without answering, so their buffers never come back).
  */
 #include <poll.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/time.h>
 
 #include "rl_char_util.h"
 #include "kselftest_harness.h"
@@ -283,6 +285,58 @@ TEST_F(txfull, blocking_write_times_out_after_the_tx_timeout)
 	EXPECT_LE(TX_TIMEOUT_MS * 3 / 4, dt);
 	EXPECT_GE(5000, dt);
 	TH_LOG("blocking write gave up after %lld ms (timeout %u ms)", dt, tmo);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A signal ends a write blocked on a full ring with EINTR, well before
+ * its timeout; the message is not sent, nothing else is lost, and the
+ * node works on.
+ */
+TEST_F(txfull, blocking_write_interrupted_by_a_signal_fails_eintr)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
+	unsigned char msg[MSG_MAX];
+	__u32 tmo = 10000;
+	long long t0, dt;
+	ssize_t n;
+	int sent;
+
+	if (self->no_knob)
+		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
+
+	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
+		       self->buffers, &self->held);
+	ASSERT_LE(1, sent);
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT, &tmo));
+	set_nonblock(self->fd, 0);
+	/* no SA_RESTART: the write must come back */
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, &old));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	make_msg(msg, self->payload, sent);
+	t0 = rl_now_ms();
+	n = write(self->fd, msg, self->payload);
+	dt = rl_now_ms() - t0;
+	sigaction(SIGALRM, &old, NULL);
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_GT(5000, dt) TH_LOG("the write blocked %lld ms", dt);
+	TH_LOG("blocking write interrupted after %lld ms", dt);
+
+	/*
+	 * The interrupted message was not sent (tx_msgs counts one more
+	 * write only); every other one comes back, in order.
+	 */
+	ASSERT_EQ(0, set_hold(self->hold, 0));
+	self->held = 0;
+	make_msg(msg, self->payload, sent);
+	ASSERT_EQ((ssize_t)self->payload, write(self->fd, msg, self->payload));
+	check_echoes(_metadata, self->fd, self->payload, sent + 1);
 }
 
 TEST_F(txfull, pollout_and_writes_come_back_when_the_peer_consumes)
