@@ -2083,9 +2083,11 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_reset_link, RPMSG_LITE);
  * or power-off of the other core before the rings show it.  The link goes
  * to RPMSG_LITE_LINK_RESETTING: senders get -EPIPE, waiting senders and
  * receivers wake, re-kicks stop, and nothing is written to shared memory
- * any more.  Notifier: LINK_DOWN (once per outage).  Call
- * rpmsg_lite_reset_link() once the peer runs again.  A remote in that state
- * also comes back by itself when the master rebuilds the rings and kicks.
+ * any more (but a remote's answer to a master announcing a rebuild).
+ * Notifier: LINK_DOWN (once per outage).  Call rpmsg_lite_reset_link()
+ * once the peer runs again.  A remote in that state also comes back by
+ * itself when the master rebuilds the rings (a new ring generation; with
+ * rpmsg-lite, the init image when the remote had used the rings).
  *
  * Context: process context, may sleep; not from the link's receive work.
  * Return: 0; -EINVAL for NULL; -EDEADLK from the receive work; -ENODEV
