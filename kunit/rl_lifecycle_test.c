@@ -838,6 +838,38 @@ static void rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced(s
 	lc_expect_idle(test, c->r);
 }
 
+/*
+ * A master that never shows a generation (rpmsg-lite) is followed by its
+ * init image: here our master's generation wraps back to 0 while every
+ * kick of its rebuild is lost, so the remote sees generation 0 before
+ * and after, and only the image tells.
+ */
+static void rl_lifecycle_test_master_without_generations_is_followed_by_its_init_image(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_traffic(test, sm, sr, 1);
+	lc_traffic(test, sm, sr, 2);
+
+	c->m->ring_gen = 0xfe;
+	rl_loopback_drop_kicks(c->pair, true, INT_MAX);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_EXPECT_EQ(test, lc_master_gen(c->m), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_UP);
+	rl_loopback_drop_kicks(c->pair, true, 0);
+
+	/* the next re-kick shows the init image: the remote follows */
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).master_reinits
+					    == 1));
+	lc_traffic(test, sm, sr, 3);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).ring_errors, 0ULL);
+}
+
 /* @ev is "AU", then between @min and @max times "DU", then "R". */
 static bool lc_events_alternate(const char *ev, size_t min, size_t max)
 {
@@ -959,6 +991,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_dropped_first_kick_is_recovered_by_rekick),
 	KUNIT_CASE(rl_lifecycle_test_rebuild_moves_the_ring_generation),
 	KUNIT_CASE(rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced),
+	KUNIT_CASE(rl_lifecycle_test_master_without_generations_is_followed_by_its_init_image),
 	KUNIT_CASE(rl_lifecycle_test_wait_for_link_up_times_out_while_master_is_silent),
 	KUNIT_CASE(rl_lifecycle_test_master_reset_keeps_endpoints_and_remote_follows),
 	KUNIT_CASE(rl_lifecycle_test_remote_reset_is_repaired_by_master_rebuild),
