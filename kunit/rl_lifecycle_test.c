@@ -844,7 +844,7 @@ static void rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced(s
  * kick of its rebuild is lost, so the remote sees generation 0 before
  * and after, and only the image tells.
  */
-static void rl_lifecycle_test_master_without_generations_is_followed_by_its_init_image(struct kunit *test)
+static void rl_lifecycle_test_master_without_generation_is_followed_by_image(struct kunit *test)
 {
 	struct lc_ctx *c = test->priv;
 	struct lc_sink *sm, *sr;
@@ -991,7 +991,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_dropped_first_kick_is_recovered_by_rekick),
 	KUNIT_CASE(rl_lifecycle_test_rebuild_moves_the_ring_generation),
 	KUNIT_CASE(rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced),
-	KUNIT_CASE(rl_lifecycle_test_master_without_generations_is_followed_by_its_init_image),
+	KUNIT_CASE(rl_lifecycle_test_master_without_generation_is_followed_by_image),
 	KUNIT_CASE(rl_lifecycle_test_wait_for_link_up_times_out_while_master_is_silent),
 	KUNIT_CASE(rl_lifecycle_test_master_reset_keeps_endpoints_and_remote_follows),
 	KUNIT_CASE(rl_lifecycle_test_remote_reset_is_repaired_by_master_rebuild),
