@@ -115,6 +115,7 @@ struct rl_vq_config {
 	void *bufs;
 	u64 bufs_da;
 	u32 buf_size;
+	bool short_descs;
 	void *shm;
 	u64 shm_da;
 	size_t shm_size;
