@@ -23,12 +23,14 @@ ran=0
 # smoke: every kind of metric once, small counts (seconds, in make check)
 if [ "$MODE" = smoke ]; then
 	KCOUNT=200 UCOUNT=50 EPS_MS=50 MEM_EPS=20 EPS_LIST="8"
-	SIZES="16:0" USIZES=1 SSIZES=16 MODES=evidx
+	SIZES="16:0" USIZES=1 SSIZES=16 MODES=evidx UPSIZES=16
 else
 	KCOUNT=${BENCH_KCOUNT:-20000} UCOUNT=${BENCH_UCOUNT:-3000}
 	EPS_MS=${BENCH_EPS_MS:-1000} MEM_EPS=1000 EPS_LIST="1 8 32 256"
 	SIZES="16:0 496:0 4080:4080" USIZES="1 496" SSIZES="16 496"
 	MODES="compat evidx"
+	# 496: the largest payload of virtio_rpmsg_bus (512-byte buffers)
+	UPSIZES="16 496"
 fi
 
 # kbench_modes NAME PARAMS...: one run per link mode: compat (rpmsg-lite
@@ -134,7 +136,63 @@ else
 	ubench dev_mem mem "$MCTRL" --count "$MEM_EPS"
 fi
 
-echo "upstream name=virtio_rpmsg available=0 reason=no test remoteproc binds virtio_rpmsg_bus to a remote role of this driver yet"
+# --- the upstream stack as the peer baseline ---------------------------
+# virtio_rpmsg_bus as the master of an in-kernel rproc whose remote is this
+# driver's remote role (bench/rl_bench_upstream.c): in-kernel rpmsg_send()
+# streams, and /dev/rpmsgN (rpmsg_char) streams to the same reader as
+# dev_stream_*.
+UKO=/rl/bench/rpmsg_lite_bench_upstream.ko
+UOUT=/sys/kernel/debug/rl_bench_upstream/output
+
+# ukbench NAME PARAMS...: load the upstream baseline module for one test
+ukbench() {
+	name=$1
+	shift
+	if ! insmod "$UKO" label="$name" "$@"; then
+		missing="$missing $name"
+		echo "# insmod $UKO $* failed"
+		return
+	fi
+	out=$(cat "$UOUT")
+	printf '%s\n' "$out"
+	rmmod rpmsg_lite_bench_upstream || echo "# rmmod rpmsg_lite_bench_upstream failed"
+	expect "$name" "$out"
+}
+
+# upstream_ctrl: the /dev/rpmsg_ctrlN of virtio_rpmsg_bus (not of a link
+# of this driver, which has its own through the rpmsg bus bridge)
+upstream_ctrl() {
+	for d in /sys/class/rpmsg/rpmsg_ctrl*; do
+		case $(readlink "$d/device") in
+		*/virtio*) echo "/dev/${d##*/}" ;;
+		esac
+	done
+}
+
+if [ ! -f "$UKO" ]; then
+	echo "upstream name=virtio_rpmsg available=0 reason=kernel without CONFIG_REMOTEPROC and CONFIG_RPMSG_VIRTIO: no upstream baseline"
+else
+	echo "upstream name=virtio_rpmsg available=1 reason=virtio_rpmsg_bus master of an in-kernel rproc, remote = this driver's remote role"
+	for size in $UPSIZES; do
+		ukbench "upstream_stream_$size" test=stream size="$size" count="$KCOUNT"
+	done
+	if insmod "$UKO" label=upstream_dev test=dev; then
+		cat "$UOUT"
+		UCTRL=$(upstream_ctrl)
+		URCTRL=$(ctrl_of upstream-remote)
+		for size in $SSIZES; do
+			if [ -z "$UCTRL" ] || [ -z "$URCTRL" ]; then
+				echo "# no upstream control node ($UCTRL) or remote link node ($URCTRL)"
+				missing="$missing upstream_dev_stream_$size"
+				continue
+			fi
+			ubench "upstream_dev_stream_$size" upstream-stream "$UCTRL" "$URCTRL" --size "$size" --count "$((UCOUNT * 3))"
+		done
+		rmmod rpmsg_lite_bench_upstream || echo "# rmmod rpmsg_lite_bench_upstream failed"
+	else
+		missing="$missing upstream_dev"
+	fi
+fi
 
 echo "TAP version 13"
 echo "1..1"
