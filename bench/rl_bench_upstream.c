@@ -51,6 +51,7 @@
 
 #include <linux/completion.h>
 #include <linux/debugfs.h>
+#include <linux/dma-map-ops.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -498,6 +499,15 @@ static struct rlu *rlu_create(void)
 						  NULL, 0);
 	if (IS_ERR(u->pdev)) {
 		ret = PTR_ERR(u->pdev);
+		goto err;
+	}
+	/*
+	 * virtio_rpmsg_bus's buffers are read through the kernel's linear
+	 * mapping: the same memory type as its own only with coherent DMA.
+	 */
+	if (!dev_is_dma_coherent(&u->pdev->dev)) {
+		pr_err("DMA is not cache-coherent here: the remote cannot share virtio_rpmsg_bus's buffers\n");
+		ret = -EOPNOTSUPP;
 		goto err;
 	}
 	u->rproc = rproc_alloc(&u->pdev->dev, "rl-bench-upstream", &rlu_ops,
