@@ -199,7 +199,7 @@ fi
 # dev_stream_*: the same traffic from the upstream stack to this driver's
 # remote role, measured right after ours.
 if [ -f "$UKO" ]; then
-	echo "upstream name=virtio_rpmsg available=1 reason=virtio_rpmsg_bus master of an in-kernel rproc, remote = this driver's remote role"
+	echo "upstream name=virtio_rpmsg available=1 reason=virtio_rpmsg_bus master of an in-kernel rproc whose remote is this driver's remote role"
 else
 	echo "upstream name=virtio_rpmsg available=0 reason=kernel without CONFIG_REMOTEPROC and CONFIG_RPMSG_VIRTIO: no upstream baseline"
 fi
