@@ -597,16 +597,15 @@ static struct device *rl_test_device(struct kunit *test)
 }
 
 /*
- * Init a master (@master) or remote link on a recording transport whose
- * notify returns @notify_ret, over @shm / @size with @cfg.  f->rl is the
- * link or an ERR_PTR; a link is deinitialised at the end of the case.
+ * Init a master (@master) or remote link described by @desc (device, name
+ * and transport are filled in here) on a recording transport whose notify
+ * returns @notify_ret.  f->rl is the link or an ERR_PTR; a link is
+ * deinitialised at the end of the case.
  */
-static struct rl_fake *__rl_fake_new(struct kunit *test, bool master,
-				     void *shm, size_t size,
-				     const struct rpmsg_lite_config *cfg,
-				     int notify_ret)
+static struct rl_fake *rl_fake_new_desc(struct kunit *test, bool master,
+					struct rpmsg_lite_link_desc *desc,
+					int notify_ret)
 {
-	struct rpmsg_lite_link_desc desc = {};
 	struct rl_fake *f;
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
@@ -615,18 +614,30 @@ static struct rl_fake *__rl_fake_new(struct kunit *test, bool master,
 	init_waitqueue_head(&f->wq);
 	f->notify_ret = notify_ret;
 
-	desc.dev = rl_test_device(test);
-	desc.name = master ? "rl-test-master" : "rl-test-remote";
-	desc.shm = shm;
-	desc.shm_size = size;
-	desc.cfg = *cfg;
-	desc.ops = &rl_fake_ops;
-	desc.ops_priv = f;
-	f->rl = master ? rpmsg_lite_master_init(&desc) :
-			 rpmsg_lite_remote_init(&desc);
+	desc->dev = rl_test_device(test);
+	desc->name = master ? "rl-test-master" : "rl-test-remote";
+	desc->ops = &rl_fake_ops;
+	desc->ops_priv = f;
+	f->rl = master ? rpmsg_lite_master_init(desc) :
+			 rpmsg_lite_remote_init(desc);
 	if (!IS_ERR_OR_NULL(f->rl))
 		rl_test_defer(test, rl_test_deinit, f->rl);
 	return f;
+}
+
+/* The same over @shm / @size with @cfg. */
+static struct rl_fake *__rl_fake_new(struct kunit *test, bool master,
+				     void *shm, size_t size,
+				     const struct rpmsg_lite_config *cfg,
+				     int notify_ret)
+{
+	struct rpmsg_lite_link_desc desc = {
+		.shm = shm,
+		.shm_size = size,
+		.cfg = *cfg,
+	};
+
+	return rl_fake_new_desc(test, master, &desc, notify_ret);
 }
 
 static struct rl_fake *rl_fake_new(struct kunit *test, bool master,
@@ -792,6 +803,135 @@ static void rl_core_config_test_errno_maps_to_rpmsg_lite_status(struct kunit *te
 			RL_ERR_NO_MEM);
 }
 
+/*
+ * A remote whose descriptors point outside its vring region, as with a
+ * virtio master: @shm holds the master's rpmsg-lite layout; the remote
+ * gets the vrings there (region of two vrings) and the buffers as a
+ * separate region at their device address.  The remote's own shm_da is
+ * off on purpose: only the buffer region may translate descriptors.
+ */
+static struct rl_fake *rl_test_split_remote(struct kunit *test, u8 *shm,
+					    size_t bufs_size, bool short_descs)
+{
+	struct rpmsg_lite_link_desc desc = {
+		.shm = shm,
+		.shm_size = 2 * WIRE_VRING_SIZE,
+		.cfg = rl_test_wire_cfg(),
+		.bufs = shm + WIRE_BUFS0,
+		.bufs_size = bufs_size,
+		.bufs_da = RL_TEST_SHM_DA + WIRE_BUFS0,
+	};
+
+	desc.cfg.shm_da = 0x1000;
+	desc.cfg.short_descs = short_descs;
+	return rl_fake_new_desc(test, false, &desc, 0);
+}
+
+static void rl_core_config_test_remote_with_separate_buffers_carries_both_ways(struct kunit *test)
+{
+	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
+	u8 *shm = rl_test_region(test, WIRE_REGION);
+	struct rl_fake *m = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
+	struct rl_fake *r;
+	struct rl_sink *ms, *rs;
+	u8 out[16], back[24];
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m->rl);
+	r = rl_test_split_remote(test, shm, WIRE_REGION - WIRE_BUFS0, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rl);
+	rpmsg_lite_isr(r->rl, m->vq[0]);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r->rl,
+							  RL_TEST_WAIT_MS), 0);
+	ms = rl_sink_new(test, m->rl, 40, RL_RELEASE);
+	rs = rl_sink_new(test, r->rl, 30, RL_RELEASE);
+
+	rl_test_fill(out, sizeof(out), 1);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(m->rl, ms->ept, 30, out,
+					      sizeof(out), RL_TEST_SEND_MS), 0);
+	rpmsg_lite_isr(r->rl, 1);
+	KUNIT_ASSERT_TRUE(test, rl_sink_wait(rs, 1));
+	KUNIT_EXPECT_EQ(test, rs->len, (u32)sizeof(out));
+	KUNIT_EXPECT_EQ(test, memcmp(rs->data, out, sizeof(out)), 0);
+
+	rl_test_fill(back, sizeof(back), 2);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(r->rl, rs->ept, 40, back,
+					      sizeof(back), RL_TEST_SEND_MS),
+			0);
+	rpmsg_lite_isr(m->rl, 0);
+	KUNIT_ASSERT_TRUE(test, rl_sink_wait(ms, 1));
+	KUNIT_EXPECT_EQ(test, ms->len, (u32)sizeof(back));
+	KUNIT_EXPECT_EQ(test, memcmp(ms->data, back, sizeof(back)), 0);
+	KUNIT_EXPECT_EQ(test, rl_test_stats(r->rl).ring_errors, 0ULL);
+}
+
+static void rl_core_config_test_short_descs_take_a_message_sized_descriptor(struct kunit *test)
+{
+	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
+	u8 *shm = rl_test_region(test, WIRE_REGION);
+	struct rl_fake *m = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
+	struct rl_vring_desc *d1 = (void *)(shm + WIRE_VRING1);
+	struct rl_vring_avail *a1 = (void *)(shm + WIRE_VRING1 + WIRE_AVAIL);
+	struct rpmsg_lite_endpoint *tx;
+	struct rl_fake *r;
+	struct rl_sink *rs;
+	u8 out[16];
+	u16 head;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m->rl);
+	r = rl_test_split_remote(test, shm, WIRE_REGION - WIRE_BUFS0, true);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rl);
+	rpmsg_lite_isr(r->rl, m->vq[0]);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r->rl,
+							  RL_TEST_WAIT_MS), 0);
+	rs = rl_sink_new(test, r->rl, 30, RL_RELEASE);
+	tx = rl_test_tx_ept(test, m->rl);
+
+	rl_test_fill(out, sizeof(out), 3);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(m->rl, tx, 30, out, sizeof(out),
+					      RL_TEST_SEND_MS), 0);
+	/* as virtio_rpmsg_bus writes it: header + payload, not the buffer */
+	head = le16_to_cpu(READ_ONCE(a1->ring[0]));
+	KUNIT_ASSERT_LT(test, head, WIRE_COUNT);
+	WRITE_ONCE(d1[head].len, cpu_to_le32(RL_MSG_HDR_SIZE + sizeof(out)));
+	rpmsg_lite_isr(r->rl, 1);
+	KUNIT_ASSERT_TRUE(test, rl_sink_wait(rs, 1));
+	KUNIT_EXPECT_EQ(test, rs->len, (u32)sizeof(out));
+	KUNIT_EXPECT_EQ(test, memcmp(rs->data, out, sizeof(out)), 0);
+	KUNIT_EXPECT_EQ(test, rl_test_stats(r->rl).ring_errors, 0ULL);
+}
+
+static void rl_core_config_test_buffer_region_one_buffer_short_is_refused(struct kunit *test)
+{
+	u8 *shm = rl_test_region(test, WIRE_REGION);
+	struct rl_fake *r;
+
+	r = rl_test_split_remote(test, shm,
+				 WIRE_REGION - WIRE_BUFS0 - WIRE_BUF_SIZE,
+				 false);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(r->rl), -EINVAL);
+}
+
+static void rl_core_config_test_master_with_remote_only_options_is_refused(struct kunit *test)
+{
+	u8 *shm = rl_test_region(test, WIRE_REGION);
+	struct rpmsg_lite_link_desc desc = {
+		.shm = shm,
+		.shm_size = WIRE_REGION,
+		.cfg = rl_test_wire_cfg(),
+		.bufs = shm + WIRE_BUFS0,
+		.bufs_size = WIRE_REGION - WIRE_BUFS0,
+		.bufs_da = RL_TEST_SHM_DA + WIRE_BUFS0,
+	};
+	struct rl_fake *m;
+
+	m = rl_fake_new_desc(test, true, &desc, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(m->rl), -EINVAL);
+	desc.bufs = NULL;
+	desc.cfg.short_descs = true;
+	m = rl_fake_new_desc(test, true, &desc, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(m->rl), -EINVAL);
+}
+
 static struct kunit_case rl_core_config_cases[] = {
 	KUNIT_CASE(rl_core_config_test_zero_config_takes_rpmsg_lite_defaults),
 	KUNIT_CASE(rl_core_config_test_region_of_exact_size_is_accepted),
@@ -803,6 +943,10 @@ static struct kunit_case rl_core_config_cases[] = {
 	KUNIT_CASE(rl_core_config_test_vring_too_small_for_count_is_refused),
 	KUNIT_CASE(rl_core_config_test_align_not_power_of_two_is_refused),
 	KUNIT_CASE(rl_core_config_test_errno_maps_to_rpmsg_lite_status),
+	KUNIT_CASE(rl_core_config_test_remote_with_separate_buffers_carries_both_ways),
+	KUNIT_CASE(rl_core_config_test_short_descs_take_a_message_sized_descriptor),
+	KUNIT_CASE(rl_core_config_test_buffer_region_one_buffer_short_is_refused),
+	KUNIT_CASE(rl_core_config_test_master_with_remote_only_options_is_refused),
 	{}
 };
 

@@ -921,6 +921,75 @@ static void rl_vring_test_descriptor_shorter_than_buffer_is_rejected(struct kuni
 	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 1u);
 }
 
+static void rl_vring_test_short_descs_accept_message_sized_descriptors(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *r = &p->remote[1];
+	struct rl_vq_config cfg;
+	void *buf;
+	u16 head;
+	u32 len;
+
+	/* the remote's receive ring, as the remote of a virtio master */
+	rl_vq_cleanup(r);
+	p->inited[3] = false;
+	rl_test_cfg(p, 1, false, RL_DEFAULT_VRING_ALIGN, false, &cfg);
+	cfg.short_descs = true;
+	KUNIT_ASSERT_EQ(test, rl_vq_init(r, &cfg), 0);
+	p->inited[3] = true;
+
+	/* the master posts two messages: 16 + 16 bytes, then a bare header */
+	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
+	WRITE_ONCE(p->master[1].desc[head].len, cpu_to_le32(RL_MSG_HDR_SIZE + 16));
+	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
+	WRITE_ONCE(p->master[1].desc[head].len, cpu_to_le32(RL_MSG_HDR_SIZE));
+	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
+
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, RL_MSG_HDR_SIZE + 16);
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, RL_MSG_HDR_SIZE);
+	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 0u);
+}
+
+static void rl_vring_test_short_descs_still_reject_less_than_a_header(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *r = &p->remote[0];
+	struct rl_vq_config cfg;
+	void *buf;
+	u16 head;
+	u32 len;
+
+	rl_vq_cleanup(r);
+	p->inited[2] = false;
+	rl_test_cfg(p, 0, false, RL_DEFAULT_VRING_ALIGN, false, &cfg);
+	cfg.short_descs = true;
+	KUNIT_ASSERT_EQ(test, rl_vq_init(r, &cfg), 0);
+	p->inited[2] = true;
+
+	WRITE_ONCE(p->master[0].desc[0].len, cpu_to_le32(RL_MSG_HDR_SIZE - 1));
+	WRITE_ONCE(p->master[0].desc[1].len, cpu_to_le32(p->buf_size + 1));
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, head, 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, head, 1);
+	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 2u);
+	KUNIT_EXPECT_FALSE(test, r->broken);
+}
+
+static void rl_vring_test_short_descs_are_refused_on_a_master(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq_config cfg;
+	struct rl_vq vq = {};
+
+	rl_test_cfg(p, 0, true, RL_DEFAULT_VRING_ALIGN, false, &cfg);
+	cfg.short_descs = true;
+	KUNIT_EXPECT_EQ(test, rl_vq_init(&vq, &cfg), -EINVAL);
+}
+
 static void rl_vring_test_descriptor_outside_the_region_is_rejected(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, false);
@@ -1173,6 +1242,9 @@ static struct kunit_case rl_vring_test_cases[] = {
 	KUNIT_CASE(rl_vring_test_used_length_beyond_buffer_is_dropped_not_fatal),
 	KUNIT_CASE(rl_vring_test_descriptor_longer_than_buffer_is_rejected),
 	KUNIT_CASE(rl_vring_test_descriptor_shorter_than_buffer_is_rejected),
+	KUNIT_CASE(rl_vring_test_short_descs_accept_message_sized_descriptors),
+	KUNIT_CASE(rl_vring_test_short_descs_still_reject_less_than_a_header),
+	KUNIT_CASE(rl_vring_test_short_descs_are_refused_on_a_master),
 	KUNIT_CASE(rl_vring_test_descriptor_outside_the_region_is_rejected),
 	KUNIT_CASE(rl_vring_test_descriptor_address_wrapping_u64_is_rejected),
 	KUNIT_CASE(rl_vring_test_buffer_at_the_end_of_the_region_is_accepted),

@@ -1424,6 +1424,18 @@ static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
 	bufs = 2ULL * cfg->buffer_count;
 	need = 2ULL * cfg->vring_size +
 	       bufs * (cfg->payload_size + RL_MSG_HDR_SIZE);
+	if (desc->bufs) {
+		/* buffers apart (remote of a virtio master): vrings in shm */
+		need = 2ULL * cfg->vring_size;
+		if (desc->bufs_size < bufs * (cfg->payload_size +
+					      RL_MSG_HDR_SIZE) ||
+		    desc->bufs_da + desc->bufs_size < desc->bufs_da) {
+			dev_err(dev, "%s: buffer region of 0x%zx bytes at device address 0x%llx cannot hold %llu buffers x %u\n",
+				name, desc->bufs_size, desc->bufs_da, bufs,
+				cfg->payload_size + RL_MSG_HDR_SIZE);
+			return -EINVAL;
+		}
+	}
 	if (desc->shm_size < need) {
 		dev_err(dev, "%s: shared memory 0x%zx bytes too small: this configuration needs 0x%llx (2 vrings x 0x%x + %llu buffers x %u)\n",
 			name, desc->shm_size, need, cfg->vring_size, bufs,
@@ -1666,6 +1678,12 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 			desc->name ?: dev_name(desc->dev));
 		return ERR_PTR(-EINVAL);
 	}
+	if (role == RPMSG_LITE_MASTER &&
+	    (desc->bufs || desc->cfg.short_descs)) {
+		dev_err(desc->dev, "%s: a separate buffer region and short descriptors are for a remote only\n",
+			desc->name ?: dev_name(desc->dev));
+		return ERR_PTR(-EINVAL);
+	}
 	ret = rl_check_config(desc, &cfg);
 	if (ret)
 		return ERR_PTR(ret);
@@ -1727,9 +1745,11 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 			.bufs = rl->shm + bufs_off,
 			.bufs_da = cfg.shm_da + bufs_off,
 			.buf_size = rl->buf_size,
-			.shm = rl->shm,
-			.shm_da = cfg.shm_da,
-			.shm_size = rl->shm_size,
+			/* the remote's receive ring is vring 1 */
+			.short_descs = cfg.short_descs && q == RL_VQ_MASTER_TX,
+			.shm = desc->bufs ?: rl->shm,
+			.shm_da = desc->bufs ? desc->bufs_da : cfg.shm_da,
+			.shm_size = desc->bufs ? desc->bufs_size : rl->shm_size,
 			.id = rl_vq_id(cfg.link_id, q),
 		};
 

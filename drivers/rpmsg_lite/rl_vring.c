@@ -110,7 +110,7 @@ static int rl_vq_check_config(const struct rl_vq_config *cfg)
 
 	if (cfg->master) {
 		/* the descriptors name bufs_da .. bufs_da + num * buf_size */
-		if (!cfg->bufs ||
+		if (!cfg->bufs || cfg->short_descs ||
 		    check_add_overflow(cfg->bufs_da,
 				       (u64)cfg->num * cfg->buf_size, &end))
 			return -EINVAL;
@@ -455,11 +455,13 @@ static void rl_vq_remote_sync(struct rl_vq *vq)
  * @vq: remote vq
  * @head: descriptor index, valid for 0 and -EBADMSG
  * @buf: kernel mapping of the buffer, valid for 0
- * @len: descriptor length (always @cfg.buf_size), valid for 0
+ * @len: descriptor length (@cfg.buf_size, or with @cfg.short_descs
+ *       RL_MSG_HDR_SIZE..@cfg.buf_size), valid for 0
  *
  * The descriptor's address and length are read once each.  The length
  * must equal @cfg.buf_size (anything else means the two sides were built
- * with different buffer sizes), and [addr, addr + len) must lie inside
+ * with different buffer sizes; with @cfg.short_descs it may be shorter,
+ * down to one header), and [addr, addr + len) must lie inside
  * [shm_da, shm_da + shm_size).
  *
  * Return: 0; -ENOENT when nothing is available; -EBADMSG for a bad length
@@ -511,10 +513,14 @@ int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len)
 	addr = le64_to_cpu(READ_ONCE(d->addr));
 	l = le32_to_cpu(READ_ONCE(d->len));
 
-	if (l != vq->cfg.buf_size) {
+	if (l > vq->cfg.buf_size || (vq->cfg.short_descs ?
+				     l < RL_MSG_HDR_SIZE :
+				     l != vq->cfg.buf_size)) {
 		vq->stats.bad_len++;
-		pr_warn_ratelimited("vq %u: descriptor %u length %u, expected the buffer size %u\n",
-				    vq->cfg.id, h, l, vq->cfg.buf_size);
+		pr_warn_ratelimited("vq %u: descriptor %u length %u, expected %s%u\n",
+				    vq->cfg.id, h, l,
+				    vq->cfg.short_descs ? "at most " : "",
+				    vq->cfg.buf_size);
 		return -EBADMSG;
 	}
 	/* addr >= shm_da, then addr + l <= shm_da + shm_size without overflow */

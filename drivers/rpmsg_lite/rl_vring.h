@@ -99,7 +99,12 @@ struct rl_vq_stats {
  * @buf_size: bytes per buffer (header + payload), more than
  *            RL_MSG_HDR_SIZE and at most RL_MAX_PAYLOAD_SIZE + 16; a
  *            remote rejects every descriptor whose length differs from it
- *            (a master configured with other sizes)
+ *            (a master configured with other sizes), unless @short_descs
+ * @short_descs: remote only: also accept descriptors shorter than
+ *               @buf_size, down to RL_MSG_HDR_SIZE: a virtio master
+ *               (Linux's virtio_rpmsg_bus) gives each transmit descriptor
+ *               the length of its message.  For a receive ring only: the
+ *               caller must not read past the length it is given
  * @shm: remote only: kernel mapping of the whole shared region
  * @shm_da: remote only: address of @shm as the master wrote it into
  *          descriptors
@@ -115,6 +120,7 @@ struct rl_vq_config {
 	void *bufs;
 	u64 bufs_da;
 	u32 buf_size;
+	bool short_descs;
 	void *shm;
 	u64 shm_da;
 	size_t shm_size;

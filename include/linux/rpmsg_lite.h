@@ -122,6 +122,11 @@ enum rpmsg_lite_link_state {
  *                   (RL_ALLOW_CONSUMED_BUFFERS_NOTIFICATION); both sides
  *                   should agree.  Without it a sender waiting for a free
  *                   buffer re-checks every millisecond.
+ * @short_descs: remote: accept receive descriptors shorter than a buffer,
+ *               down to the 16-byte header; a message must still fit in
+ *               its descriptor.  Linux's virtio_rpmsg_bus (and other
+ *               virtio masters) give each transmit descriptor the length
+ *               of its message; rpmsg-lite always the whole buffer.
  * @event_idx: event-index notification suppression (both sides must be
  *             this driver); off for rpmsg-lite peers
  * @link_up_kick_ms: master: re-kick every this many ms until the remote
@@ -137,6 +142,7 @@ struct rpmsg_lite_config {
 	u32 vring_size;
 	u64 shm_da;
 	bool notify_consumed;
+	bool short_descs;
 	bool event_idx;
 	u32 link_up_kick_ms;
 };
@@ -166,6 +172,14 @@ struct rpmsg_lite_transport_ops {
  * @cfg: link numbers; zeroes take the rpmsg-lite defaults
  * @ops: transport; required
  * @ops_priv: passed back to every @ops call
+ * @bufs: remote only, optional: kernel mapping of the message buffers
+ *        when the master placed them apart from the vrings (Linux's
+ *        virtio_rpmsg_bus allocates them on its own); the master's
+ *        descriptors must then point into [@bufs_da, @bufs_da +
+ *        @bufs_size) and @shm needs room for the two vrings only.  NULL:
+ *        the buffers follow the vrings in @shm (rpmsg-lite's layout)
+ * @bufs_size: bytes of @bufs: at least 2 * buffer_count buffers
+ * @bufs_da: address of @bufs as the master writes it into descriptors
  */
 struct rpmsg_lite_link_desc {
 	struct device *dev;
@@ -175,6 +189,9 @@ struct rpmsg_lite_link_desc {
 	struct rpmsg_lite_config cfg;
 	const struct rpmsg_lite_transport_ops *ops;
 	void *ops_priv;
+	void *bufs;
+	size_t bufs_size;
+	u64 bufs_da;
 };
 
 /**

@@ -23,12 +23,14 @@ ran=0
 # smoke: every kind of metric once, small counts (seconds, in make check)
 if [ "$MODE" = smoke ]; then
 	KCOUNT=200 UCOUNT=50 EPS_MS=50 MEM_EPS=20 EPS_LIST="8"
-	SIZES="16:0" USIZES=1 SSIZES=16 MODES=evidx
+	SIZES="16:0" USIZES=1 SSIZES=16 MODES=evidx UPSIZES=16
 else
 	KCOUNT=${BENCH_KCOUNT:-20000} UCOUNT=${BENCH_UCOUNT:-3000}
 	EPS_MS=${BENCH_EPS_MS:-1000} MEM_EPS=1000 EPS_LIST="1 8 32 256"
 	SIZES="16:0 496:0 4080:4080" USIZES="1 496" SSIZES="16 496"
 	MODES="compat evidx"
+	# 496: the largest payload of virtio_rpmsg_bus (512-byte buffers)
+	UPSIZES="16 496"
 fi
 
 # kbench_modes NAME PARAMS...: one run per link mode: compat (rpmsg-lite
@@ -79,10 +81,62 @@ ubench() {
 	expect "$name" "$out"
 }
 
+# the upstream stack as the peer baseline (bench/rl_bench_upstream.c):
+# virtio_rpmsg_bus as the master of an in-kernel rproc whose remote is this
+# driver's remote role; absent where the kernel has no remoteproc
+UKO=/rl/bench/rpmsg_lite_bench_upstream.ko
+UOUT=/sys/kernel/debug/rl_bench_upstream/output
+
+# ukbench NAME PARAMS...: load the upstream baseline module for one test
+ukbench() {
+	name=$1
+	shift
+	if ! insmod "$UKO" label="$name" "$@"; then
+		missing="$missing $name"
+		echo "# insmod $UKO $* failed"
+		return
+	fi
+	out=$(cat "$UOUT")
+	printf '%s\n' "$out"
+	rmmod rpmsg_lite_bench_upstream || echo "# rmmod rpmsg_lite_bench_upstream failed"
+	expect "$name" "$out"
+}
+
+# upstream_ctrl: the /dev/rpmsg_ctrlN of virtio_rpmsg_bus (not of a link
+# of this driver, which has its own through the rpmsg bus bridge)
+upstream_ctrl() {
+	for d in /sys/class/rpmsg/rpmsg_ctrl*; do
+		case $(readlink "$d/device") in
+		*/virtio*) echo "/dev/${d##*/}" ;;
+		esac
+	done
+}
+
 ctrl_of() {
 	for d in /sys/class/rpmsg_lite/rpmsg_lite_ctrl*; do
 		[ "$(cat "$d/link_name" 2>/dev/null)" = "$1" ] && echo "/dev/${d##*/}"
 	done
+}
+
+# upstream_dev_stream SIZE: the /dev stream written through the upstream
+# /dev/rpmsgN to a reader on the remote link (as dev_stream_SIZE)
+upstream_dev_stream() {
+	uname=upstream_dev_stream_$1
+	if ! insmod "$UKO" label=upstream_dev test=dev; then
+		missing="$missing $uname"
+		echo "# insmod $UKO test=dev failed"
+		return
+	fi
+	cat "$UOUT"
+	uctrl=$(upstream_ctrl)
+	urctrl=$(ctrl_of upstream-remote)
+	if [ -n "$uctrl" ] && [ -n "$urctrl" ]; then
+		ubench "$uname" upstream-stream "$uctrl" "$urctrl" --size "$1" --count "$((UCOUNT * 3))"
+	else
+		echo "# no upstream control node ($uctrl) or remote link node ($urctrl)"
+		missing="$missing $uname"
+	fi
+	rmmod rpmsg_lite_bench_upstream || echo "# rmmod rpmsg_lite_bench_upstream failed"
 }
 
 echo "# bench mode $MODE, kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
@@ -92,6 +146,11 @@ for spec in $SIZES; do
 	size=${spec%%:*} pl=${spec#*:}
 	kbench "kfifo_$size" test=kfifo size="$size" payload="$pl" count="$KCOUNT"
 	kbench_modes "stream_$size" test=stream size="$size" payload="$pl" count="$KCOUNT"
+	# the same stream from the upstream stack, right after ours
+	case " $UPSIZES " in
+	*" $size "*) [ -f "$UKO" ] && ukbench "upstream_stream_$size" \
+		test=stream size="$size" count="$KCOUNT" ;;
+	esac
 done
 
 # --- in kernel: endpoints sharing a link -------------------------------
@@ -130,11 +189,20 @@ else
 	for size in $SSIZES; do
 		ubench "pipe_stream_$size" pipe-stream --size "$size" --count "$((UCOUNT * 3))"
 		ubench "dev_stream_$size" stream "$MCTRL" "$RCTRL" --size "$size" --count "$((UCOUNT * 3))"
+		[ -f "$UKO" ] && upstream_dev_stream "$size"
 	done
 	ubench dev_mem mem "$MCTRL" --count "$MEM_EPS"
 fi
 
-echo "upstream name=virtio_rpmsg available=0 reason=no test remoteproc binds virtio_rpmsg_bus to a remote role of this driver yet"
+# --- the upstream stack as the peer baseline ---------------------------
+# upstream_stream_* ran beside stream_*, upstream_dev_stream_* beside
+# dev_stream_*: the same traffic from the upstream stack to this driver's
+# remote role, measured right after ours.
+if [ -f "$UKO" ]; then
+	echo "upstream name=virtio_rpmsg available=1 reason=virtio_rpmsg_bus master of an in-kernel rproc whose remote is this driver's remote role"
+else
+	echo "upstream name=virtio_rpmsg available=0 reason=kernel without CONFIG_REMOTEPROC and CONFIG_RPMSG_VIRTIO: no upstream baseline"
+fi
 
 echo "TAP version 13"
 echo "1..1"

@@ -13,6 +13,12 @@
  *       an endpoint of the other link
  *   pipe-stream [--size N] [--count N]
  *       the same stream through a pipe
+ *   upstream-stream <rpmsg_ctrl> <rx ctrl> [--size N] [--count N]
+ *       the stream of "stream" with the upstream stack as the sender: an
+ *       endpoint created on the upstream control node /dev/rpmsg_ctrlN
+ *       (RPMSG_CREATE_EPT_IOCTL), written through its /dev/rpmsgN, to a
+ *       reader process on an endpoint of the rpmsg-lite link <rx ctrl>
+ *       (the remote that the upstream master talks to)
  *   mem <ctrl> [--count N]
  *       slab memory per endpoint created through the control node
  *   slab
@@ -35,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/rpmsg.h>
 #include <linux/rpmsg_lite.h>
 
 #define MAX_MSG		65536
@@ -208,6 +215,15 @@ static uint64_t kicks_out(int fd)
 	if (ioctl(fd, RPMSG_LITE_IOC_LINK_INFO, &li) < 0)
 		die("link info");
 	return li.stats.kicks_out;
+}
+
+static uint64_t kicks_in(int fd)
+{
+	struct rpmsg_lite_link_info li;
+
+	if (ioctl(fd, RPMSG_LITE_IOC_LINK_INFO, &li) < 0)
+		die("link info");
+	return li.stats.kicks_in;
 }
 
 /* ---- round trips ---- */
@@ -392,6 +408,105 @@ static int cmd_stream(const char *txc, const char *rxc)
 	return 0;
 }
 
+/* First line of a sysfs attribute into @buf; "" when unreadable. */
+static void read_attr(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	if (!fgets(buf, n, f))
+		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+/*
+ * Endpoint @name -> @dst on the upstream control node @cfd: create it and
+ * open its /dev/rpmsgN, found through the class device's name and dst.
+ */
+static int upstream_ept_create(int cfd, const char *name, uint32_t dst)
+{
+	struct rpmsg_endpoint_info info = { .src = RPMSG_ADDR_ANY, .dst = dst };
+	char path[96], val[64], want[16];
+	int i, fd;
+
+	snprintf(info.name, sizeof(info.name), "%s", name);
+	if (ioctl(cfd, RPMSG_CREATE_EPT_IOCTL, &info) < 0)
+		die("upstream create endpoint");
+	snprintf(want, sizeof(want), "%u", dst);
+	for (i = 0; i < 256; i++) {
+		snprintf(path, sizeof(path), "/sys/class/rpmsg/rpmsg%d/name", i);
+		read_attr(path, val, sizeof(val));
+		if (strcmp(val, name))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/rpmsg/rpmsg%d/dst", i);
+		read_attr(path, val, sizeof(val));
+		if (strcmp(val, want))
+			continue;
+		snprintf(path, sizeof(path), "/dev/rpmsg%d", i);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			die(path);
+		return fd;
+	}
+	errno = ENOENT;
+	die("no /dev/rpmsgN for the upstream endpoint");
+	return -1;
+}
+
+static int cmd_upstream_stream(const char *uctrl, const char *rxc)
+{
+	static unsigned char out[MAX_MSG];
+	uint32_t rx_src, qlen = RPMSG_LITE_MAX_RX_QUEUE_LEN;
+	int ucfd, rcfd, tfd, rfd, res[2];
+	char p[64];
+	uint64_t k0;
+	unsigned long i;
+	long long t0;
+	pid_t pid;
+
+	ucfd = open(uctrl, O_RDWR);
+	if (ucfd < 0)
+		die(uctrl);
+	rcfd = open(ctrl_path(rxc, p, sizeof(p)), O_RDWR);
+	if (rcfd < 0)
+		die(p);
+	rfd = ept_create(rcfd, "bench-sink", RPMSG_LITE_ADDR_ANY, &rx_src,
+			 NULL);
+	if (ioctl(rfd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen) < 0)
+		die("set rx queue length");
+	tfd = upstream_ept_create(ucfd, "bench-upstream", rx_src);
+	if (pipe(res))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		close(res[0]);
+		stream_reader(rfd, res[1], 1);
+	}
+	close(res[1]);
+	memset(out, 0x5a, opt_size);
+	/* the sender's kicks: each one reaches the receiving link once */
+	k0 = kicks_in(rfd);
+	t0 = now_ns();
+	for (i = 0; i < opt_count; i++)
+		if (write(tfd, out, opt_size) != (ssize_t)opt_size)
+			die("write");
+	stream_report("upstream_dev_stream", t0, res[0], kicks_in(rfd) - k0,
+		      1);
+	waitpid(pid, NULL, 0);
+	if (ioctl(tfd, RPMSG_DESTROY_EPT_IOCTL) < 0)
+		die("upstream destroy endpoint");
+	close(tfd);
+	ept_destroy(rfd);
+	close(ucfd);
+	close(rcfd);
+	return 0;
+}
+
 static int cmd_pipe_stream(void)
 {
 	static unsigned char out[MAX_MSG];
@@ -498,6 +613,8 @@ static void usage(void)
 "  pipe-rtt                      round trips to a child through pipes\n"
 "  stream <tx ctrl> <rx ctrl>    one-way stream between two links\n"
 "  pipe-stream                   one-way stream through a pipe\n"
+"  upstream-stream <rpmsg_ctrl> <rx ctrl>\n"
+"                                the stream sent through upstream /dev/rpmsgN\n"
 "  mem <ctrl>                    slab bytes per endpoint (--count of them)\n"
 "  slab                          slab bytes in use\n");
 	exit(2);
@@ -543,6 +660,8 @@ int main(int argc, char **argv)
 		return cmd_stream(argv[optind], argv[optind + 1]);
 	if (!strcmp(cmd, "pipe-stream") && argc == optind)
 		return cmd_pipe_stream();
+	if (!strcmp(cmd, "upstream-stream") && argc - optind == 2)
+		return cmd_upstream_stream(argv[optind], argv[optind + 1]);
 	if (!strcmp(cmd, "mem") && argc - optind == 1)
 		return cmd_mem(argv[optind]);
 	if (!strcmp(cmd, "slab") && argc == optind)
