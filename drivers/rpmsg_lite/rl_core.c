@@ -1033,12 +1033,13 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 		goto out;
 	list_add_tail(&w.node, &rl->tx_waiters);
 	rl->tx_nwaiters++;
+	grants = rl->tx_grants;
 	for (;;) {
-		grants = rl->tx_grants;
 		ret = rl_tx_grant_locked(rl);
-		/* progress: the next poll is a quick one again */
+		/* progress since the last look: the next poll is quick again */
 		if (rl->tx_grants != grants)
 			poll_ns = RL_TX_POLL_MIN_US * NSEC_PER_USEC;
+		grants = rl->tx_grants;
 		if (w.granted) {
 			*head = w.head;
 			ret = 0;
