@@ -829,7 +829,7 @@ static void rl_tx_new_round_locked(struct rpmsg_lite_instance *rl)
 {
 	rl->tx_round++;
 	rl->tx_reserved = 0;
-	rl->tx_round_start = jiffies;
+	rl->tx_credit_jiffies = jiffies;
 }
 
 /*
@@ -842,8 +842,9 @@ static void rl_tx_new_round_locked(struct rpmsg_lite_instance *rl)
  * grant waits until a batch of them is free rather than wake a sender for
  * one buffer at a time (the oldest waiter polls meanwhile).  Credited
  * buffers are set aside (tx_reserved) from what later grants hand out
- * until the round ends, at the first grant a jiffy or more after it began
- * (a holder may stop sending; its credit must not keep buffers idle).
+ * until the round ends, at the first grant a jiffy or more after a credit
+ * was last granted or used (a holder may stop sending; its credit must
+ * not keep buffers idle, but holders still waiting for a CPU keep it).
  * When the oldest waiter changes, the new one is woken to poll in its
  * turn.  tx_lock held.  Return: 0, or -EIO when the ring is corrupted.
  */
@@ -857,7 +858,7 @@ static int rl_tx_grant_locked(struct rpmsg_lite_instance *rl)
 
 	if (list_empty(&rl->tx_waiters) || rl_state_errno(rl))
 		return 0;
-	if (rl->tx_reserved && time_after(jiffies, rl->tx_round_start))
+	if (rl->tx_reserved && time_after(jiffies, rl->tx_credit_jiffies))
 		rl_tx_new_round_locked(rl);
 	free = rl_tx_free_locked(rl);
 	avail = free > rl->tx_reserved ? free - rl->tx_reserved : 0;
@@ -880,8 +881,7 @@ static int rl_tx_grant_locked(struct rpmsg_lite_instance *rl)
 		if (w->ept) {
 			w->ept->tx_credit = min(avail, burst - 1);
 			w->ept->tx_round = rl->tx_round;
-			if (!rl->tx_reserved)
-				rl->tx_round_start = jiffies;
+			rl->tx_credit_jiffies = jiffies;
 			rl->tx_reserved += w->ept->tx_credit;
 			avail -= w->ept->tx_credit;
 		}
@@ -952,6 +952,7 @@ static int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
 		if (!ret) {
 			ept->tx_credit--;
 			rl->tx_reserved--;
+			rl->tx_credit_jiffies = jiffies;
 			__set_bit(*head, rl->tx_alloc);
 			return 0;
 		}

@@ -180,11 +180,11 @@ enum {
  * @tx_va: remote: mapping of each head of @txq when last taken
  * @tx_waiters: blocked senders waiting for a buffer (struct rl_tx_waiter),
  *              oldest first; freed buffers are handed to them in order
- * @tx_round: bumped on every state change and when credits get old:
- *            burst credits of older rounds are void
+ * @tx_round: bumped on every state change and when no credit was used
+ *            for a jiffy: burst credits of older rounds are void
  * @tx_reserved: free buffers promised to the burst credits of the current
  *               round; kept out of what is handed to newer waiters
- * @tx_round_start: jiffies when the first credit of the round was granted
+ * @tx_credit_jiffies: jiffies when a credit was last granted or used
  * @tx_nwaiters: entries in @tx_waiters
  * @tx_grants: buffers handed to waiters so far (wraps; progress marker)
  * @state: enum rpmsg_lite_link_state
@@ -252,7 +252,7 @@ struct rpmsg_lite_instance {
 	struct list_head tx_waiters;
 	u32 tx_round;
 	u32 tx_reserved;
-	unsigned long tx_round_start;
+	unsigned long tx_credit_jiffies;
 	u32 tx_nwaiters;
 	u32 tx_grants;
 
