@@ -19,7 +19,9 @@
 #   make shell    interactive guest shell with the modules loaded
 #   make lint     checkpatch --strict, kernel-doc, sparse, W=1
 #   make bench [BENCH=smoke]  benchmarks in QEMU: ratios to baselines,
-#                 build/bench/results.json and latency.png
+#                 build/bench/results.json and latency.png; BENCH=full on
+#                 the benchmark kernel (no KASAN/lockdep; built once),
+#                 smoke on the test kernel [BENCH_KERNEL=bench|test]
 #   make kernel   build the test kernel (otherwise built on demand)
 #   make install  modules (+ depmod), uapi header, udev rules, CLI
 #                 [KDIR=...] [DESTDIR=...] [INSTALL_MOD_PATH=...] [PREFIX=...]
@@ -31,13 +33,14 @@
 KDIR ?=
 SUITE ?=
 BENCH ?=
+BENCH_KERNEL ?=
 TIMEOUT ?=
 STEP_TIMEOUT ?=
 ARM64 ?=
 DESTDIR ?=
 INSTALL_MOD_PATH ?=
 PREFIX ?=
-export KDIR SUITE BENCH TIMEOUT STEP_TIMEOUT ARM64 DESTDIR INSTALL_MOD_PATH PREFIX
+export KDIR SUITE BENCH BENCH_KERNEL TIMEOUT STEP_TIMEOUT ARM64 DESTDIR INSTALL_MOD_PATH PREFIX
 
 .PHONY: modules check demo shell lint kernel setup selftests clean help bench \
 	install check-dkms check-udev check-docs check-stock check-arm64 \

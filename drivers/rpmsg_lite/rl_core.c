@@ -43,12 +43,22 @@
 
 /* Sender re-check interval when the peer kicks on consumed buffers. */
 #define RL_TX_RECHECK_KICKED_MS		100
-/* ... and when it does not (rpmsg-lite default): every millisecond. */
+/* ... and when it does not (rpmsg-lite default): every millisecond at most */
 #define RL_TX_RECHECK_POLL_MS		1
+/* ... starting from this, doubled after each empty look */
+#define RL_TX_POLL_MIN_US		50
+/*
+ * Buffers one turn of a blocked sender covers at least: the one handed
+ * over plus a credit for the next sends of its endpoint; more when few
+ * senders share the free buffers (rl_tx_grant_locked()).
+ */
+#define RL_TX_BURST			16
 
 static BLOCKING_NOTIFIER_HEAD(rl_link_notifier);
 
 static void rl_reset_rings(struct rpmsg_lite_instance *rl);
+static void rl_tx_wake_waiters(struct rpmsg_lite_instance *rl);
+static void rl_tx_grant(struct rpmsg_lite_instance *rl);
 
 static void rl_notify_event(struct rpmsg_lite_instance *rl,
 			    enum rpmsg_lite_event event)
@@ -100,6 +110,7 @@ int rl_link_errno(struct rpmsg_lite_instance *rl)
 
 static void rl_wake_all(struct rpmsg_lite_instance *rl)
 {
+	rl_tx_wake_waiters(rl);
 	wake_up_all(&rl->tx_wq);
 	wake_up_all(&rl->link_wq);
 	rl_queue_wake_all(rl);
@@ -749,11 +760,14 @@ void rpmsg_lite_isr(struct rpmsg_lite_instance *rl, u32 vq_id)
 	rl_stat_inc(rl, kicks_in);
 	set_bit((vq_id & 1) ? RL_PEND_VQ1 : RL_PEND_VQ0, &rl->pending);
 	/*
-	 * Woken here rather than in the work: a callback blocked in a send
-	 * runs on that work and would otherwise wait for itself.
+	 * Handed out and woken here rather than in the work: a callback
+	 * blocked in a send runs on that work and would otherwise wait for
+	 * itself.
 	 */
-	if (vq_id == rl->tx_vq_id)
+	if (vq_id == rl->tx_vq_id) {
+		rl_tx_grant(rl);
 		wake_up_all(&rl->tx_wq);
+	}
 	/* before queueing: the work clears it after its last look */
 	if (vq_id == rl->rx_vq_id)
 		rl_rx_quiet(rl);
@@ -826,26 +840,240 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 }
 
 /*
- * Try once to get a transmit buffer.  0 and *head, or -ENOMEM when none
- * is free, or the link-state errno.  Any context.
+ * Take a free transmit buffer; in event-index mode, when none is left, ask
+ * for a kick and look again (engine contract: a buffer given back between
+ * the look and the request is not missed).  -ENOENT when none.  tx_lock
+ * held.
  */
-static int rl_tx_try(struct rpmsg_lite_instance *rl, u16 *head, bool zc)
+static int rl_tx_take_kick_locked(struct rpmsg_lite_instance *rl, u16 *head)
+{
+	int ret = rl_tx_take_locked(rl, head);
+
+	if (ret == -ENOENT && rl->cfg.event_idx) {
+		rl_vq_suppress_kicks(rl->txq, false);
+		ret = rl_tx_take_locked(rl, head);
+	}
+	return ret;
+}
+
+/*
+ * Free transmit buffers right now: ring entries given back and not taken
+ * yet (the peer's index, read once and clamped), plus spare heads.
+ * tx_lock held.
+ */
+static u32 rl_tx_free_locked(struct rpmsg_lite_instance *rl)
+{
+	u32 count = rl->cfg.buffer_count;
+	struct rl_vq *vq = rl->txq;
+	u16 pend;
+	u32 n;
+
+	if (vq->broken)
+		return 0;
+	if (rl->role == RPMSG_LITE_MASTER)
+		pend = le16_to_cpu(READ_ONCE(vq->used->idx)) - vq->used_last;
+	else
+		pend = le16_to_cpu(READ_ONCE(vq->avail->idx)) - vq->avail_last;
+	n = min_t(u32, pend, count) + bitmap_weight(rl->tx_spare, count);
+	return min_t(u32, n, count);
+}
+
+/**
+ * struct rl_tx_waiter - a blocked sender queued for a transmit buffer
+ * @node: in the link's tx_waiters, oldest first
+ * @ept: endpoint that sends (it gets the burst credit), or NULL for a
+ *       zero-copy allocation
+ * @wq: the sender sleeps here until @woken
+ * @woken: a buffer was handed over, the sender became the oldest one (it
+ *         then polls) or the link state changed
+ * @head: the buffer handed over, owned as a zero-copy buffer (tx_alloc)
+ * @granted: @head is valid; the waiter is off the queue
+ *
+ * Lives on the sender's stack; queued, woken and dequeued under the link's
+ * tx_lock, which the sender takes again before it returns.
+ */
+struct rl_tx_waiter {
+	struct list_head node;
+	struct rpmsg_lite_endpoint *ept;
+	wait_queue_head_t wq;
+	bool woken;
+	u16 head;
+	bool granted;
+};
+
+/* tx_lock held */
+static void rl_tx_wake_locked(struct rl_tx_waiter *w)
+{
+	w->woken = true;
+	wake_up(&w->wq);
+}
+
+/* Free transmit buffers not set aside for credits.  tx_lock held. */
+static u32 rl_tx_unreserved_locked(struct rpmsg_lite_instance *rl)
+{
+	u32 n = rl_tx_free_locked(rl);
+
+	return n > rl->tx_reserved ? n - rl->tx_reserved : 0;
+}
+
+/* Burst credits of the rounds before are void from now on.  tx_lock held. */
+static void rl_tx_new_round_locked(struct rpmsg_lite_instance *rl)
+{
+	rl->tx_round++;
+	rl->tx_reserved = 0;
+	rl->tx_credit_jiffies = jiffies;
+}
+
+/*
+ * Hand free buffers to queued senders, oldest first.  Each gets one buffer,
+ * taken for it so that nobody can get it first, and its endpoint a credit
+ * for more sends in this round without queueing again: a fair share of
+ * what is free, at least RL_TX_BURST in all.  Under contention a sender is
+ * thus woken once per burst, not once per message, and the turns still go
+ * round in arrival order.  While many buffers are on their way back, a
+ * grant waits until a batch of them is free rather than wake a sender for
+ * one buffer at a time (the oldest waiter polls meanwhile).  Credited
+ * buffers are set aside (tx_reserved) from what later grants hand out
+ * until the round ends, at the first grant a jiffy or more after a credit
+ * was last granted or used (a holder may stop sending; its credit must
+ * not keep buffers idle, but holders still waiting for a CPU keep it).
+ * When the oldest waiter changes, the new one is woken to poll in its
+ * turn.  tx_lock held.  Return: 0, or -EIO when the ring is corrupted.
+ */
+static int rl_tx_grant_locked(struct rpmsg_lite_instance *rl)
+{
+	u32 count = rl->cfg.buffer_count;
+	u32 avail, burst, batch, free;
+	struct rl_tx_waiter *w;
+	bool popped = false;
+	int ret = 0;
+
+	if (list_empty(&rl->tx_waiters) || rl_state_errno(rl))
+		return 0;
+	if (rl->tx_reserved && time_after(jiffies, rl->tx_credit_jiffies))
+		rl_tx_new_round_locked(rl);
+	free = rl_tx_free_locked(rl);
+	avail = free > rl->tx_reserved ? free - rl->tx_reserved : 0;
+	batch = clamp_t(u32, count / 4, 1, RL_TX_BURST);
+	/* little on its way back: hand out what there is */
+	if (count - free < batch)
+		batch = 1;
+	burst = max_t(u32, avail / max(rl->tx_nwaiters, 1U), RL_TX_BURST);
+	while (avail >= batch && !list_empty(&rl->tx_waiters)) {
+		w = list_first_entry(&rl->tx_waiters, struct rl_tx_waiter,
+				     node);
+		ret = rl_tx_take_kick_locked(rl, &w->head);
+		if (ret) {
+			if (ret == -ENOENT)
+				ret = 0;
+			break;
+		}
+		__set_bit(w->head, rl->tx_alloc);
+		avail--;
+		if (w->ept) {
+			w->ept->tx_credit = min(avail, burst - 1);
+			w->ept->tx_round = rl->tx_round;
+			rl->tx_credit_jiffies = jiffies;
+			rl->tx_reserved += w->ept->tx_credit;
+			avail -= w->ept->tx_credit;
+		}
+		list_del_init(&w->node);
+		rl->tx_nwaiters--;
+		rl->tx_grants++;
+		w->granted = true;
+		rl_tx_wake_locked(w);
+		popped = true;
+	}
+	if (popped && !list_empty(&rl->tx_waiters))
+		rl_tx_wake_locked(list_first_entry(&rl->tx_waiters,
+						   struct rl_tx_waiter, node));
+	return ret;
+}
+
+/*
+ * Buffers may have come back (a kick of the transmit queue, a released
+ * zero-copy buffer): hand them to queued senders.  Any context.
+ */
+static void rl_tx_grant(struct rpmsg_lite_instance *rl)
 {
 	unsigned long flags;
 	int ret;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
+	ret = rl_tx_grant_locked(rl);
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	if (ret == -EIO)
+		rl_link_broken(rl, rl->txq);
+}
+
+/*
+ * The link state changed: void the credits and wake every queued sender
+ * to look at the state.  Any context.
+ */
+static void rl_tx_wake_waiters(struct rpmsg_lite_instance *rl)
+{
+	struct rl_tx_waiter *w;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	rl_tx_new_round_locked(rl);
+	list_for_each_entry(w, &rl->tx_waiters, node)
+		rl_tx_wake_locked(w);
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+}
+
+/*
+ * One look for a buffer for a sender of @ept (NULL: zero-copy allocation).
+ * A blocking sender (@fair) takes none ahead of queued senders nor one
+ * set aside for a credit, unless its endpoint holds credit of the current
+ * round; a non-blocking one takes any free buffer, as rpmsg-lite does.
+ * 0 and *head (owned as tx_alloc); -ENOENT none for this sender; -EIO
+ * corrupted ring; or the link-state errno.  tx_lock held.
+ */
+static int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
+				 struct rpmsg_lite_endpoint *ept, u16 *head,
+				 bool fair)
+{
+	int ret;
+
 	ret = rl_state_errno(rl);
-	if (!ret) {
-		ret = rl_tx_take_locked(rl, head);
-		if (ret == -ENOENT && rl->cfg.event_idx) {
-			/* ask for a kick, then look again (engine contract) */
-			rl_vq_suppress_kicks(rl->txq, false);
-			ret = rl_tx_take_locked(rl, head);
-		}
-		if (!ret && zc)
+	if (ret)
+		return ret;
+	if (ept && ept->tx_credit && ept->tx_round == rl->tx_round) {
+		ret = rl_tx_take_kick_locked(rl, head);
+		if (!ret) {
+			ept->tx_credit--;
+			rl->tx_reserved--;
+			rl->tx_credit_jiffies = jiffies;
 			__set_bit(*head, rl->tx_alloc);
+			return 0;
+		}
+		/* taken by non-blocking senders meanwhile: the credit is void */
+		rl->tx_reserved -= ept->tx_credit;
+		ept->tx_credit = 0;
+		return ret;
 	}
+	if (fair && (!list_empty(&rl->tx_waiters) ||
+		     (rl->tx_reserved && !rl_tx_unreserved_locked(rl))))
+		return -ENOENT;
+	ret = rl_tx_take_kick_locked(rl, head);
+	if (!ret)
+		__set_bit(*head, rl->tx_alloc);
+	return ret;
+}
+
+/*
+ * Try once to get a transmit buffer (see rl_tx_take_for_locked()).  0 and
+ * *head, -ENOMEM when none, or the link-state errno.  Any context.
+ */
+static int rl_tx_try(struct rpmsg_lite_instance *rl,
+		     struct rpmsg_lite_endpoint *ept, u16 *head, bool fair)
+{
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	ret = rl_tx_take_for_locked(rl, ept, head, fair);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 
 	if (ret == -EIO) {
@@ -855,14 +1083,29 @@ static int rl_tx_try(struct rpmsg_lite_instance *rl, u16 *head, bool zc)
 	return ret == -ENOENT ? -ENOMEM : ret;
 }
 
+/*
+ * Get a transmit buffer for a sender of @ept (NULL: zero-copy allocation),
+ * waiting up to @timeout_ms.  A blocked sender queues behind the others
+ * and is handed a buffer in its turn (rl_tx_grant_locked()).  The oldest
+ * waiter polls with a high-resolution timer, from RL_TX_POLL_MIN_US and
+ * twice as long after each empty look up to RL_TX_RECHECK_POLL_MS: a peer
+ * that does not kick on consumed buffers is then seen within a few tens of
+ * microseconds while it is quick, and costs little while it is slow.
+ */
 static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
-			 unsigned long timeout_ms, u16 *head, bool zc)
+			 struct rpmsg_lite_endpoint *ept,
+			 unsigned long timeout_ms, u16 *head)
 {
-	unsigned long deadline = 0, poll;
-	long left, wret;
+	struct rl_tx_waiter w = { .ept = ept };
+	u64 poll_ns = RL_TX_POLL_MIN_US * NSEC_PER_USEC;
+	ktime_t deadline = KTIME_MAX, now;
+	unsigned long flags;
+	s64 left_ns;
+	long wret = 0;
+	u32 grants;
 	int ret;
 
-	ret = rl_tx_try(rl, head, zc);
+	ret = rl_tx_try(rl, ept, head, timeout_ms != RL_DONT_BLOCK);
 	if (ret != -ENOMEM || timeout_ms == RL_DONT_BLOCK) {
 		if (ret == -ENOMEM)
 			rl_stat_inc(rl, tx_timeouts);
@@ -873,34 +1116,66 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 	ret = rl_waiter_enter(rl);
 	if (ret)
 		return ret;
-	poll = msecs_to_jiffies(rl->cfg.notify_consumed ?
-				RL_TX_RECHECK_KICKED_MS :
-				RL_TX_RECHECK_POLL_MS);
 	if (timeout_ms != RL_BLOCK)
-		deadline = jiffies + msecs_to_jiffies(timeout_ms);
+		deadline = ktime_add_ms(ktime_get(), timeout_ms);
+	init_waitqueue_head(&w.wq);
 
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	ret = rl_tx_take_for_locked(rl, ept, head, true);
+	if (ret != -ENOENT)
+		goto out;
+	list_add_tail(&w.node, &rl->tx_waiters);
+	rl->tx_nwaiters++;
+	grants = rl->tx_grants;
 	for (;;) {
-		left = poll;
-		if (timeout_ms != RL_BLOCK) {
-			left = (long)(deadline - jiffies);
-			if (left <= 0) {
-				rl_stat_inc(rl, tx_timeouts);
-				ret = -ETIMEDOUT;
-				break;
-			}
-			left = min_t(long, left, poll);
-		}
-		wret = wait_event_interruptible_timeout
-			(rl->tx_wq, (ret = rl_tx_try(rl, head, zc)) != -ENOMEM,
-			 left);
-		if (ret != -ENOMEM)
+		ret = rl_tx_grant_locked(rl);
+		/* progress since the last look: the next poll is quick again */
+		if (rl->tx_grants != grants)
+			poll_ns = RL_TX_POLL_MIN_US * NSEC_PER_USEC;
+		grants = rl->tx_grants;
+		if (w.granted) {
+			*head = w.head;
+			ret = 0;
 			break;
-		if (wret < 0) {
+		}
+		if (!ret)
+			ret = rl_state_errno(rl);
+		if (!ret && wret == -ERESTARTSYS)
 			ret = wret;
+		now = ktime_get();
+		if (!ret && ktime_after(now, deadline)) {
+			rl_stat_inc(rl, tx_timeouts);
+			ret = -ETIMEDOUT;
+		}
+		if (ret) {
+			list_del(&w.node);
+			rl->tx_nwaiters--;
 			break;
 		}
+		left_ns = RL_TX_RECHECK_KICKED_MS * NSEC_PER_MSEC;
+		if (list_first_entry(&rl->tx_waiters, struct rl_tx_waiter,
+				     node) == &w) {
+			left_ns = poll_ns;
+			poll_ns = min_t(u64, poll_ns * 2,
+					RL_TX_RECHECK_POLL_MS * NSEC_PER_MSEC);
+		}
+		if (deadline != KTIME_MAX)
+			left_ns = min_t(s64, left_ns,
+					ktime_to_ns(ktime_sub(deadline, now)) + 1);
+		w.woken = false;
+		spin_unlock_irqrestore(&rl->tx_lock, flags);
+		wret = wait_event_interruptible_hrtimeout(w.wq,
+							  READ_ONCE(w.woken),
+							  ns_to_ktime(left_ns));
+		spin_lock_irqsave(&rl->tx_lock, flags);
 	}
+out:
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	rl_waiter_leave(rl);
+	if (ret == -EIO) {
+		rl_link_broken(rl, rl->txq);
+		return -EPIPE;
+	}
 	return ret;
 }
 
@@ -1033,7 +1308,7 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 		return -EINVAL;
 
 	/* owned like a zero-copy buffer while filled: a reset voids it */
-	ret = rl_tx_acquire(rl, timeout_ms, &head, true);
+	ret = rl_tx_acquire(rl, ept, timeout_ms, &head);
 	if (ret)
 		return ret;
 	buf = rl_tx_buf(rl, head);
@@ -1076,7 +1351,7 @@ void *rpmsg_lite_alloc_tx_buffer(struct rpmsg_lite_instance *rl, u32 *size,
 
 	if (!rl || !size)
 		return ERR_PTR(-EINVAL);
-	ret = rl_tx_acquire(rl, timeout_ms, &head, true);
+	ret = rl_tx_acquire(rl, NULL, timeout_ms, &head);
 	if (ret)
 		return ERR_PTR(ret);
 	*size = rl->cfg.payload_size;
@@ -1165,8 +1440,10 @@ int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
 		__set_bit(head, rl->tx_spare);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 
-	if (!ret)
+	if (!ret) {
+		rl_tx_grant(rl);
 		wake_up_all(&rl->tx_wq);
+	}
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_release_tx_buffer, RPMSG_LITE);
@@ -1709,6 +1986,7 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	INIT_LIST_HEAD(&rl->queues);
 	atomic_set(&rl->waiters, 0);
 	init_waitqueue_head(&rl->tx_wq);
+	INIT_LIST_HEAD(&rl->tx_waiters);
 	init_waitqueue_head(&rl->link_wq);
 	INIT_WORK(&rl->rx_work, rl_rx_work);
 	INIT_DELAYED_WORK(&rl->kick_work, rl_kick_work);
@@ -2203,23 +2481,12 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_payload_size, RPMSG_LITE);
  */
 u32 rpmsg_lite_get_free_tx_buffers(struct rpmsg_lite_instance *rl)
 {
-	struct rl_vq *vq = rl->txq;
 	unsigned long flags;
 	u32 n = 0;
-	u16 pend;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
-	if (!rl_state_errno(rl) && !vq->broken) {
-		if (rl->role == RPMSG_LITE_MASTER)
-			pend = le16_to_cpu(READ_ONCE(vq->used->idx)) -
-			       vq->used_last;
-		else
-			pend = le16_to_cpu(READ_ONCE(vq->avail->idx)) -
-			       vq->avail_last;
-		n = min_t(u32, pend, rl->cfg.buffer_count);
-		n += bitmap_weight(rl->tx_spare, rl->cfg.buffer_count);
-		n = min_t(u32, n, rl->cfg.buffer_count);
-	}
+	if (!rl_state_errno(rl))
+		n = rl_tx_free_locked(rl);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	return n;
 }

@@ -54,6 +54,11 @@
  * @free_after_cb: destroyed from its own callback; the receive work frees
  *                 it when the callback returns
  * @internal: created by the link itself (name service), not by a user
+ * @tx_credit: sends this endpoint may still make without queueing behind
+ *             other blocked senders (a burst granted with its turn; see
+ *             rl_tx_grant_locked()); valid in round @tx_round only;
+ *             under the link's tx_lock
+ * @tx_round: the link's tx_round when @tx_credit was granted
  * @rcu: the receive path looks endpoints up under RCU
  */
 struct rpmsg_lite_endpoint {
@@ -65,6 +70,8 @@ struct rpmsg_lite_endpoint {
 	struct completion released;
 	bool free_after_cb;
 	bool internal;
+	u32 tx_credit;
+	u32 tx_round;
 	struct rcu_head rcu;
 };
 
@@ -175,6 +182,15 @@ enum {
  * @tx_parked: heads of @tx_stale that came free in the rebuilt ring; kept
  *             aside until their old holder lets go, then spare
  * @tx_va: remote: mapping of each head of @txq when last taken
+ * @tx_waiters: blocked senders waiting for a buffer (struct rl_tx_waiter),
+ *              oldest first; freed buffers are handed to them in order
+ * @tx_round: bumped on every state change and when no credit was used
+ *            for a jiffy: burst credits of older rounds are void
+ * @tx_reserved: free buffers promised to the burst credits of the current
+ *               round; kept out of what is handed to newer waiters
+ * @tx_credit_jiffies: jiffies when a credit was last granted or used
+ * @tx_nwaiters: entries in @tx_waiters
+ * @tx_grants: buffers handed to waiters so far (wraps; progress marker)
  * @state: enum rpmsg_lite_link_state
  * @generation: bumped by every ring rebuild; buffers of an older
  *              generation are void
@@ -193,8 +209,8 @@ enum {
  * @watch_idx: peer idx of the transmit vq at the last check of @watch_work
  * @watch_tries: kicks repeated since the peer last made progress
  * @state_lock: see the lock list at the top of this file
- * @tx_wq: senders waiting for a free buffer, pollers; woken on tx kicks
- *         and every state change
+ * @tx_wq: pollers waiting for a free buffer; woken on tx kicks and every
+ *         state change (blocked senders wait in @tx_waiters)
  * @link_wq: rpmsg_lite_wait_for_link_up() waiters
  * @wq: ordered workqueue of the link: receive, re-kick, poll works
  * @rx_work: drains @rxq and runs the receive callbacks
@@ -242,12 +258,18 @@ struct rpmsg_lite_instance {
 	u32 rx_returned;
 	struct rl_rx_slot rx_batch[RL_RX_BATCH];
 
-	spinlock_t tx_lock;	/* txq, tx_alloc, tx_spare, tx_va */
+	spinlock_t tx_lock;	/* txq, tx_* below, endpoints' tx_credit */
 	unsigned long *tx_alloc;
 	unsigned long *tx_spare;
 	unsigned long *tx_stale;
 	unsigned long *tx_parked;
 	void **tx_va;
+	struct list_head tx_waiters;
+	u32 tx_round;
+	u32 tx_reserved;
+	unsigned long tx_credit_jiffies;
+	u32 tx_nwaiters;
+	u32 tx_grants;
 
 	atomic_t state;
 	u32 generation;
