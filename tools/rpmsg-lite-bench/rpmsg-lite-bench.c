@@ -363,26 +363,32 @@ static void stream_report(const char *test, long long t0, int res,
 	printf("\n");
 }
 
-static int cmd_stream(const char *txc, const char *rxc)
+/* A reader endpoint on the control node @rcfd; its address in *@src. */
+static int sink_create(int rcfd, uint32_t *src)
+{
+	uint32_t qlen = RPMSG_LITE_MAX_RX_QUEUE_LEN;
+	int rfd;
+
+	rfd = ept_create(rcfd, "bench-sink", RPMSG_LITE_ADDR_ANY, src, NULL);
+	if (ioctl(rfd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen) < 0)
+		die("set rx queue length");
+	return rfd;
+}
+
+/*
+ * Write the stream into @tfd while a child reads it from @rfd, then report
+ * it as @label with the kicks @kicks counts on @kfd meanwhile.
+ */
+static void stream_through(const char *label, int tfd, int rfd,
+			   uint64_t (*kicks)(int fd), int kfd)
 {
 	static unsigned char out[MAX_MSG];
-	uint32_t rx_src, qlen = RPMSG_LITE_MAX_RX_QUEUE_LEN;
-	int tcfd, rcfd, tfd, rfd, res[2];
-	char p1[64], p2[64];
-	uint64_t k0;
+	int res[2];
 	unsigned long i;
+	uint64_t k0;
 	long long t0;
 	pid_t pid;
 
-	tcfd = open(ctrl_path(txc, p1, sizeof(p1)), O_RDWR);
-	rcfd = open(ctrl_path(rxc, p2, sizeof(p2)), O_RDWR);
-	if (tcfd < 0 || rcfd < 0)
-		die("control node");
-	rfd = ept_create(rcfd, "bench-sink", RPMSG_LITE_ADDR_ANY, &rx_src,
-			 NULL);
-	if (ioctl(rfd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen) < 0)
-		die("set rx queue length");
-	tfd = ept_create(tcfd, "bench-source", rx_src, NULL, NULL);
 	if (pipe(res))
 		die("pipe");
 	pid = fork();
@@ -394,13 +400,30 @@ static int cmd_stream(const char *txc, const char *rxc)
 	}
 	close(res[1]);
 	memset(out, 0x5a, opt_size);
-	k0 = kicks_out(tfd);
+	k0 = kicks(kfd);
 	t0 = now_ns();
 	for (i = 0; i < opt_count; i++)
 		if (write(tfd, out, opt_size) != (ssize_t)opt_size)
 			die("write");
-	stream_report("dev_stream", t0, res[0], kicks_out(tfd) - k0, 1);
+	stream_report(label, t0, res[0], kicks(kfd) - k0, 1);
 	waitpid(pid, NULL, 0);
+	close(res[0]);
+}
+
+static int cmd_stream(const char *txc, const char *rxc)
+{
+	int tcfd, rcfd, tfd, rfd;
+	char p1[64], p2[64];
+	uint32_t rx_src;
+
+	tcfd = open(ctrl_path(txc, p1, sizeof(p1)), O_RDWR);
+	rcfd = open(ctrl_path(rxc, p2, sizeof(p2)), O_RDWR);
+	if (tcfd < 0 || rcfd < 0)
+		die("control node");
+	rfd = sink_create(rcfd, &rx_src);
+	tfd = ept_create(tcfd, "bench-source", rx_src, NULL, NULL);
+	/* the sender's kicks */
+	stream_through("dev_stream", tfd, rfd, kicks_out, tfd);
 	ept_destroy(tfd);
 	ept_destroy(rfd);
 	close(tcfd);
@@ -458,14 +481,9 @@ static int upstream_ept_create(int cfd, const char *name, uint32_t dst)
 
 static int cmd_upstream_stream(const char *uctrl, const char *rxc)
 {
-	static unsigned char out[MAX_MSG];
-	uint32_t rx_src, qlen = RPMSG_LITE_MAX_RX_QUEUE_LEN;
-	int ucfd, rcfd, tfd, rfd, res[2];
+	int ucfd, rcfd, tfd, rfd;
+	uint32_t rx_src;
 	char p[64];
-	uint64_t k0;
-	unsigned long i;
-	long long t0;
-	pid_t pid;
 
 	ucfd = open(uctrl, O_RDWR);
 	if (ucfd < 0)
@@ -473,31 +491,10 @@ static int cmd_upstream_stream(const char *uctrl, const char *rxc)
 	rcfd = open(ctrl_path(rxc, p, sizeof(p)), O_RDWR);
 	if (rcfd < 0)
 		die(p);
-	rfd = ept_create(rcfd, "bench-sink", RPMSG_LITE_ADDR_ANY, &rx_src,
-			 NULL);
-	if (ioctl(rfd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen) < 0)
-		die("set rx queue length");
+	rfd = sink_create(rcfd, &rx_src);
 	tfd = upstream_ept_create(ucfd, "bench-upstream", rx_src);
-	if (pipe(res))
-		die("pipe");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (!pid) {
-		close(res[0]);
-		stream_reader(rfd, res[1], 1);
-	}
-	close(res[1]);
-	memset(out, 0x5a, opt_size);
 	/* the sender's kicks: each one reaches the receiving link once */
-	k0 = kicks_in(rfd);
-	t0 = now_ns();
-	for (i = 0; i < opt_count; i++)
-		if (write(tfd, out, opt_size) != (ssize_t)opt_size)
-			die("write");
-	stream_report("upstream_dev_stream", t0, res[0], kicks_in(rfd) - k0,
-		      1);
-	waitpid(pid, NULL, 0);
+	stream_through("upstream_dev_stream", tfd, rfd, kicks_in, rfd);
 	if (ioctl(tfd, RPMSG_DESTROY_EPT_IOCTL) < 0)
 		die("upstream destroy endpoint");
 	close(tfd);
