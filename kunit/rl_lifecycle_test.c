@@ -870,6 +870,42 @@ static void rl_lifecycle_test_master_without_generation_is_followed_by_image(str
 	KUNIT_EXPECT_EQ(test, lc_stats(c->r).ring_errors, 0ULL);
 }
 
+/*
+ * A remote that reset itself after using the rings ignores kicks on the
+ * old rings (they hold messages it already took) until the master
+ * rebuilds them.
+ */
+static void rl_lifecycle_test_reset_remote_waits_for_rebuilt_rings(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	int got;
+	u32 v = 9;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_traffic(test, sm, sr, 1);
+	lc_traffic(test, sm, sr, 2);
+	got = atomic_read(&sr->count);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->r), 0);
+	/* the master knows nothing: it sends on the old rings and kicks */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->m, sm->ept, lc_addr(sr), &v,
+					      sizeof(v), RL_DONT_BLOCK), 0);
+	msleep(4 * LC_KICK_MS);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_WAITING);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sr->count), got);
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	lc_traffic(test, sm, sr, 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sr->count), got + 1);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).ring_errors, 0ULL);
+}
+
 /* @ev is "AU", then between @min and @max times "DU", then "R". */
 static bool lc_events_alternate(const char *ev, size_t min, size_t max)
 {
@@ -992,6 +1028,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_rebuild_moves_the_ring_generation),
 	KUNIT_CASE(rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced),
 	KUNIT_CASE(rl_lifecycle_test_master_without_generation_is_followed_by_image),
+	KUNIT_CASE(rl_lifecycle_test_reset_remote_waits_for_rebuilt_rings),
 	KUNIT_CASE(rl_lifecycle_test_wait_for_link_up_times_out_while_master_is_silent),
 	KUNIT_CASE(rl_lifecycle_test_master_reset_keeps_endpoints_and_remote_follows),
 	KUNIT_CASE(rl_lifecycle_test_remote_reset_is_repaired_by_master_rebuild),

@@ -659,6 +659,33 @@ static void rl_remote_follow_master(struct rpmsg_lite_instance *rl, u8 gen)
 }
 
 /*
+ * Remote that reset itself, waiting: did the master rebuild the rings
+ * since (generation @gen moved on; from a master that never showed a
+ * generation, the init image with at most a ring of messages sent since)?
+ * The old rings still hold what we consumed before the reset: coming up
+ * on them would take those messages again.
+ */
+static bool rl_remote_rebuilt_since_reset(struct rpmsg_lite_instance *rl,
+					  u8 gen)
+{
+	u16 count = rl->cfg.buffer_count;
+	unsigned long flags;
+	u16 a0, u0, a1, u1;
+
+	if (rl->gen_known || gen)
+		return gen != rl->ring_gen;
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock(&rl->tx_lock);
+	a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
+	u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
+	a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
+	u1 = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
+	spin_unlock(&rl->tx_lock);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	return a0 == count && u0 == 0 && u1 == count && a1 <= count;
+}
+
+/*
  * Remote, receive work, after a kick: the master's generation decides
  * first.  Return: true when the receive work must not touch the rings
  * (the master is rewriting them, or the link is not up).
@@ -672,8 +699,15 @@ static bool rl_remote_track_master(struct rpmsg_lite_instance *rl)
 		return true;
 	}
 	rl_remote_follow_master(rl, gen);
+	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_WAITING &&
+	    READ_ONCE(rl->need_rebuild) &&
+	    !rl_remote_rebuilt_since_reset(rl, gen)) {
+		rl_dbg(rl, "kick on the rings of before our reset: still waiting\n");
+		return true;
+	}
 	if (atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_WAITING,
 			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_WAITING) {
+		WRITE_ONCE(rl->need_rebuild, false);
 		rl_remote_adopt_gen(rl, gen);
 		rl_dbg(rl, "first kick from the master: link up\n");
 		rl_wake_all(rl);
@@ -2328,7 +2362,10 @@ static int rl_outage_begin(struct rpmsg_lite_instance *rl)
  * sending one fails with -EPIPE) and forgets the ring state.  Master:
  * rewrites both vrings, is up again at once and kicks (re-kicking as
  * after init); a remote of this driver recognises the rebuilt rings and
- * follows.  Remote: waits for the master's next kick.  Endpoints and
+ * follows.  Remote: waits for the master to rebuild the rings and kick
+ * (a kick on the rings of before is ignored once they were used: they
+ * hold messages already taken); the first kick after init always counts.
+ * Endpoints and
  * receive queues stay (queued messages of before are dropped; waiting
  * receivers return -EPIPE).  Notifier: LINK_DOWN unless already told for
  * this outage (never for a remote that was not up), then LINK_UP for a
@@ -2360,6 +2397,9 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 		atomic_set(&rl->state, RPMSG_LITE_LINK_UP);
 		rl_master_announce(rl);
 	} else {
+		/* after using the rings, only rebuilt ones bring it up */
+		if (old != RPMSG_LITE_LINK_WAITING)
+			WRITE_ONCE(rl->need_rebuild, true);
 		atomic_set(&rl->state, RPMSG_LITE_LINK_WAITING);
 	}
 	rl_wake_all(rl);

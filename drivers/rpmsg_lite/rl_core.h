@@ -206,6 +206,8 @@ enum {
  * @gen_known: remote: the master has shown a nonzero generation, so a
  *             change of generation (not the ring image) tells a rebuild
  * @peer_gen_aware: master: the remote has shown it follows generations
+ * @need_rebuild: remote: it reset itself after using the rings; only
+ *                rings the master rebuilt since bring it up again
  * @watch_idx: peer idx of the transmit vq at the last check of @watch_work
  * @watch_tries: kicks repeated since the peer last made progress
  * @state_lock: see the lock list at the top of this file
@@ -283,6 +285,7 @@ struct rpmsg_lite_instance {
 	u8 gen_acked;
 	bool gen_known;
 	bool peer_gen_aware;
+	bool need_rebuild;
 	u16 watch_idx;
 	u8 watch_tries;
 
