@@ -32,7 +32,9 @@
 #include <linux/err.h>
 #include <linux/idr.h>
 #include <linux/irq_work.h>
+#include <linux/kfifo.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mailbox_controller.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -424,11 +426,12 @@ struct rl_lb_kept {
  * @announced: the create announcement was sent
  * @echoed: messages sent back
  * @drops: messages that could not be sent back
- * @kept_lock: protects @holding, @kept and @nkept
- * @holding: keep what arrives instead of answering (hold_remote)
- * @kept: messages kept while @holding, in arrival order
- * @nkept: entries in @kept
- * @max_kept: room in @kept (the link's buffer count)
+ * @kept_lock: protects @holding and @kept
+ * @holding: keep what arrives instead of answering (hold_remote); stays
+ *	     set until everything kept has been answered, so that answers
+ *	     keep the arrival order
+ * @kept: messages kept while @holding, in arrival order (at most the
+ *	  link's buffer count: the remote cannot hold more)
  */
 struct rl_lb_echo {
 	struct rl_loopback_pair *p;
@@ -440,11 +443,9 @@ struct rl_lb_echo {
 	bool announced;
 	atomic64_t echoed;
 	atomic64_t drops;
-	spinlock_t kept_lock;	/* holding, kept, nkept */
+	spinlock_t kept_lock;	/* holding, kept */
 	bool holding;
-	struct rl_lb_kept *kept;
-	u32 nkept;
-	u32 max_kept;
+	DECLARE_KFIFO_PTR(kept, struct rl_lb_kept);
 };
 
 /* The two links of a pair; every per-side array is indexed by the sender. */
@@ -1083,11 +1084,9 @@ static int rl_lb_echo_cb(void *payload, u32 payload_len, u32 src, void *priv)
 	int ret = -ENODEV;
 
 	spin_lock(&e->kept_lock);
-	if (e->holding && e->nkept < e->max_kept) {
-		e->kept[e->nkept++] = (struct rl_lb_kept){
-			.payload = payload, .len = payload_len, .src = src };
-		kept = true;
-	}
+	if (e->holding)
+		kept = kfifo_put(&e->kept, ((struct rl_lb_kept){
+			.payload = payload, .len = payload_len, .src = src }));
 	spin_unlock(&e->kept_lock);
 	if (kept)
 		return RL_HOLD;
@@ -1108,37 +1107,35 @@ static int rl_lb_echo_cb(void *payload, u32 payload_len, u32 src, void *priv)
 }
 
 /*
- * Stop keeping messages; answer (when @answer) and give back those kept,
- * in arrival order.  echo_lock held.
+ * Answer (when @answer) and give back the kept messages in arrival order,
+ * including those that arrive meanwhile; stop keeping only once none is
+ * left, so that no direct answer overtakes a kept one.  echo_lock held.
  */
 static void rl_lb_echo_release(struct rl_lb_echo *e, bool answer)
 {
 	struct rpmsg_lite_instance *rl = e->p->side[RL_LB_REMOTE].rl;
-	struct rl_lb_kept *kept;
-	u32 n, i;
+	struct rl_lb_kept k;
+	bool got;
 	int ret;
 
-	spin_lock(&e->kept_lock);
-	e->holding = false;
-	n = e->nkept;
-	spin_unlock(&e->kept_lock);
-	/* nothing is added once holding is off: the entries are ours */
-	kept = e->kept;
-	for (i = 0; i < n; i++) {
+	for (;;) {
+		spin_lock(&e->kept_lock);
+		got = kfifo_get(&e->kept, &k);
+		if (!got)
+			e->holding = false;
+		spin_unlock(&e->kept_lock);
+		if (!got)
+			break;
 		if (answer) {
-			ret = rpmsg_lite_send(rl, e->ept, kept[i].src,
-					      kept[i].payload, kept[i].len,
-					      RL_LB_ECHO_TIMEOUT_MS);
+			ret = rpmsg_lite_send(rl, e->ept, k.src, k.payload,
+					      k.len, RL_LB_ECHO_TIMEOUT_MS);
 			if (ret)
 				atomic64_inc(&e->drops);
 			else
 				atomic64_inc(&e->echoed);
 		}
-		rpmsg_lite_release_rx_buffer(rl, kept[i].payload);
+		rpmsg_lite_release_rx_buffer(rl, k.payload);
 	}
-	spin_lock(&e->kept_lock);
-	e->nkept = 0;
-	spin_unlock(&e->kept_lock);
 }
 
 static void rl_lb_echo_announce_work(struct work_struct *work)
@@ -1199,11 +1196,10 @@ int rl_loopback_echo_start(struct rl_loopback_pair *p, const char *name)
 	}
 	e->p = p;
 	spin_lock_init(&e->kept_lock);
-	e->max_kept = p->cfg.buffer_count;
-	e->kept = kcalloc(e->max_kept, sizeof(*e->kept), GFP_KERNEL);
-	if (!e->kept) {
+	ret = kfifo_alloc(&e->kept, roundup_pow_of_two(p->cfg.buffer_count),
+			  GFP_KERNEL);
+	if (ret) {
 		kfree(e);
-		ret = -ENOMEM;
 		goto out;
 	}
 	e->holding = READ_ONCE(p->remote_held);
@@ -1215,7 +1211,7 @@ int rl_loopback_echo_start(struct rl_loopback_pair *p, const char *name)
 	ept = rpmsg_lite_create_ept(p->side[RL_LB_REMOTE].rl, RL_ADDR_ANY, rl_lb_echo_cb, e);
 	if (IS_ERR_OR_NULL(ept)) {
 		ret = ept ? PTR_ERR(ept) : -ENOMEM;
-		kfree(e->kept);
+		kfifo_free(&e->kept);
 		kfree(e);
 		goto out;
 	}
@@ -1254,7 +1250,7 @@ void rl_loopback_echo_stop(struct rl_loopback_pair *p)
 				       RL_NS_DESTROY);
 	rpmsg_lite_destroy_ept(p->side[RL_LB_REMOTE].rl, e->ept);
 	p->echo = NULL;
-	kfree(e->kept);
+	kfifo_free(&e->kept);
 	kfree(e);
 out:
 	mutex_unlock(&p->echo_lock);
