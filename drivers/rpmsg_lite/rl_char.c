@@ -360,11 +360,36 @@ out:
 	return ret;
 }
 
+/*
+ * Copy the message from user space straight into a transmit buffer in
+ * shared memory and publish it: no bounce buffer, no allocation.  The
+ * buffer is ours between the two calls; any failure gives it back.
+ */
+static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
+			  const void __user *ubuf, size_t len,
+			  unsigned long timeout)
+{
+	void *buf;
+	u32 size;
+	int ret;
+
+	buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size, timeout);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (copy_from_user(buf, ubuf, len))
+		ret = -EFAULT;
+	else
+		ret = rpmsg_lite_send_nocopy(e->rl, e->ept, dst, buf, len);
+	/* not sent: give it back (a buffer a reset voided is refused) */
+	if (ret)
+		rpmsg_lite_release_tx_buffer(e->rl, buf);
+	return ret;
+}
+
 static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 		       const void __user *ubuf, size_t len)
 {
 	unsigned long timeout;
-	void *kbuf;
 	u32 tmo;
 	int ret;
 
@@ -382,10 +407,6 @@ static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 		return -EMSGSIZE;
 	}
 
-	kbuf = memdup_user(ubuf, len);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
-
 	tmo = READ_ONCE(e->tx_timeout_ms);
 	if (nonblock)
 		timeout = RL_DONT_BLOCK;
@@ -394,14 +415,12 @@ static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 	else
 		timeout = tmo;
 
-	if (down_read_interruptible(&e->ept_sem)) {
-		ret = -ERESTARTSYS;
-		goto free;
-	}
+	if (down_read_interruptible(&e->ept_sem))
+		return -ERESTARTSYS;
 	if (!e->ept) {
 		ret = -EPIPE;
 	} else {
-		ret = rpmsg_lite_send(e->rl, e->ept, dst, kbuf, len, timeout);
+		ret = rl_ept_send_zc(e, dst, ubuf, len, timeout);
 		if (ret == -ENOMEM && timeout == RL_DONT_BLOCK)
 			ret = nonblock ? -EAGAIN : -ETIMEDOUT;
 		else if (ret == -ENODEV)
@@ -413,8 +432,6 @@ static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 		atomic64_inc(&e->tx_msgs);
 		atomic64_add(len, &e->tx_bytes);
 	}
-free:
-	kfree(kbuf);
 	return ret;
 }
 
