@@ -528,29 +528,68 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 }
 
 /*
- * Remote: do the rings hold exactly the image a master writes at init
- * (vring 0: all buffers posted, nothing used; vring 1: nothing posted, all
- * buffers pre-published as used) while this side has already used them
- * (or found them broken)?  Then the master has rebuilt them: it was reset
- * or re-initialised.  Each index is read once.  When every buffer has
- * come back and the idx values wrapped to exactly these numbers the check
- * is a false positive, but then nothing is in flight and following the
- * "rebuild" loses nothing.  Only for a master that never showed a
- * generation (rl_wire.h): rpmsg-lite.  A remote that never used the rings
- * cannot tell a rebuild from a repeated kick and waits for
- * rpmsg_lite_reset_link().  Both ring locks held.
+ * Remote: do the rings hold the image a master writes at init (vring 0:
+ * all buffers posted, nothing used; vring 1: all buffers pre-published as
+ * used, at most @max_sent posted since)?  With @need_used, only when this
+ * side has already used the rings (or found them broken): otherwise a
+ * repeated kick and a rebuild look the same.  Each index is read once,
+ * under both ring locks.  When every buffer has come back and the idx
+ * values wrapped to exactly these numbers the check is a false positive,
+ * but then nothing is in flight and following the "rebuild" loses
+ * nothing.  Only for a master that never showed a generation (rl_wire.h):
+ * rpmsg-lite.
  */
-static bool rl_remote_rings_rebuilt_locked(struct rpmsg_lite_instance *rl)
+static bool rl_remote_sees_init_image(struct rpmsg_lite_instance *rl,
+				      u16 max_sent, bool need_used)
 {
 	u16 count = rl->cfg.buffer_count;
-	u16 a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
-	u16 u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
-	u16 a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
-	u16 u1 = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
-	bool used_before = rl->vq[0].synced || rl->vq[1].synced ||
-			   rl->vq[0].broken || rl->vq[1].broken;
+	unsigned long flags;
+	u16 a0, u0, a1, u1;
+	bool used;
 
-	return used_before && a0 == count && u0 == 0 && a1 == 0 && u1 == count;
+	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock(&rl->tx_lock);
+	used = rl->vq[0].synced || rl->vq[1].synced ||
+	       rl->vq[0].broken || rl->vq[1].broken;
+	a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
+	u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
+	a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
+	u1 = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
+	spin_unlock(&rl->tx_lock);
+	spin_unlock_irqrestore(&rl->rx_lock, flags);
+
+	return (used || !need_used) && a0 == count && u0 == 0 &&
+	       u1 == count && a1 <= max_sent;
+}
+
+/*
+ * Remote: did the master rebuild the rings since we last followed it?  A
+ * master that has shown a generation is believed by its generation @gen
+ * only; for one that never did, the init image tells.  @after_reset: we
+ * reset ourselves and wait (the image may already carry up to a ring of
+ * messages; our own ring state tells nothing); otherwise we are up or
+ * resetting and must have used the rings, and the image must be exact.
+ */
+static bool rl_remote_master_rebuilt(struct rpmsg_lite_instance *rl, u8 gen,
+				     bool after_reset)
+{
+	if (rl->gen_known || gen)
+		return gen != rl->ring_gen;
+	if (after_reset)
+		return rl_remote_sees_init_image(rl, rl->cfg.buffer_count,
+						 false);
+	return rl_remote_sees_init_image(rl, 0, true);
+}
+
+/*
+ * Remote: say in our flags word that we follow generations and which one
+ * we saw last (@gen; odd: an acknowledgment).  tx_lock held.
+ */
+static void rl_remote_answer_gen_locked(struct rpmsg_lite_instance *rl,
+					u8 gen)
+{
+	rl_vq_set_flags_ext(&rl->vq[0], RL_VRING_USED_F_GEN_AWARE |
+			    (u16)gen << RL_VRING_F_GEN_SHIFT);
 }
 
 /*
@@ -565,8 +604,7 @@ static void rl_remote_adopt_gen(struct rpmsg_lite_instance *rl, u8 gen)
 	rl->ring_gen = gen;
 	if (gen)
 		rl->gen_known = true;
-	rl_vq_set_flags_ext(&rl->vq[0], RL_VRING_USED_F_GEN_AWARE |
-			    (u16)gen << RL_VRING_F_GEN_SHIFT);
+	rl_remote_answer_gen_locked(rl, gen);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 }
 
@@ -596,8 +634,7 @@ static void rl_remote_freeze(struct rpmsg_lite_instance *rl, u8 gen)
 			     RPMSG_LITE_LINK_RESETTING);
 	rl->gen_acked = gen;
 	rl->gen_known = true;
-	rl_vq_set_flags_ext(&rl->vq[0], RL_VRING_USED_F_GEN_AWARE |
-			    (u16)gen << RL_VRING_F_GEN_SHIFT);
+	rl_remote_answer_gen_locked(rl, gen);
 	spin_unlock(&rl->tx_lock);
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
 
@@ -617,28 +654,15 @@ static void rl_remote_freeze(struct rpmsg_lite_instance *rl, u8 gen)
  * (even): if the master rebuilt the rings, forget our ring state and held
  * buffers (as a reset does), tell LINK_DOWN then LINK_UP, and carry on
  * with the new rings: the kick we are handling is the master's
- * announcement.  A master that has shown a generation is believed by its
- * generation only; for one that never did (rpmsg-lite), the ring image
- * tells.
+ * announcement.
  */
 static void rl_remote_follow_master(struct rpmsg_lite_instance *rl, u8 gen)
 {
 	int old = atomic_read(&rl->state);
-	unsigned long flags;
-	bool rebuilt;
 
 	if (old != RPMSG_LITE_LINK_UP && old != RPMSG_LITE_LINK_RESETTING)
 		return;
-	if (rl->gen_known || gen) {
-		rebuilt = gen != rl->ring_gen;
-	} else {
-		spin_lock_irqsave(&rl->rx_lock, flags);
-		spin_lock(&rl->tx_lock);
-		rebuilt = rl_remote_rings_rebuilt_locked(rl);
-		spin_unlock(&rl->tx_lock);
-		spin_unlock_irqrestore(&rl->rx_lock, flags);
-	}
-	if (!rebuilt)
+	if (!rl_remote_master_rebuilt(rl, gen, false))
 		return;
 	if (atomic_cmpxchg(&rl->state, old, RPMSG_LITE_LINK_RESETTING) != old)
 		return;
@@ -659,33 +683,6 @@ static void rl_remote_follow_master(struct rpmsg_lite_instance *rl, u8 gen)
 }
 
 /*
- * Remote that reset itself, waiting: did the master rebuild the rings
- * since (generation @gen moved on; from a master that never showed a
- * generation, the init image with at most a ring of messages sent since)?
- * The old rings still hold what we consumed before the reset: coming up
- * on them would take those messages again.
- */
-static bool rl_remote_rebuilt_since_reset(struct rpmsg_lite_instance *rl,
-					  u8 gen)
-{
-	u16 count = rl->cfg.buffer_count;
-	unsigned long flags;
-	u16 a0, u0, a1, u1;
-
-	if (rl->gen_known || gen)
-		return gen != rl->ring_gen;
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	spin_lock(&rl->tx_lock);
-	a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
-	u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
-	a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
-	u1 = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
-	spin_unlock(&rl->tx_lock);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
-	return a0 == count && u0 == 0 && u1 == count && a1 <= count;
-}
-
-/*
  * Remote, receive work, after a kick: the master's generation decides
  * first.  Return: true when the receive work must not touch the rings
  * (the master is rewriting them, or the link is not up).
@@ -699,9 +696,14 @@ static bool rl_remote_track_master(struct rpmsg_lite_instance *rl)
 		return true;
 	}
 	rl_remote_follow_master(rl, gen);
+	/*
+	 * A remote that reset itself after using the rings: the old rings
+	 * still hold what it took before, coming up on them would take
+	 * those messages again.
+	 */
 	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_WAITING &&
 	    READ_ONCE(rl->need_rebuild) &&
-	    !rl_remote_rebuilt_since_reset(rl, gen)) {
+	    !rl_remote_master_rebuilt(rl, gen, true)) {
 		rl_dbg(rl, "kick on the rings of before our reset: still waiting\n");
 		return true;
 	}
