@@ -1106,6 +1106,68 @@ static void rl_core_image_test_master_kicks_vq0_once_at_init(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->vq[0], rl_vq_id(0, 0));
 }
 
+/*
+ * RL_SEND_MORE publishes without a kick; the batch's last send, or
+ * rpmsg_lite_kick_peer(), kicks once for all of it.  An unknown flag is
+ * refused and the buffer stays the caller's.
+ */
+static void rl_core_image_test_send_more_kicks_once_per_batch(struct kunit *test)
+{
+	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
+	u8 *shm = rl_test_region(test, WIRE_REGION);
+	struct rl_fake *f = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
+	struct rl_vring_avail *a1 = (void *)(shm + WIRE_VRING1 + WIRE_AVAIL);
+	struct rpmsg_lite_endpoint *tx;
+	void *buf[WIRE_COUNT];
+	struct rl_fake *r;
+	u32 size;
+	int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->rl);
+	/* a remote on the same rings, up, so that the master can send */
+	r = rl_test_split_remote(test, shm, WIRE_REGION - WIRE_BUFS0, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rl);
+	rpmsg_lite_isr(r->rl, f->vq[0]);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r->rl,
+							  RL_TEST_WAIT_MS), 0);
+	tx = rl_test_tx_ept(test, f->rl);
+	KUNIT_ASSERT_EQ(test, rl_fake_kicks(f), 1U);	/* the init kick */
+	for (i = 0; i < WIRE_COUNT; i++) {
+		buf[i] = rpmsg_lite_alloc_tx_buffer(f->rl, &size,
+						    RL_TEST_SEND_MS);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(buf[i]));
+	}
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy_flags(f->rl, tx, 30,
+							   buf[0], 4, BIT(1)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy_flags(f->rl, tx, 30,
+							   buf[0], 4,
+							   RL_SEND_MORE), 0);
+	/* published, the peer not told */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(a1->idx)), 1);
+	KUNIT_EXPECT_EQ(test, rl_fake_kicks(f), 1U);
+	/* the last of the batch tells it, once */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy_flags(f->rl, tx, 30,
+							   buf[1], 4, 0), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(a1->idx)), 2);
+	KUNIT_ASSERT_EQ(test, rl_fake_kicks(f), 2U);
+	KUNIT_EXPECT_EQ(test, f->vq[1], rl_vq_id(0, 1));
+
+	/* the remote consumes both; then a batch ended by kick_peer() */
+	rpmsg_lite_isr(r->rl, f->vq[1]);
+	buf[0] = rpmsg_lite_alloc_tx_buffer(f->rl, &size, RL_TEST_SEND_MS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf[0]));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy_flags(f->rl, tx, 30,
+							   buf[0], 4,
+							   RL_SEND_MORE), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(a1->idx)), 3);
+	KUNIT_EXPECT_EQ(test, rl_fake_kicks(f), 2U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_kick_peer(f->rl), 0);
+	KUNIT_EXPECT_EQ(test, rl_fake_kicks(f), 3U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_kick_peer(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rl_test_stats(f->rl).tx_msgs, 3ULL);
+}
+
 static void rl_core_image_test_failed_init_kick_is_counted_as_kick_error(struct kunit *test)
 {
 	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
@@ -1168,6 +1230,7 @@ static struct kunit_case rl_core_image_cases[] = {
 	KUNIT_CASE(rl_core_image_test_whole_region_equals_rpmsg_lite_byte_for_byte),
 	KUNIT_CASE(rl_core_image_test_master_writes_nothing_past_the_region),
 	KUNIT_CASE(rl_core_image_test_master_kicks_vq0_once_at_init),
+	KUNIT_CASE(rl_core_image_test_send_more_kicks_once_per_batch),
 	KUNIT_CASE(rl_core_image_test_failed_init_kick_is_counted_as_kick_error),
 	KUNIT_CASE(rl_core_image_test_count_256_layout_matches_rpmsg_lite),
 	{}

@@ -618,6 +618,246 @@ TEST_F(ept, upstream_create_and_destroy_ioctls_work)
 	close(fd);
 }
 
+/* ---- batches: RPMSG_LITE_IOC_SEND_MSGS / RECV_MSGS ---- */
+
+#define BATCH		32
+
+static int send_msgs(int fd, struct rpmsg_lite_msg *m, __u32 n)
+{
+	struct rpmsg_lite_msgs req = { .msgs = (uintptr_t)m, .count = n };
+	int ret = ioctl(fd, RPMSG_LITE_IOC_SEND_MSGS, &req);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static int recv_msgs(int fd, struct rpmsg_lite_msg *m, __u32 n)
+{
+	struct rpmsg_lite_msgs req = { .msgs = (uintptr_t)m, .count = n };
+	int ret = ioctl(fd, RPMSG_LITE_IOC_RECV_MSGS, &req);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* Wait until @n messages are queued for read(); 0 or -ETIMEDOUT. */
+static int wait_queued(int fd, __u32 n)
+{
+	long long end = rl_now_ms() + REPLY_TIMEOUT_MS;
+	struct rpmsg_lite_ept_stats st;
+
+	do {
+		if (ept_stats(fd, &st))
+			return -errno;
+		if (st.rx_queued >= n)
+			return 0;
+		usleep(5000);
+	} while (rl_now_ms() < end);
+	return -ETIMEDOUT;
+}
+
+TEST_F(ept, send_msgs_and_recv_msgs_carry_a_batch_in_order)
+{
+	static unsigned char out[BATCH][64], in[2 * BATCH][64];
+	struct rpmsg_lite_msg m[2 * BATCH];
+	struct rpmsg_lite_ept_stats st;
+	unsigned int i, got = 0, bytes = 0;
+	int n;
+
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < BATCH; i++) {
+		fill(out[i], sizeof(out[i]), i);
+		m[i].buf = (uintptr_t)out[i];
+		m[i].len = 1 + i;	/* 1..BATCH bytes, told apart by size */
+		m[i].addr = RPMSG_LITE_ADDR_ANY;	/* the node's dst */
+		bytes += m[i].len;
+	}
+	ASSERT_EQ(BATCH, send_msgs(self->fd, m, BATCH));
+	ASSERT_EQ(0, ept_stats(self->fd, &st));
+	EXPECT_EQ(BATCH, st.tx_msgs);
+	EXPECT_EQ(bytes, st.tx_bytes);
+
+	while (got < BATCH) {
+		struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+
+		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS))
+			TH_LOG("%u of %u echoes", got, BATCH);
+		/* more room than messages: it takes what is queued */
+		for (i = 0; i < 2 * BATCH; i++) {
+			m[i].buf = (uintptr_t)in[i];
+			m[i].len = sizeof(in[i]);
+			m[i].addr = 0;
+		}
+		n = recv_msgs(self->fd, m, 2 * BATCH);
+		ASSERT_LT(0, n) TH_LOG("RECV_MSGS: %s", strerror(-n));
+		ASSERT_GE(BATCH - got, (unsigned int)n);
+		for (i = 0; i < (unsigned int)n; i++, got++) {
+			EXPECT_EQ(1 + got, m[i].len);
+			EXPECT_EQ(self->echo, m[i].addr);
+			EXPECT_EQ(0, memcmp(in[i], out[got], m[i].len))
+				TH_LOG("echo %u", got);
+		}
+	}
+	ASSERT_EQ(0, ept_stats(self->fd, &st));
+	EXPECT_EQ(BATCH, st.rx_msgs);
+	EXPECT_EQ(0, st.rx_queued);
+	EXPECT_EQ(0, st.rx_dropped);
+}
+
+TEST_F(ept, batch_requests_with_bad_arguments_fail_and_send_nothing)
+{
+	struct rpmsg_lite_msg m[2] = {
+		{ .buf = (uintptr_t)"ab", .len = 2,
+		  .addr = RPMSG_LITE_ADDR_ANY },
+		{ .buf = (uintptr_t)"cd", .len = 2,
+		  .addr = RPMSG_LITE_ADDR_ANY },
+	};
+	struct rpmsg_lite_msgs req = { .msgs = (uintptr_t)m, .count = 2 };
+	struct rpmsg_lite_ept_stats st;
+	unsigned long cmds[] = { RPMSG_LITE_IOC_SEND_MSGS,
+				 RPMSG_LITE_IOC_RECV_MSGS };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		req.count = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], &req));
+		EXPECT_EQ(EINVAL, errno);
+		req.count = RPMSG_LITE_MAX_MSGS + 1;
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], &req));
+		EXPECT_EQ(EINVAL, errno);
+		req.count = 2;
+		req.flags = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], &req));
+		EXPECT_EQ(EINVAL, errno);
+		req.flags = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], NULL));
+		EXPECT_EQ(EFAULT, errno);
+	}
+	/* the array itself unreadable */
+	req.msgs = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, RPMSG_LITE_IOC_SEND_MSGS, &req));
+	EXPECT_EQ(EFAULT, errno);
+	req.msgs = (uintptr_t)m;
+	/* a reserved field set in the first entry */
+	m[0].reserved = 1;
+	EXPECT_EQ(-EINVAL, send_msgs(self->fd, m, 2));
+	m[0].reserved = 0;
+	/* the first message too large: its errno, as write() */
+	m[0].len = self->payload + 1;
+	EXPECT_EQ(-EMSGSIZE, send_msgs(self->fd, m, 2));
+	/* the first payload unreadable */
+	m[0].len = 2;
+	m[0].buf = 0;
+	EXPECT_EQ(-EFAULT, send_msgs(self->fd, m, 2));
+	/* to the name service */
+	m[0].buf = (uintptr_t)"ab";
+	m[0].addr = RPMSG_LITE_NS_ADDR;
+	EXPECT_EQ(-EINVAL, send_msgs(self->fd, m, 2));
+
+	ASSERT_EQ(0, ept_stats(self->fd, &st));
+	EXPECT_EQ(0, st.tx_msgs);
+	/* nothing was sent, so nothing comes back; the node still works */
+	usleep(100000);
+	ASSERT_EQ(0, ept_stats(self->fd, &st));
+	EXPECT_EQ(0, st.rx_msgs);
+	ASSERT_EQ(0, round_trip(self->fd, 16));
+}
+
+TEST_F(ept, send_msgs_stops_at_the_first_bad_message)
+{
+	unsigned char big[4096] = { 0 }, buf[64];
+	struct rpmsg_lite_msg m[3] = {
+		{ .buf = (uintptr_t)"one", .len = 3,
+		  .addr = RPMSG_LITE_ADDR_ANY },
+		{ .buf = (uintptr_t)big, .len = self->payload + 1,
+		  .addr = RPMSG_LITE_ADDR_ANY },
+		{ .buf = (uintptr_t)"three", .len = 5,
+		  .addr = RPMSG_LITE_ADDR_ANY },
+	};
+	struct rpmsg_lite_ept_stats st;
+
+	/* an oversize second message: the first is sent, then the batch ends */
+	EXPECT_EQ(1, send_msgs(self->fd, m, 3));
+	EXPECT_EQ(3, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(0, memcmp(buf, "one", 3));
+	/* an unreadable second payload: the same */
+	m[1].len = 4;
+	m[1].buf = 0;
+	EXPECT_EQ(1, send_msgs(self->fd, m, 3));
+	EXPECT_EQ(3, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	/* nothing else arrives: "three" was never sent */
+	EXPECT_EQ(-ETIMEDOUT, read_reply(self->fd, buf, sizeof(buf), 200));
+	ASSERT_EQ(0, ept_stats(self->fd, &st));
+	EXPECT_EQ(2, st.tx_msgs);
+	EXPECT_EQ(6, st.tx_bytes);
+}
+
+TEST_F(ept, recv_msgs_keeps_a_message_too_large_for_its_entry)
+{
+	unsigned char out[32], in[2][32];
+	struct rpmsg_lite_msg m[2];
+	struct rpmsg_lite_ept_stats st;
+
+	fill(out, sizeof(out), 9);
+	ASSERT_EQ(8, write(self->fd, out, 8));
+	ASSERT_EQ(32, write(self->fd, out, 32));
+	ASSERT_EQ(0, wait_queued(self->fd, 2));
+
+	/* room for the first, not for the second: one taken, one kept */
+	memset(m, 0, sizeof(m));
+	m[0].buf = (uintptr_t)in[0];
+	m[0].len = 16;
+	m[1].buf = (uintptr_t)in[1];
+	m[1].len = 16;
+	EXPECT_EQ(1, recv_msgs(self->fd, m, 2));
+	EXPECT_EQ(8, m[0].len);
+	EXPECT_EQ(0, memcmp(in[0], out, 8));
+	EXPECT_EQ(16, m[1].len);	/* untouched */
+	/* now it is the first: its errno, and it still stays */
+	m[0].len = 16;
+	EXPECT_EQ(-EMSGSIZE, recv_msgs(self->fd, m, 2));
+	ASSERT_EQ(0, ept_stats(self->fd, &st));
+	EXPECT_EQ(1, st.rx_queued);
+	/* an unwritable payload buffer: -EFAULT, and it still stays */
+	m[0].buf = 0;
+	m[0].len = 32;
+	EXPECT_EQ(-EFAULT, recv_msgs(self->fd, m, 1));
+	EXPECT_EQ(32, read(self->fd, in[1], sizeof(in[1])));
+	EXPECT_EQ(0, memcmp(in[1], out, 32));
+}
+
+TEST_F(ept, nonblocking_recv_msgs_of_an_empty_queue_fails_eagain)
+{
+	struct rpmsg_lite_msg m = { .len = 16 };
+	char buf[16];
+	int fd = rl_open_ept(self->index, O_RDWR | O_NONBLOCK);
+
+	ASSERT_LE(0, fd);
+	m.buf = (uintptr_t)buf;
+	EXPECT_EQ(-EAGAIN, recv_msgs(fd, &m, 1));
+	close(fd);
+}
+
+TEST_F(ept, send_msgs_uses_each_entry_destination)
+{
+	struct rpmsg_lite_msg m = { .buf = (uintptr_t)"hello", .len = 5,
+				    .addr = RPMSG_LITE_ADDR_ANY };
+	char buf[16];
+	int index, fd;
+
+	index = rl_create(self->ctrl, "nodst", RPMSG_LITE_ADDR_ANY,
+			  RPMSG_LITE_ADDR_ANY, NULL);
+	ASSERT_LE(0, index);
+	fd = rl_open_ept(index, O_RDWR);
+	ASSERT_LE(0, fd);
+	/* no destination in the entry nor on the node */
+	EXPECT_EQ(-EDESTADDRREQ, send_msgs(fd, &m, 1));
+	m.addr = self->echo;
+	EXPECT_EQ(1, send_msgs(fd, &m, 1));
+	EXPECT_EQ(5, read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	close(fd);
+	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
+}
+
 #define WRITERS		4
 #define PER_WRITER	200
 

@@ -11,6 +11,7 @@
  * message without answering, so their buffers never come back).
  */
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/time.h>
@@ -364,6 +365,157 @@ TEST_F(txfull, pollout_and_writes_come_back_when_the_peer_consumes)
 	make_msg(msg, self->payload, sent);
 	ASSERT_EQ((ssize_t)self->payload, write(self->fd, msg, self->payload));
 	check_echoes(_metadata, self->fd, self->payload, sent + 1);
+}
+
+/* ---- batches (RPMSG_LITE_IOC_SEND_MSGS) on a full ring ---- */
+
+static unsigned char batch_buf[RPMSG_LITE_MAX_MSGS][MSG_MAX];
+static struct rpmsg_lite_msg batch[RPMSG_LITE_MAX_MSGS];
+
+/* Entries for messages first..first+n-1 (make_msg()), to the node's dst. */
+static void make_batch(__u32 payload, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		make_msg(batch_buf[i], payload, first + i);
+		batch[i] = (struct rpmsg_lite_msg) {
+			.buf = (uintptr_t)batch_buf[i],
+			.len = payload,
+			.addr = RPMSG_LITE_ADDR_ANY,
+		};
+	}
+}
+
+static int send_batch(int fd, unsigned int n)
+{
+	struct rpmsg_lite_msgs req = { .msgs = (uintptr_t)batch, .count = n };
+	int ret = ioctl(fd, RPMSG_LITE_IOC_SEND_MSGS, &req);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static __u64 kicks_out(int fd)
+{
+	struct rpmsg_lite_link_info li;
+
+	if (ioctl(fd, RPMSG_LITE_IOC_LINK_INFO, &li))
+		return ~0ULL;
+	return li.stats.kicks_out;
+}
+
+/*
+ * A non-blocking batch larger than the free buffers sends what fits,
+ * notifies the peer about once for all of it, and the next batch gets
+ * EAGAIN; every message sent comes back, in order.
+ */
+TEST_F(txfull, nonblocking_send_msgs_sends_what_fits_then_eagain)
+{
+	struct rpmsg_lite_link_info li;
+	__u64 k0, k1;
+	unsigned int n;
+
+	if (self->no_knob)
+		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
+
+	ASSERT_EQ(0, set_hold(self->hold, 1));
+	self->held = 1;
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_LINK_INFO, &li));
+	ASSERT_LE(2, li.free_tx_buffers);
+	n = li.free_tx_buffers + 4;
+	ASSERT_GE(RPMSG_LITE_MAX_MSGS, n);
+	make_batch(self->payload, 0, n);
+	k0 = kicks_out(self->fd);
+	EXPECT_EQ((int)li.free_tx_buffers, send_batch(self->fd, n));
+	k1 = kicks_out(self->fd);
+	/* one kick for the batch (a lost-kick retry may add one) */
+	EXPECT_GE(2, k1 - k0) TH_LOG("%llu kicks for %u messages",
+				     (unsigned long long)(k1 - k0),
+				     li.free_tx_buffers);
+	TH_LOG("%u messages, %llu kicks", li.free_tx_buffers,
+	       (unsigned long long)(k1 - k0));
+	make_batch(self->payload, li.free_tx_buffers, 1);
+	EXPECT_EQ(-EAGAIN, send_batch(self->fd, 1));
+
+	ASSERT_EQ(0, set_hold(self->hold, 0));
+	self->held = 0;
+	check_echoes(_metadata, self->fd, self->payload, li.free_tx_buffers);
+}
+
+/*
+ * A blocking batch that outgrows a stopped peer tells the peer what it
+ * sent before it waits, gives up after the tx timeout and reports what
+ * was sent.
+ */
+TEST_F(txfull, blocking_send_msgs_returns_what_was_sent_at_the_timeout)
+{
+	struct rpmsg_lite_link_info li;
+	__u32 tmo = TX_TIMEOUT_MS;
+	long long t0, dt;
+	unsigned int n;
+
+	if (self->no_knob)
+		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
+
+	ASSERT_EQ(0, set_hold(self->hold, 1));
+	self->held = 1;
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT, &tmo));
+	set_nonblock(self->fd, 0);
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_LINK_INFO, &li));
+	n = li.free_tx_buffers + 2;
+	make_batch(self->payload, 0, n);
+	t0 = rl_now_ms();
+	EXPECT_EQ((int)li.free_tx_buffers, send_batch(self->fd, n));
+	dt = rl_now_ms() - t0;
+	EXPECT_LE(TX_TIMEOUT_MS * 3 / 4, dt);
+	EXPECT_GE(5000, dt);
+	/* a batch with nothing sent reports the timeout itself */
+	make_batch(self->payload, li.free_tx_buffers, 1);
+	EXPECT_EQ(-ETIMEDOUT, send_batch(self->fd, 1));
+
+	ASSERT_EQ(0, set_hold(self->hold, 0));
+	self->held = 0;
+	check_echoes(_metadata, self->fd, self->payload, li.free_tx_buffers);
+}
+
+struct batch_sender {
+	int fd;
+	unsigned int n;
+	int ret;
+};
+
+static void *batch_thread(void *arg)
+{
+	struct batch_sender *b = arg;
+
+	b->ret = send_batch(b->fd, b->n);
+	return NULL;
+}
+
+/*
+ * One blocking batch of three rings' worth: it waits for buffers the
+ * peer gives back, and every message arrives once, in order.
+ */
+TEST_F(txfull, blocking_send_msgs_larger_than_the_ring_goes_through)
+{
+	struct batch_sender b = { .fd = self->fd };
+	__u32 tmo = RPMSG_LITE_TIMEOUT_FOREVER;
+	pthread_t t;
+
+	if (self->no_knob)
+		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
+
+	b.n = 3 * self->buffers;
+	if (b.n > RPMSG_LITE_MAX_MSGS)
+		b.n = RPMSG_LITE_MAX_MSGS;
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT, &tmo));
+	set_nonblock(self->fd, 0);
+	make_batch(self->payload, 0, b.n);
+	ASSERT_EQ(0, pthread_create(&t, NULL, batch_thread, &b));
+	/* read while it sends: the rx queue holds two rings at most */
+	check_echoes(_metadata, self->fd, self->payload, b.n);
+	pthread_join(t, NULL);
+	EXPECT_EQ((int)b.n, b.ret);
 }
 
 TEST_HARNESS_MAIN

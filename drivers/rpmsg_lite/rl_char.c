@@ -301,98 +301,140 @@ static int rl_ept_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-static ssize_t rl_ept_read(struct file *filp, char __user *buf, size_t len,
-			   loff_t *ppos)
+/*
+ * Take read_lock once a message is queued.  Return: 0 with read_lock held;
+ * -EPIPE nothing queued and nothing more will come; -EAGAIN nothing queued
+ * and @nonblock; -ERESTARTSYS interrupted.
+ */
+static int rl_ept_lock_readable(struct rl_eptdev *e, bool nonblock)
 {
-	struct rl_eptdev *e = filp->private_data;
-	struct rl_msg *msg;
 	unsigned long flags;
-	bool hung_up;
-	ssize_t ret;
+	bool ready, hung_up;
 
 	if (mutex_lock_interruptible(&e->read_lock))
 		return -ERESTARTSYS;
 
 	for (;;) {
 		spin_lock_irqsave(&e->queue_lock, flags);
-		msg = list_first_entry_or_null(&e->queue, struct rl_msg, node);
+		ready = !list_empty(&e->queue);
 		hung_up = rl_ept_hung_up(e);
 		spin_unlock_irqrestore(&e->queue_lock, flags);
-		if (msg)
-			break;
-		if (hung_up) {
-			ret = -EPIPE;
-			goto out;
-		}
-		if (filp->f_flags & O_NONBLOCK) {
-			ret = -EAGAIN;
-			goto out;
-		}
+		if (ready)
+			return 0;
 		mutex_unlock(&e->read_lock);
+		if (hung_up)
+			return -EPIPE;
+		if (nonblock)
+			return -EAGAIN;
 		if (wait_event_interruptible(e->readq, rl_ept_readable(e)))
 			return -ERESTARTSYS;
 		if (mutex_lock_interruptible(&e->read_lock))
 			return -ERESTARTSYS;
 	}
+}
 
-	/*
-	 * Only readers remove messages and they hold read_lock, so @msg stays
-	 * at the head while it is copied.
-	 */
-	if (msg->len > len) {
+/*
+ * Copy the oldest message to @buf (@room bytes), report its length and
+ * source in @ent when given, and only then dequeue it: on any error it
+ * stays queued.  read_lock held; only readers remove messages, so the head
+ * stays put meanwhile.  Return: the message length; -EAGAIN queue empty;
+ * -EMSGSIZE @room too small; -EFAULT.
+ */
+static int rl_ept_take(struct rl_eptdev *e, void __user *buf, size_t room,
+		       struct rpmsg_lite_msg __user *ent)
+{
+	struct rl_msg *msg;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&e->queue_lock, flags);
+	msg = list_first_entry_or_null(&e->queue, struct rl_msg, node);
+	spin_unlock_irqrestore(&e->queue_lock, flags);
+	if (!msg)
+		return -EAGAIN;
+	if (msg->len > room) {
 		rl_user_err(&e->dev, "read buffer of %zu bytes for a %u-byte message\n",
-			    len, msg->len);
-		ret = -EMSGSIZE;
-		goto out;
+			    room, msg->len);
+		return -EMSGSIZE;
 	}
-	if (copy_to_user(buf, msg->data, msg->len)) {
-		ret = -EFAULT;
-		goto out;
-	}
+	if (copy_to_user(buf, msg->data, msg->len))
+		return -EFAULT;
+	if (ent && (put_user(msg->len, &ent->len) ||
+		    put_user(msg->src, &ent->addr)))
+		return -EFAULT;
+
 	spin_lock_irqsave(&e->queue_lock, flags);
 	list_del(&msg->node);
 	e->queued--;
 	spin_unlock_irqrestore(&e->queue_lock, flags);
 	ret = msg->len;
 	kfree(msg);
-out:
+	return ret;
+}
+
+static ssize_t rl_ept_read(struct file *filp, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	struct rl_eptdev *e = filp->private_data;
+	ssize_t ret;
+
+	ret = rl_ept_lock_readable(e, filp->f_flags & O_NONBLOCK);
+	if (ret)
+		return ret;
+	ret = rl_ept_take(e, buf, len, NULL);
 	mutex_unlock(&e->read_lock);
 	return ret;
 }
 
-/*
- * Copy the message from user space straight into a transmit buffer in
- * shared memory and publish it: no bounce buffer, no allocation.  The
- * buffer is ours between the two calls; any failure gives it back.
- */
-static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
-			  const void __user *ubuf, size_t len,
-			  unsigned long timeout)
+/* A batch request: flags zero, 1..RPMSG_LITE_MAX_MSGS entries. */
+static int rl_ept_get_msgs(struct rl_eptdev *e, void __user *argp,
+			   struct rpmsg_lite_msgs *req)
 {
-	void *buf;
-	u32 size;
-	int ret;
-
-	buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size, timeout);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	if (copy_from_user(buf, ubuf, len))
-		ret = -EFAULT;
-	else
-		ret = rpmsg_lite_send_nocopy(e->rl, e->ept, dst, buf, len);
-	/* not sent: give it back (a buffer a reset voided is refused) */
-	if (ret)
-		rpmsg_lite_release_tx_buffer(e->rl, buf);
-	return ret;
+	if (copy_from_user(req, argp, sizeof(*req)))
+		return -EFAULT;
+	if (req->flags || !req->count || req->count > RPMSG_LITE_MAX_MSGS) {
+		rl_user_err(&e->dev, "batch of %u messages, flags %#x (1..%u, no flags)\n",
+			    req->count, req->flags, RPMSG_LITE_MAX_MSGS);
+		return -EINVAL;
+	}
+	return 0;
 }
 
-static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
-		       const void __user *ubuf, size_t len)
+static long rl_ept_recv_msgs(struct rl_eptdev *e, bool nonblock,
+			     void __user *argp)
 {
-	unsigned long timeout;
-	u32 tmo;
+	struct rpmsg_lite_msg __user *ents;
+	struct rpmsg_lite_msgs req;
+	struct rpmsg_lite_msg m;
+	u32 done = 0;
 	int ret;
 
+	ret = rl_ept_get_msgs(e, argp, &req);
+	if (ret)
+		return ret;
+	ents = u64_to_user_ptr(req.msgs);
+
+	ret = rl_ept_lock_readable(e, nonblock);
+	if (ret)
+		return ret;
+	for (; done < req.count; done++) {
+		if (copy_from_user(&m, &ents[done], sizeof(m))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = rl_ept_take(e, u64_to_user_ptr(m.buf), m.len,
+				  &ents[done]);
+		if (ret < 0)
+			break;
+	}
+	mutex_unlock(&e->read_lock);
+	/* what was taken is the answer; an error only for the first */
+	return done ? done : ret;
+}
+
+/* Bytes and addresses write() and SEND_MSGS accept, with a log line. */
+static int rl_ept_check_send(struct rl_eptdev *e, u32 dst, size_t len)
+{
 	if (dst == RPMSG_LITE_ADDR_ANY) {
 		rl_user_err(&e->dev, "send without a destination address\n");
 		return -EDESTADDRREQ;
@@ -406,33 +448,158 @@ static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 			    len, e->ctrl->payload_size);
 		return -EMSGSIZE;
 	}
+	return 0;
+}
 
-	tmo = READ_ONCE(e->tx_timeout_ms);
+static unsigned long rl_ept_tx_timeout(struct rl_eptdev *e, bool nonblock)
+{
+	u32 tmo = READ_ONCE(e->tx_timeout_ms);
+
 	if (nonblock)
-		timeout = RL_DONT_BLOCK;
-	else if (tmo == RPMSG_LITE_TIMEOUT_FOREVER)
-		timeout = RL_BLOCK;
+		return RL_DONT_BLOCK;
+	if (tmo == RPMSG_LITE_TIMEOUT_FOREVER)
+		return RL_BLOCK;
+	return tmo;
+}
+
+/*
+ * Copy the message from user space straight into a transmit buffer in
+ * shared memory and publish it: no bounce buffer, no allocation.  The
+ * buffer is ours between the two calls; any failure gives it back.
+ *
+ * @more: publish without notifying the peer (a batch goes on); *@pending
+ * tells whether messages published that way still wait for a kick.  The
+ * peer frees buffers only once it is told about ours, so it is told before
+ * a wait for one.  ept_sem held for read, e->ept set.
+ */
+static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
+			  const void __user *ubuf, size_t len,
+			  unsigned long timeout, bool more, bool *pending)
+{
+	void *buf;
+	u32 size;
+	int ret;
+
+	buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size,
+					 *pending ? RL_DONT_BLOCK : timeout);
+	if (buf == ERR_PTR(-ENOMEM) && *pending && timeout != RL_DONT_BLOCK) {
+		rpmsg_lite_kick_peer(e->rl);
+		*pending = false;
+		buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size, timeout);
+	}
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+		goto out;
+	}
+	if (copy_from_user(buf, ubuf, len))
+		ret = -EFAULT;
 	else
-		timeout = tmo;
+		ret = rpmsg_lite_send_nocopy_flags(e->rl, e->ept, dst, buf, len,
+						   more ? RL_SEND_MORE : 0);
+	if (!ret) {
+		*pending = more;
+		return 0;
+	}
+	/* not sent: give it back (a buffer a reset voided is refused) */
+	rpmsg_lite_release_tx_buffer(e->rl, buf);
+out:
+	if (ret == -ENOMEM && timeout == RL_DONT_BLOCK)
+		return -EAGAIN;
+	if (ret == -ENODEV)
+		return -EPIPE;
+	return ret;
+}
+
+static void rl_ept_count_tx(struct rl_eptdev *e, u32 msgs, u64 bytes)
+{
+	if (msgs) {
+		atomic64_add(msgs, &e->tx_msgs);
+		atomic64_add(bytes, &e->tx_bytes);
+	}
+}
+
+static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
+		       const void __user *ubuf, size_t len)
+{
+	unsigned long timeout = rl_ept_tx_timeout(e, nonblock);
+	bool pending = false;
+	int ret;
+
+	ret = rl_ept_check_send(e, dst, len);
+	if (ret)
+		return ret;
 
 	if (down_read_interruptible(&e->ept_sem))
 		return -ERESTARTSYS;
-	if (!e->ept) {
+	if (!e->ept)
 		ret = -EPIPE;
-	} else {
-		ret = rl_ept_send_zc(e, dst, ubuf, len, timeout);
-		if (ret == -ENOMEM && timeout == RL_DONT_BLOCK)
-			ret = nonblock ? -EAGAIN : -ETIMEDOUT;
-		else if (ret == -ENODEV)
-			ret = -EPIPE;
-	}
+	else
+		ret = rl_ept_send_zc(e, dst, ubuf, len, timeout, false,
+				     &pending);
 	up_read(&e->ept_sem);
 
-	if (!ret) {
-		atomic64_inc(&e->tx_msgs);
-		atomic64_add(len, &e->tx_bytes);
-	}
+	/* no free buffer at once: EAGAIN for O_NONBLOCK, else a timeout */
+	if (ret == -EAGAIN && !nonblock)
+		ret = -ETIMEDOUT;
+	if (!ret)
+		rl_ept_count_tx(e, 1, len);
 	return ret;
+}
+
+static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
+			     void __user *argp)
+{
+	unsigned long timeout = rl_ept_tx_timeout(e, nonblock);
+	struct rpmsg_lite_msg __user *ents;
+	struct rpmsg_lite_msgs req;
+	struct rpmsg_lite_msg m;
+	bool pending = false;
+	u64 bytes = 0;
+	u32 done = 0;
+	int ret;
+
+	ret = rl_ept_get_msgs(e, argp, &req);
+	if (ret)
+		return ret;
+	ents = u64_to_user_ptr(req.msgs);
+
+	if (down_read_interruptible(&e->ept_sem))
+		return -ERESTARTSYS;
+	if (!e->ept)
+		ret = -EPIPE;
+	for (; !ret && done < req.count; done++) {
+		u32 dst;
+
+		if (copy_from_user(&m, &ents[done], sizeof(m))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (m.reserved) {
+			rl_user_err(&e->dev, "message %u of a batch: reserved field set\n",
+				    done);
+			ret = -EINVAL;
+			break;
+		}
+		dst = m.addr == RPMSG_LITE_ADDR_ANY ? READ_ONCE(e->dst) : m.addr;
+		ret = rl_ept_check_send(e, dst, m.len);
+		if (!ret)
+			ret = rl_ept_send_zc(e, dst, u64_to_user_ptr(m.buf),
+					     m.len, timeout,
+					     done + 1 < req.count, &pending);
+		if (ret)
+			break;
+		bytes += m.len;
+	}
+	/* a batch that ended early still tells the peer what it has */
+	if (pending)
+		rpmsg_lite_kick_peer(e->rl);
+	up_read(&e->ept_sem);
+
+	if (ret == -EAGAIN && !nonblock)
+		ret = -ETIMEDOUT;
+	rl_ept_count_tx(e, done, bytes);
+	/* what was sent is the answer; an error only for the first */
+	return done ? done : ret;
 }
 
 static ssize_t rl_ept_write(struct file *filp, const char __user *buf,
@@ -498,7 +665,9 @@ static long rl_bad_cmd(struct device *dev, unsigned int cmd,
 				 RL_NR(RPMSG_LITE_IOC_SET_TX_TIMEOUT) | \
 				 RL_NR(RPMSG_LITE_IOC_SET_RX_QUEUE_LEN) | \
 				 RL_NR(RPMSG_LITE_IOC_SENDTO) | \
-				 RL_NR(RPMSG_LITE_IOC_LOOKUP_SERVICE))
+				 RL_NR(RPMSG_LITE_IOC_LOOKUP_SERVICE) | \
+				 RL_NR(RPMSG_LITE_IOC_SEND_MSGS) | \
+				 RL_NR(RPMSG_LITE_IOC_RECV_MSGS))
 #define RL_EPT_UPSTREAM		RL_NR(RPMSG_DESTROY_EPT_IOCTL)
 
 static long rl_ept_destroy_self(struct rl_eptdev *e)
@@ -580,6 +749,10 @@ static long rl_ept_ioctl(struct file *filp, unsigned int cmd,
 			return -EFAULT;
 		return rl_ept_send(e, filp->f_flags & O_NONBLOCK, st.dst,
 				   u64_to_user_ptr(st.buf), st.len);
+	case RPMSG_LITE_IOC_SEND_MSGS:
+		return rl_ept_send_msgs(e, filp->f_flags & O_NONBLOCK, argp);
+	case RPMSG_LITE_IOC_RECV_MSGS:
+		return rl_ept_recv_msgs(e, filp->f_flags & O_NONBLOCK, argp);
 	default:
 		return rl_bad_cmd(&e->dev, cmd, RL_EPT_NATIVE, RL_EPT_UPSTREAM);
 	}

@@ -1251,7 +1251,8 @@ static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
  * sees it at its next kick or poll (rpmsg-lite ignores notify errors too).
  * Any context.
  */
-static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head)
+static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
+			 bool more)
 {
 	unsigned long flags;
 	bool kick = false;
@@ -1269,7 +1270,8 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head)
 			ret = rl_vq_add_used(rl->txq, head, rl->buf_size);
 		}
 		if (!ret) {
-			kick = rl_vq_need_kick(rl->txq);
+			/* with @more the caller's last message decides */
+			kick = !more && rl_vq_need_kick(rl->txq);
 			rl->stats.tx_msgs++;
 		}
 	} else if (__test_and_clear_bit(head, rl->tx_stale)) {
@@ -1351,7 +1353,7 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 	rl_write_hdr(buf, ept->addr, dst, size, 0);
 	if (size)
 		memcpy(buf + RL_MSG_HDR_SIZE, data, size);
-	return rl_tx_publish(rl, head);
+	return rl_tx_publish(rl, head, false);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
 
@@ -1396,27 +1398,38 @@ void *rpmsg_lite_alloc_tx_buffer(struct rpmsg_lite_instance *rl, u32 *size,
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_alloc_tx_buffer, RPMSG_LITE);
 
 /**
- * rpmsg_lite_send_nocopy() - send a buffer from rpmsg_lite_alloc_tx_buffer()
+ * rpmsg_lite_send_nocopy_flags() - send a buffer from
+ *                                  rpmsg_lite_alloc_tx_buffer()
  * @rl: link
  * @ept: local endpoint; its address is the source
  * @dst: destination address (not RL_ADDR_ANY)
  * @data: the pointer rpmsg_lite_alloc_tx_buffer() returned
  * @size: bytes of payload written at @data
+ * @send_flags: 0 or RL_SEND_MORE
  *
  * On success the buffer belongs to the link again.  The header carries
  * the buffer index at byte offset 10, as rpmsg-lite writes it.
  *
+ * With RL_SEND_MORE the message is published but the peer is not
+ * notified: more messages follow, and the last one of the batch (sent
+ * without the flag), or rpmsg_lite_kick_peer(), notifies the peer once for
+ * all of them.  The caller must end every batch that way, in particular
+ * before it waits for a free buffer: the peer frees buffers only after it
+ * has seen the messages.  (A batch left open is noticed by the lost-kick
+ * watch one link_up_kick_ms later.)
+ *
  * Context: any.
- * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a buffer we
- * handed out, or it was already sent or released; -EMSGSIZE @size too
- * large (the buffer stays allocated); -EPIPE the buffer was allocated
- * before a link reset (it is void and now given up); -ENOTCONN, -EPIPE,
- * -ENODEV link not usable (the buffer stays allocated until a link reset
- * voids it).
+ * Return: 0; -EINVAL bad argument or unknown flag; -ENOBUFS @data is not
+ * a buffer we handed out, or it was already sent or released; -EMSGSIZE
+ * @size too large (the buffer stays allocated); -EPIPE the buffer was
+ * allocated before a link reset (it is void and now given up); -ENOTCONN,
+ * -EPIPE, -ENODEV link not usable (the buffer stays allocated until a link
+ * reset voids it).
  */
-int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
-			   struct rpmsg_lite_endpoint *ept, u32 dst,
-			   void *data, u32 size)
+int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
+				 struct rpmsg_lite_endpoint *ept, u32 dst,
+				 void *data, u32 size,
+				 unsigned int send_flags)
 {
 	unsigned long flags;
 	int head, ret;
@@ -1424,7 +1437,7 @@ int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 	ret = rl_check_send_args(rl, ept, dst);
 	if (ret)
 		return ret;
-	if (!data)
+	if (!data || (send_flags & ~RL_SEND_MORE))
 		return -EINVAL;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
@@ -1445,9 +1458,61 @@ int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 		return ret;
 
 	rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size, head);
-	return rl_tx_publish(rl, head);
+	return rl_tx_publish(rl, head, send_flags & RL_SEND_MORE);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy_flags, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_send_nocopy() - send a buffer from rpmsg_lite_alloc_tx_buffer()
+ * @rl: link
+ * @ept: local endpoint; its address is the source
+ * @dst: destination address (not RL_ADDR_ANY)
+ * @data: the pointer rpmsg_lite_alloc_tx_buffer() returned
+ * @size: bytes of payload written at @data
+ *
+ * rpmsg_lite_send_nocopy_flags() without flags: publish and notify.
+ *
+ * Context: any.
+ * Return: as rpmsg_lite_send_nocopy_flags().
+ */
+int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
+			   struct rpmsg_lite_endpoint *ept, u32 dst,
+			   void *data, u32 size)
+{
+	return rpmsg_lite_send_nocopy_flags(rl, ept, dst, data, size, 0);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_kick_peer() - end a batch sent with RL_SEND_MORE
+ * @rl: link
+ *
+ * Notifies the peer of the messages published so far, unless it asked not
+ * to be notified (as the last send of a batch would).  Harmless when
+ * nothing is pending: at worst the peer finds an empty ring.
+ *
+ * Context: any.
+ * Return: 0; -EINVAL no link; the link-state errno (-ENOTCONN, -EPIPE,
+ * -ENODEV) when the link is not up: then there is nothing to tell.
+ */
+int rpmsg_lite_kick_peer(struct rpmsg_lite_instance *rl)
+{
+	unsigned long flags;
+	bool kick = false;
+	int ret;
+
+	if (!rl)
+		return -EINVAL;
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	ret = rl_state_errno(rl);
+	if (!ret)
+		kick = rl_vq_need_kick(rl->txq);
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	if (kick)
+		rl_kick(rl, rl->tx_vq_id);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_kick_peer, RPMSG_LITE);
 
 /**
  * rpmsg_lite_release_tx_buffer() - give back an unsent zero-copy buffer

@@ -35,6 +35,7 @@
 #ifndef _LINUX_RPMSG_LITE_H
 #define _LINUX_RPMSG_LITE_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 struct device;
@@ -61,6 +62,11 @@ struct rpmsg_lite_queue;
  *  rpmsg_lite_release_rx_buffer()
  */
 #define RL_HOLD			1
+
+/** RL_SEND_MORE - rpmsg_lite_send_nocopy_flags(): more messages follow,
+ *  publish without notifying the peer
+ */
+#define RL_SEND_MORE		BIT(0)
 
 /* rpmsg-lite status codes, for rpmsg_lite_errno_to_rl(). */
 #define RL_SUCCESS		0
@@ -322,6 +328,11 @@ void *rpmsg_lite_alloc_tx_buffer(struct rpmsg_lite_instance *rl, u32 *size,
 int rpmsg_lite_send_nocopy(struct rpmsg_lite_instance *rl,
 			   struct rpmsg_lite_endpoint *ept, u32 dst,
 			   void *data, u32 size);
+int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
+				 struct rpmsg_lite_endpoint *ept, u32 dst,
+				 void *data, u32 size,
+				 unsigned int send_flags);
+int rpmsg_lite_kick_peer(struct rpmsg_lite_instance *rl);
 int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data);
 int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data);
 

@@ -5,7 +5,8 @@
  * Nodes (see Documentation/rpmsg-lite/char.rst):
  *   /dev/rpmsg_lite_ctrlN  one per link; creates and destroys endpoints
  *   /dev/rpmsg_eptN        one per endpoint; read() = one message,
- *                          write() = one message to the endpoint's dst
+ *                          write() = one message to the endpoint's dst,
+ *                          SEND_MSGS / RECV_MSGS = a batch of messages
  *
  * Native ioctls use the magic RPMSG_LITE_IOC_MAGIC.  Every structure has a
  * fixed layout (fixed-size types, explicit padding) and its size is part of
@@ -214,6 +215,53 @@ struct rpmsg_lite_service {
 	__u32 reserved;
 };
 
+/** RPMSG_LITE_MAX_MSGS - most messages of one SEND_MSGS / RECV_MSGS */
+#define RPMSG_LITE_MAX_MSGS	1024
+
+/**
+ * struct rpmsg_lite_msg - one message of RPMSG_LITE_IOC_SEND_MSGS or
+ * RPMSG_LITE_IOC_RECV_MSGS
+ * @buf: user pointer, as a 64-bit integer: the payload (send) or room for
+ *       it (receive)
+ * @len: send: payload bytes; receive: in: bytes of room at @buf, out:
+ *       bytes of the message
+ * @addr: send: destination, or RPMSG_LITE_ADDR_ANY for the endpoint's
+ *        own destination (as write()); receive: out: the sender's address
+ * @reserved: must be zero (send); left as it is (receive)
+ */
+struct rpmsg_lite_msg {
+	__u64 buf;
+	__u32 len;
+	__u32 addr;
+	__u64 reserved;
+};
+
+/**
+ * struct rpmsg_lite_msgs - a batch of messages (endpoint node)
+ * @msgs: user pointer, as a 64-bit integer, to @count struct rpmsg_lite_msg
+ * @count: entries at @msgs, 1..RPMSG_LITE_MAX_MSGS
+ * @flags: must be zero
+ *
+ * SEND_MSGS sends the messages in order, like as many write()s, but
+ * notifies the peer once per batch instead of once per message.  It
+ * returns how many were sent; an error only when the first one failed
+ * (the error write() would give).  A later failure ends the batch early:
+ * the messages before it are sent, the failing one and those after it
+ * are not.  Blocking follows the node's O_NONBLOCK and tx timeout, per
+ * message.
+ *
+ * RECV_MSGS waits, unless O_NONBLOCK, for one message and then takes those
+ * already queued, up to @count, in order; it returns how many it took and
+ * sets each entry's @len and @addr.  A message larger than its entry's
+ * room stays queued: -EMSGSIZE if it is the first, else the batch ends
+ * before it.
+ */
+struct rpmsg_lite_msgs {
+	__u64 msgs;
+	__u32 count;
+	__u32 flags;
+};
+
 /** RPMSG_LITE_IOC_MAGIC - ioctl type of the native requests */
 #define RPMSG_LITE_IOC_MAGIC	0xb8
 
@@ -241,5 +289,11 @@ struct rpmsg_lite_service {
 /* control or endpoint node */
 #define RPMSG_LITE_IOC_LOOKUP_SERVICE \
 	_IOWR(RPMSG_LITE_IOC_MAGIC, 0x08, struct rpmsg_lite_service)
+/* endpoint node: send a batch; returns the number sent */
+#define RPMSG_LITE_IOC_SEND_MSGS \
+	_IOW(RPMSG_LITE_IOC_MAGIC, 0x09, struct rpmsg_lite_msgs)
+/* endpoint node: receive a batch; returns the number received */
+#define RPMSG_LITE_IOC_RECV_MSGS \
+	_IOW(RPMSG_LITE_IOC_MAGIC, 0x0a, struct rpmsg_lite_msgs)
 
 #endif /* _UAPI_LINUX_RPMSG_LITE_H */
