@@ -23,12 +23,13 @@ ran=0
 # smoke: every kind of metric once, small counts (seconds, in make check)
 if [ "$MODE" = smoke ]; then
 	KCOUNT=200 UCOUNT=50 EPS_MS=50 MEM_EPS=20 EPS_LIST="8"
-	SIZES="16:0" USIZES=1 SSIZES=16 MODES=evidx UPSIZES=16
+	SIZES="16:0" USIZES=1 SSIZES=16 MODES=evidx UPSIZES=16 BATCH=8
 else
 	KCOUNT=${BENCH_KCOUNT:-20000} UCOUNT=${BENCH_UCOUNT:-3000}
 	EPS_MS=${BENCH_EPS_MS:-1000} MEM_EPS=1000 EPS_LIST="1 8 32 256"
 	SIZES="16:0 496:0 4080:4080" USIZES="1 496" SSIZES="16 496"
 	MODES="compat evidx"
+	BATCH=32
 	# 496: the largest payload of virtio_rpmsg_bus (512-byte buffers)
 	UPSIZES="16 496"
 fi
@@ -118,10 +119,17 @@ ctrl_of() {
 	done
 }
 
-# upstream_dev_stream SIZE: the /dev stream written through the upstream
-# /dev/rpmsgN to a reader on the remote link (as dev_stream_SIZE)
-upstream_dev_stream() {
-	uname=upstream_dev_stream_$1
+# upstream_dev SIZE [batch]: the /dev stream written through the upstream
+# /dev/rpmsgN to a reader on the remote link (as dev_stream_SIZE); with
+# "batch" the reader takes BATCH messages per call (upstream has no batch
+# send, so it still writes one per call), as dev_stream_batch_SIZE
+# reads.  SIZE "mem": the slab bytes per idle upstream /dev/rpmsgN instead.
+upstream_dev() {
+	case $1:${2:-} in
+	mem:) uname=upstream_dev_mem ;;
+	*:batch) uname=upstream_dev_stream_batch_$1 ;;
+	*) uname=upstream_dev_stream_$1 ;;
+	esac
 	if ! insmod "$UKO" label=upstream_dev test=dev; then
 		missing="$missing $uname"
 		echo "# insmod $UKO test=dev failed"
@@ -131,7 +139,13 @@ upstream_dev_stream() {
 	uctrl=$(upstream_ctrl)
 	urctrl=$(ctrl_of upstream-remote)
 	if [ -n "$uctrl" ] && [ -n "$urctrl" ]; then
-		ubench "$uname" upstream-stream "$uctrl" "$urctrl" --size "$1" --count "$((UCOUNT * 3))"
+		case $1:${2:-} in
+		mem:) ubench "$uname" upstream-mem "$uctrl" --count "$MEM_EPS" ;;
+		*:batch) ubench "$uname" upstream-stream "$uctrl" "$urctrl" \
+			--size "$1" --count "$((UCOUNT * 3))" --batch "$BATCH" ;;
+		*) ubench "$uname" upstream-stream "$uctrl" "$urctrl" \
+			--size "$1" --count "$((UCOUNT * 3))" ;;
+		esac
 	else
 		echo "# no upstream control node ($uctrl) or remote link node ($urctrl)"
 		missing="$missing $uname"
@@ -189,9 +203,14 @@ else
 	for size in $SSIZES; do
 		ubench "pipe_stream_$size" pipe-stream --size "$size" --count "$((UCOUNT * 3))"
 		ubench "dev_stream_$size" stream "$MCTRL" "$RCTRL" --size "$size" --count "$((UCOUNT * 3))"
-		[ -f "$UKO" ] && upstream_dev_stream "$size"
+		[ -f "$UKO" ] && upstream_dev "$size"
+		# the batch calls: BATCH messages per SEND_MSGS / RECV_MSGS
+		ubench "dev_stream_batch_$size" stream "$MCTRL" "$RCTRL" --size "$size" \
+			--count "$((UCOUNT * 3))" --batch "$BATCH"
+		[ -f "$UKO" ] && upstream_dev "$size" batch
 	done
 	ubench dev_mem mem "$MCTRL" --count "$MEM_EPS"
+	[ -f "$UKO" ] && upstream_dev mem
 fi
 
 # --- the upstream stack as the peer baseline ---------------------------

@@ -8,9 +8,10 @@
  *       round trips through /dev/rpmsg_eptN to an echo service
  *   pipe-rtt [--size N] [--count N]
  *       the same round trips to a child process through two pipes
- *   stream <tx ctrl> <rx ctrl> [--size N] [--count N]
+ *   stream <tx ctrl> <rx ctrl> [--size N] [--count N] [--batch N]
  *       one-way stream from an endpoint of one link to a reader process on
- *       an endpoint of the other link
+ *       an endpoint of the other link; with --batch, N messages per
+ *       RPMSG_LITE_IOC_SEND_MSGS and up to N per RPMSG_LITE_IOC_RECV_MSGS
  *   pipe-stream [--size N] [--count N]
  *       the same stream through a pipe
  *   upstream-stream <rpmsg_ctrl> <rx ctrl> [--size N] [--count N]
@@ -18,7 +19,10 @@
  *       endpoint created on the upstream control node /dev/rpmsg_ctrlN
  *       (RPMSG_CREATE_EPT_IOCTL), written through its /dev/rpmsgN, to a
  *       reader process on an endpoint of the rpmsg-lite link <rx ctrl>
- *       (the remote that the upstream master talks to)
+ *       (the remote that the upstream master talks to); upstream has no
+ *       batch call, so --batch only batches the reader
+ *   upstream-mem <rpmsg_ctrl> [--count N]
+ *       slab memory per endpoint created through the upstream control node
  *   mem <ctrl> [--count N]
  *       slab memory per endpoint created through the control node
  *   slab
@@ -47,7 +51,7 @@
 #define MAX_MSG		65536
 #define HIST_SUB_BITS	3
 
-static unsigned long opt_size = 16, opt_count = 1000;
+static unsigned long opt_size = 16, opt_count = 1000, opt_batch = 1;
 static const char *opt_service = "rpmsg-lite-echo";
 static const char *opt_name;
 
@@ -315,6 +319,54 @@ static int cmd_pipe_rtt(void)
 
 /* ---- streams ---- */
 
+static struct rpmsg_lite_msg batch[RPMSG_LITE_MAX_MSGS];
+
+/* Entries for --batch messages of --size bytes from/into @buf. */
+static void batch_init(unsigned char *buf)
+{
+	unsigned long i;
+
+	for (i = 0; i < opt_batch; i++)
+		batch[i] = (struct rpmsg_lite_msg) {
+			.buf = (uintptr_t)buf, .len = opt_size,
+			.addr = RPMSG_LITE_ADDR_ANY,
+		};
+}
+
+/* Up to --batch messages in one RECV_MSGS; how many came. */
+static int recv_batch(int fd)
+{
+	static unsigned char in[MAX_MSG];
+	struct rpmsg_lite_msgs req = {
+		.msgs = (uintptr_t)batch, .count = opt_batch,
+	};
+	int n;
+
+	batch_init(in);
+	for (n = 0; n < (int)opt_batch; n++)
+		batch[n].len = sizeof(in);
+	n = ioctl(fd, RPMSG_LITE_IOC_RECV_MSGS, &req);
+	if (n < 0)
+		die("RPMSG_LITE_IOC_RECV_MSGS");
+	return n;
+}
+
+/* @count messages from @buf, --batch per SEND_MSGS. */
+static void send_batches(int fd, unsigned char *buf, unsigned long count)
+{
+	struct rpmsg_lite_msgs req = { .msgs = (uintptr_t)batch };
+	int n;
+
+	batch_init(buf);
+	while (count) {
+		req.count = count < opt_batch ? count : opt_batch;
+		n = ioctl(fd, RPMSG_LITE_IOC_SEND_MSGS, &req);
+		if (n <= 0)
+			die("RPMSG_LITE_IOC_SEND_MSGS");
+		count -= n;
+	}
+}
+
 /*
  * Reader of a stream: reads until @count messages or 500 ms of silence,
  * then writes (received, last arrival time) to @res.
@@ -329,14 +381,19 @@ static void stream_reader(int fd, int res, int message_fd)
 	while ((unsigned long)got < opt_count) {
 		if (poll(&pfd, 1, 500) <= 0)
 			break;
-		if (message_fd) {
+		if (message_fd && opt_batch > 1) {
+			n = recv_batch(fd);
+		} else if (message_fd) {
 			n = read(fd, in, sizeof(in));
 			if (n < 0)
 				die("read");
-		} else if (!read_all(fd, in, opt_size)) {
+			n = 1;
+		} else if (read_all(fd, in, opt_size)) {
+			n = 1;
+		} else {
 			break;
 		}
-		got++;
+		got += n;
 		last = now_ns();
 	}
 	r[0] = got;
@@ -355,8 +412,8 @@ static void stream_report(const char *test, long long t0, int res,
 	el = r[1] - t0;
 	if (el <= 0)
 		el = 1;
-	printf("result test=%s name=%s size=%lu count=%lu received=%lld elapsed_ns=%lld msgs_per_s=%lld ns_per_msg=%lld",
-	       test, opt_name, opt_size, opt_count, r[0], el,
+	printf("result test=%s name=%s size=%lu count=%lu batch=%lu received=%lld elapsed_ns=%lld msgs_per_s=%lld ns_per_msg=%lld",
+	       test, opt_name, opt_size, opt_count, opt_batch, r[0], el,
 	       r[0] * 1000000000LL / el, r[0] ? el / r[0] : 0);
 	if (have_kicks)
 		printf(" kicks_out=%lu", kicks);
@@ -380,7 +437,7 @@ static int sink_create(int rcfd, uint32_t *src)
  * it as @label with the kicks @kicks counts on @kfd meanwhile.
  */
 static void stream_through(const char *label, int tfd, int rfd,
-			   uint64_t (*kicks)(int fd), int kfd)
+			   uint64_t (*kicks)(int fd), int kfd, int tx_batch)
 {
 	static unsigned char out[MAX_MSG];
 	int res[2];
@@ -402,9 +459,12 @@ static void stream_through(const char *label, int tfd, int rfd,
 	memset(out, 0x5a, opt_size);
 	k0 = kicks(kfd);
 	t0 = now_ns();
-	for (i = 0; i < opt_count; i++)
-		if (write(tfd, out, opt_size) != (ssize_t)opt_size)
-			die("write");
+	if (tx_batch && opt_batch > 1)
+		send_batches(tfd, out, opt_count);
+	else
+		for (i = 0; i < opt_count; i++)
+			if (write(tfd, out, opt_size) != (ssize_t)opt_size)
+				die("write");
 	stream_report(label, t0, res[0], kicks(kfd) - k0, 1);
 	waitpid(pid, NULL, 0);
 	close(res[0]);
@@ -423,7 +483,7 @@ static int cmd_stream(const char *txc, const char *rxc)
 	rfd = sink_create(rcfd, &rx_src);
 	tfd = ept_create(tcfd, "bench-source", rx_src, NULL, NULL);
 	/* the sender's kicks */
-	stream_through("dev_stream", tfd, rfd, kicks_out, tfd);
+	stream_through("dev_stream", tfd, rfd, kicks_out, tfd, 1);
 	ept_destroy(tfd);
 	ept_destroy(rfd);
 	close(tcfd);
@@ -494,7 +554,7 @@ static int cmd_upstream_stream(const char *uctrl, const char *rxc)
 	rfd = sink_create(rcfd, &rx_src);
 	tfd = upstream_ept_create(ucfd, "bench-upstream", rx_src);
 	/* the sender's kicks: each one reaches the receiving link once */
-	stream_through("upstream_dev_stream", tfd, rfd, kicks_in, rfd);
+	stream_through("upstream_dev_stream", tfd, rfd, kicks_in, rfd, 0);
 	if (ioctl(tfd, RPMSG_DESTROY_EPT_IOCTL) < 0)
 		die("upstream destroy endpoint");
 	close(tfd);
@@ -602,10 +662,65 @@ static int cmd_mem(const char *ctrl)
 	return 0;
 }
 
+/*
+ * The same through the upstream control node: each RPMSG_CREATE_EPT_IOCTL
+ * makes a /dev/rpmsgN (its rpmsg endpoint comes at open, so an idle one
+ * has none), destroyed afterwards through the node.
+ */
+static int cmd_upstream_mem(const char *uctrl)
+{
+	unsigned long i, n = opt_count, left;
+	char path[96], val[64];
+	long long before, after;
+	int cfd, fd;
+
+	cfd = open(uctrl, O_RDWR);
+	if (cfd < 0)
+		die(uctrl);
+	fd = upstream_ept_create(cfd, "bench-umem", 1);
+	if (ioctl(fd, RPMSG_DESTROY_EPT_IOCTL) < 0)
+		die("upstream destroy endpoint");
+	close(fd);
+	sync();
+	before = slab_bytes();
+	for (i = 0; i < n; i++) {
+		struct rpmsg_endpoint_info info = {
+			.src = RPMSG_ADDR_ANY, .dst = 1,
+		};
+
+		snprintf(info.name, sizeof(info.name), "bench-umem%lu", i);
+		if (ioctl(cfd, RPMSG_CREATE_EPT_IOCTL, &info) < 0)
+			die("upstream create endpoint");
+	}
+	after = slab_bytes();
+	left = n;
+	for (i = 0; i < 4 * RPMSG_LITE_MAX_MSGS && left; i++) {
+		snprintf(path, sizeof(path), "/sys/class/rpmsg/rpmsg%lu/name", i);
+		read_attr(path, val, sizeof(val));
+		if (strncmp(val, "bench-umem", 10))
+			continue;
+		snprintf(path, sizeof(path), "/dev/rpmsg%lu", i);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			die(path);
+		if (ioctl(fd, RPMSG_DESTROY_EPT_IOCTL) < 0)
+			die("upstream destroy endpoint");
+		close(fd);
+		left--;
+	}
+	if (left)
+		fprintf(stderr, "rpmsg-lite-bench: %lu upstream endpoints not found to destroy\n",
+			left);
+	printf("result test=upstream_dev_mem name=%s eps=%lu slab_before=%lld slab_after=%lld bytes_per_ept=%lld\n",
+	       opt_name, n, before, after, (after - before) / (long long)n);
+	close(cfd);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-"usage: rpmsg-lite-bench <command> [--size N] [--count N] [--name S]\n"
+"usage: rpmsg-lite-bench <command> [--size N] [--count N] [--batch N] [--name S]\n"
 "  rtt <ctrl> [--service NAME]   round trips to an echo service\n"
 "  pipe-rtt                      round trips to a child through pipes\n"
 "  stream <tx ctrl> <rx ctrl>    one-way stream between two links\n"
@@ -613,6 +728,7 @@ static void usage(void)
 "  upstream-stream <rpmsg_ctrl> <rx ctrl>\n"
 "                                the stream sent through upstream /dev/rpmsgN\n"
 "  mem <ctrl>                    slab bytes per endpoint (--count of them)\n"
+"  upstream-mem <rpmsg_ctrl>     the same through the upstream control node\n"
 "  slab                          slab bytes in use\n");
 	exit(2);
 }
@@ -624,6 +740,7 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "service", required_argument, NULL, 'S' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ }
 	};
 	const char *cmd;
@@ -633,16 +750,18 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "s:c:S:n:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:c:S:n:b:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': opt_size = strtoul(optarg, NULL, 0); break;
 		case 'c': opt_count = strtoul(optarg, NULL, 0); break;
 		case 'S': opt_service = optarg; break;
 		case 'n': opt_name = optarg; break;
+		case 'b': opt_batch = strtoul(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}
-	if (!opt_size || opt_size > MAX_MSG || !opt_count)
+	if (!opt_size || opt_size > MAX_MSG || !opt_count || !opt_batch ||
+	    opt_batch > RPMSG_LITE_MAX_MSGS)
 		usage();
 	if (!opt_name)
 		opt_name = cmd;
@@ -661,6 +780,8 @@ int main(int argc, char **argv)
 		return cmd_upstream_stream(argv[optind], argv[optind + 1]);
 	if (!strcmp(cmd, "mem") && argc - optind == 1)
 		return cmd_mem(argv[optind]);
+	if (!strcmp(cmd, "upstream-mem") && argc - optind == 1)
+		return cmd_upstream_mem(argv[optind]);
 	if (!strcmp(cmd, "slab") && argc == optind)
 		return cmd_slab();
 	usage();
