@@ -25,7 +25,10 @@
  * - every message the link sends arrives at the peer intact, once and in
  *   order, unless the link reported the send as failed;
  * - a corrupted ring is detected and counted, and after
- *   rpmsg_lite_reset_link() the link works again.
+ *   rpmsg_lite_reset_link() the link works again;
+ * - the link stays up between the peer's corruptions, and a remote link
+ *   follows no rebuild (stats.master_reinits stays 0): the peer rewrites
+ *   the rings only after rpmsg_lite_reset_link() of the link.
  *
  * Seeded and reproducible: the module parameter "seed" drives a prandom
  * state; every run prints its seed, every failure the seed and the step.
@@ -942,7 +945,7 @@ static bool fz_counts_ok(struct fz *fz, bool report)
 	     (!fz->ns_bound || atomic64_read(&fz->ns_cb) == fz->exp_ns_cb) &&
 	     st.ring_errors >= fz->exp_ring &&
 	     st.ring_errors <= fz->exp_ring + fz->ring_slack &&
-	     st.kicks_in == fz->exp_kicks_in &&
+	     st.kicks_in == fz->exp_kicks_in && !st.master_reinits &&
 	     out >= 0 && out <= 4 && err >= 0 && err <= 4 &&
 	     !atomic_read(&fz->bad_delivery) && !atomic_read(&fz->ns_bad) &&
 	     !atomic_read(&fz->tx_bad_errno);
@@ -972,6 +975,9 @@ static bool fz_counts_ok(struct fz *fz, bool report)
 	if (st.kicks_in != fz->exp_kicks_in)
 		fz_fail(fz, "kicks_in %llu, the peer kicked %llu times",
 			st.kicks_in, fz->exp_kicks_in);
+	if (st.master_reinits)
+		fz_fail(fz, "link followed %llu master rebuilds, the peer made none",
+			st.master_reinits);
 	if (out < 0 || out > 4 || err < 0 || err > 4)
 		fz_fail(fz, "kicks_out %llu kick_errors %llu, transport saw %lld and %lld",
 			st.kicks_out, st.kick_errors,
@@ -1000,13 +1006,32 @@ static void fz_check_counts(struct fz *fz)
 /*
  * Kick and wait until the link processed every published message, then
  * compare the counters.  The link reacts to kicks only: no kick, no sync.
+ *
+ * The link is up here: the peer takes it down only in fz_break(), which
+ * brings it back before it returns.  A link found down anyway must come
+ * back by itself (a state it passes through); one that stays down is a
+ * failure, reported here.  Skipping the sync instead would let the next
+ * fz_break() or fz_peer_reboot() rewrite the rings over messages the link
+ * never saw: a correct link may then never deliver them, and the
+ * counters would disagree much later, at a sync that has nothing to do
+ * with it.
  */
 static void fz_sync(struct fz *fz)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(FZ_WAIT_MS);
+	enum rpmsg_lite_link_state state;
 
-	if (rpmsg_lite_get_link_state(fz->rl) != RPMSG_LITE_LINK_UP)
-		return;
+	while ((state = rpmsg_lite_get_link_state(fz->rl)) !=
+	       RPMSG_LITE_LINK_UP) {
+		if (time_after(jiffies, end)) {
+			fz_fail(fz, "link %s, not up; %u messages published since the last rebuild",
+				rpmsg_lite_link_state_name(state),
+				fz->produced);
+			return;
+		}
+		usleep_range(50, 200);
+	}
+	end = jiffies + msecs_to_jiffies(FZ_WAIT_MS);
 	fz_kick(fz, fz_rx_vq(fz));
 	while (!fz_all_returned(fz)) {
 		if (fz->failed)

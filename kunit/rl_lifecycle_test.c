@@ -906,6 +906,47 @@ static void rl_lifecycle_test_reset_remote_waits_for_rebuilt_rings(struct kunit 
 	KUNIT_EXPECT_EQ(test, lc_stats(c->r).ring_errors, 0ULL);
 }
 
+/*
+ * A remote that took a transmit buffer and has not sent it yet has written
+ * nothing to the rings, which still show the init image: a kick then
+ * repeats an earlier one (here the master's link-up re-kicks) and is no
+ * rebuild to follow, so the buffer stays valid and the link stays up.
+ */
+static void rl_lifecycle_test_remote_filling_a_buffer_ignores_repeated_kicks(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	u32 size, last, v = 0x5a5a;
+	u64 kicks;
+	void *buf;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	buf = rpmsg_lite_alloc_tx_buffer(c->r, &size, RL_DONT_BLOCK);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+
+	/* nothing written by the remote yet: the master keeps re-kicking */
+	kicks = lc_stats(c->r).kicks_in;
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).kicks_in >=
+					    kicks + 2));
+	flush_work(&c->r->rx_work);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).master_reinits, 0ULL);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).reset_drops, 0ULL);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
+			RPMSG_LITE_LINK_UP);
+
+	memcpy(buf, &v, sizeof(v));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy(c->r, sr->ept,
+						     lc_addr(sm), buf,
+						     sizeof(v)), 0);
+	KUNIT_EXPECT_TRUE(test, lc_sink_wait(sm, 1));
+	last = READ_ONCE(sm->last);
+	KUNIT_EXPECT_EQ(test, last, v);
+	lc_traffic(test, sm, sr, 4);
+	KUNIT_EXPECT_EQ(test, lc_stats(c->r).master_reinits, 0ULL);
+}
+
 /* @ev is "AU", then between @min and @max times "DU", then "R". */
 static bool lc_events_alternate(const char *ev, size_t min, size_t max)
 {
@@ -1029,6 +1070,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced),
 	KUNIT_CASE(rl_lifecycle_test_master_without_generation_is_followed_by_image),
 	KUNIT_CASE(rl_lifecycle_test_reset_remote_waits_for_rebuilt_rings),
+	KUNIT_CASE(rl_lifecycle_test_remote_filling_a_buffer_ignores_repeated_kicks),
 	KUNIT_CASE(rl_lifecycle_test_wait_for_link_up_times_out_while_master_is_silent),
 	KUNIT_CASE(rl_lifecycle_test_master_reset_keeps_endpoints_and_remote_follows),
 	KUNIT_CASE(rl_lifecycle_test_remote_reset_is_repaired_by_master_rebuild),

@@ -530,14 +530,18 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 /*
  * Remote: do the rings hold the image a master writes at init (vring 0:
  * all buffers posted, nothing used; vring 1: all buffers pre-published as
- * used, at most @max_sent posted since)?  With @need_used, only when this
- * side has already used the rings (or found them broken): otherwise a
- * repeated kick and a rebuild look the same.  Each index is read once,
- * under both ring locks.  When every buffer has come back and the idx
- * values wrapped to exactly these numbers the check is a false positive,
- * but then nothing is in flight and following the "rebuild" loses
- * nothing.  Only for a master that never showed a generation (rl_wire.h):
- * rpmsg-lite.
+ * used, at most @max_sent posted since)?  With @need_used, only when the
+ * image undid something this side did (or it found the rings broken):
+ * an idx only we write no longer shows what we wrote, or entries we took
+ * from vring 1 are gone.  Otherwise a repeated kick and a rebuild look the
+ * same.  Taking transmit buffers writes nothing: a remote that only did
+ * that (a send or a zero-copy buffer being filled) runs on this very
+ * image, and following it would void those buffers for nothing.  Each
+ * index is read once, under both ring locks.  When every buffer has come
+ * back and the idx values wrapped to exactly these numbers the check is
+ * a false positive, but then nothing is in flight and following the
+ * "rebuild" loses nothing.  Only for a master that never showed a
+ * generation (rl_wire.h): rpmsg-lite.
  */
 static bool rl_remote_sees_init_image(struct rpmsg_lite_instance *rl,
 				      u16 max_sent, bool need_used)
@@ -545,20 +549,22 @@ static bool rl_remote_sees_init_image(struct rpmsg_lite_instance *rl,
 	u16 count = rl->cfg.buffer_count;
 	unsigned long flags;
 	u16 a0, u0, a1, u1;
-	bool used;
+	bool undone;
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
 	spin_lock(&rl->tx_lock);
-	used = rl->vq[0].synced || rl->vq[1].synced ||
-	       rl->vq[0].broken || rl->vq[1].broken;
 	a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
 	u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
 	a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
 	u1 = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
+	undone = rl->vq[0].broken || rl->vq[1].broken ||
+		 (rl->vq[0].synced && rl->vq[0].used_shadow != u0) ||
+		 (rl->vq[1].synced && (rl->vq[1].used_shadow != u1 ||
+				       rl->vq[1].avail_last != a1));
 	spin_unlock(&rl->tx_lock);
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
 
-	return (used || !need_used) && a0 == count && u0 == 0 &&
+	return (undone || !need_used) && a0 == count && u0 == 0 &&
 	       u1 == count && a1 <= max_sent;
 }
 
@@ -568,7 +574,8 @@ static bool rl_remote_sees_init_image(struct rpmsg_lite_instance *rl,
  * only; for one that never did, the init image tells.  @after_reset: we
  * reset ourselves and wait (the image may already carry up to a ring of
  * messages; our own ring state tells nothing); otherwise we are up or
- * resetting and must have used the rings, and the image must be exact.
+ * resetting, the image must be exact and must have undone something we
+ * wrote or took.
  */
 static bool rl_remote_master_rebuilt(struct rpmsg_lite_instance *rl, u8 gen,
 				     bool after_reset)
