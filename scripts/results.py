@@ -217,6 +217,14 @@ def main():
                      '\n    '.join(bad[:40]) +
                      (f'\n    ... {len(bad) - 40} more' if len(bad) > 40 else ''))
 
+    # every guest is started with two CPUs: a kernel that brought up fewer
+    # tests no concurrency (it happened: see RL_X86_SMP in lib.sh)
+    ncpu = [m.group(1) for m in
+            (re.search(r'smp: Brought up \d+ nodes?, (\d+) CPUs?', l)
+             for l in console) if m]
+    if ncpu and int(ncpu[0]) < 2:
+        fatal.append(f'the guest kernel brought up {ncpu[0]} CPU, not 2')
+
     recs, errors, flags = parse_channel(read_lines(a.results))
     for e in errors:
         fatal.append(f'guest: {e}')
