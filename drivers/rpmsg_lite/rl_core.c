@@ -196,7 +196,7 @@ static void rl_link_broken(struct rpmsg_lite_instance *rl, struct rl_vq *vq)
 		       vq->cfg.id, vq->stats.bad_idx, vq->stats.bad_head);
 	if (old == RPMSG_LITE_LINK_UP || old == RPMSG_LITE_LINK_WAITING) {
 		set_bit(RL_PEND_DOWN, &rl->pending);
-		queue_work(rl->wq, &rl->rx_work);
+		queue_work(rl->rx_wq, &rl->rx_work);
 	}
 	rl_wake_all(rl);
 }
@@ -524,7 +524,7 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 	if (kick)
 		rl_kick(rl, rl->rx_vq_id);
 	if (more)
-		queue_work(rl->wq, &rl->rx_work);
+		queue_work(rl->rx_wq, &rl->rx_work);
 }
 
 /*
@@ -814,7 +814,7 @@ void rpmsg_lite_isr(struct rpmsg_lite_instance *rl, u32 vq_id)
 	/* before queueing: the work clears it after its last look */
 	if (vq_id == rl->rx_vq_id)
 		rl_rx_quiet(rl);
-	queue_work(rl->wq, &rl->rx_work);
+	queue_work(rl->rx_wq, &rl->rx_work);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_isr, RPMSG_LITE);
 
@@ -1847,6 +1847,8 @@ static void rl_free(struct rpmsg_lite_instance *rl)
 	kfree(rl->tx_va);
 	if (rl->wq)
 		destroy_workqueue(rl->wq);
+	if (rl->rx_wq)
+		destroy_workqueue(rl->rx_wq);
 	xa_destroy(&rl->epts);
 	kfree_const(rl->name);
 	kfree(rl);
@@ -1966,7 +1968,7 @@ static void rl_watch_work(struct work_struct *work)
 		/* as if kicked: a remote checks the master's generation first */
 		set_bit(rl->rx_vq_id & 1 ? RL_PEND_VQ1 : RL_PEND_VQ0,
 			&rl->pending);
-		queue_work(rl->wq, &rl->rx_work);
+		queue_work(rl->rx_wq, &rl->rx_work);
 	}
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
@@ -2160,7 +2162,14 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 
 	rl->wq = alloc_ordered_workqueue("rpmsg_lite/%s",
 					 WQ_HIGHPRI | WQ_MEM_RECLAIM, rl->name);
-	if (!rl->wq) {
+	/*
+	 * Receive on the CPU that took the kick, as network drivers do: the
+	 * message is processed and its reader woken there, without another
+	 * CPU's wake-up on the way (an item is never run twice at once).
+	 */
+	rl->rx_wq = alloc_workqueue("rpmsg_lite_rx/%s",
+				    WQ_HIGHPRI | WQ_MEM_RECLAIM, 1, rl->name);
+	if (!rl->wq || !rl->rx_wq) {
 		ret = -ENOMEM;
 		goto err;
 	}

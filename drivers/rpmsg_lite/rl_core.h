@@ -214,7 +214,9 @@ enum {
  * @tx_wq: pollers waiting for a free buffer; woken on tx kicks and every
  *         state change (blocked senders wait in @tx_waiters)
  * @link_wq: rpmsg_lite_wait_for_link_up() waiters
- * @wq: ordered workqueue of the link: receive, re-kick, poll works
+ * @wq: ordered workqueue of the link: re-kick, watch and poll works
+ * @rx_wq: per-CPU workqueue of the receive work: it runs on the CPU the
+ *         kick arrived on (a workqueue item never runs twice at once)
  * @rx_work: drains @rxq and runs the receive callbacks
  * @kick_work: master: re-kicks until the remote shows activity
  * @tx_poll_work: wakes pollers when buffers come back without a kick
@@ -293,6 +295,7 @@ struct rpmsg_lite_instance {
 	wait_queue_head_t tx_wq;
 	wait_queue_head_t link_wq;
 	struct workqueue_struct *wq;
+	struct workqueue_struct *rx_wq;
 	struct work_struct rx_work;
 	struct delayed_work kick_work;
 	struct delayed_work tx_poll_work;
