@@ -7,15 +7,18 @@
  * - rpmsg_lite_isr() runs in whatever context the transport delivers a
  *   kick in (often hard IRQ): it checks the vq id, counts, marks the queue,
  *   wakes senders for a transmit-queue kick and queues the receive work.
- * - Receive processing and every receive callback run on an ordered
- *   workqueue of the link, WQ_HIGHPRI (latency: a message waits for a
- *   worker of the high-priority pool only) and WQ_MEM_RECLAIM (the work
- *   returns buffers to the peer and allocates nothing; under memory
- *   pressure the peer must not stall because no worker could be created).
- *   Ordered: callbacks of one link never run concurrently, and messages
- *   reach an endpoint in ring order.  A callback must therefore not flush
- *   a workqueue without WQ_MEM_RECLAIM, nor call rpmsg_lite_deinit() or
- *   rpmsg_lite_reset_link() (both return -EDEADLK there).
+ * - Receive processing and every receive callback run in the link's one
+ *   receive work, on a per-CPU workqueue: on the CPU the kick arrived on,
+ *   WQ_HIGHPRI (latency: a message waits for a worker of the
+ *   high-priority pool only) and WQ_MEM_RECLAIM (the work returns buffers
+ *   to the peer and allocates nothing; under memory pressure the peer must
+ *   not stall because no worker could be created).  One work item never
+ *   runs twice at once, so callbacks of one link never run concurrently
+ *   and messages reach an endpoint in ring order.  A callback must
+ *   therefore not flush a workqueue without WQ_MEM_RECLAIM, nor call
+ *   rpmsg_lite_deinit() or rpmsg_lite_reset_link() (both return -EDEADLK
+ *   there).  The re-kick, watch and poll works run on an ordered
+ *   workqueue of the link; they only kick, look and queue the receive work.
  * - Senders take a spinlock only; RL_DONT_BLOCK sends and zero-copy calls
  *   without a timeout work in atomic context.
  *
