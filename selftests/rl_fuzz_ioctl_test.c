@@ -143,6 +143,7 @@ static unsigned long fuzz_cmd(void)
 		RPMSG_LITE_IOC_LINK_INFO, RPMSG_LITE_IOC_EPT_STATS,
 		RPMSG_LITE_IOC_SET_TX_TIMEOUT, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN,
 		RPMSG_LITE_IOC_SENDTO, RPMSG_LITE_IOC_LOOKUP_SERVICE,
+		RPMSG_LITE_IOC_SEND_MSGS, RPMSG_LITE_IOC_RECV_MSGS,
 		RPMSG_CREATE_EPT_IOCTL, RPMSG_DESTROY_EPT_IOCTL,
 	};
 	unsigned int magic, dir, nr, size;
@@ -165,6 +166,55 @@ static unsigned long fuzz_cmd(void)
 	return _IOC(dir, magic, nr, size);
 }
 
+/*
+ * A batch request that gets past the header checks most of the time:
+ * 1..40 entries of random lengths, buffers and destinations (the node's,
+ * the echo service, the name service, anything), now and then a reserved
+ * field set, an entry array that ends in a hole, or a count or flags out
+ * of range.
+ */
+static long fuzz_batch(struct fuzz *f, int fd, unsigned long *cmd)
+{
+	static struct rpmsg_lite_msg m[48];
+	struct rpmsg_lite_msgs req = { .count = 1 + rnd_below(40) };
+	struct arena *a = &f->arena;
+	uint32_t i;
+
+	for (i = 0; i < req.count; i++) {
+		m[i].len = rnd_below(4) ? rnd_below(600) : rnd();
+		m[i].buf = (uintptr_t)arena_ptr(a, m[i].len);
+		switch (rnd_below(4)) {
+		case 0:
+			m[i].addr = RPMSG_LITE_ADDR_ANY;
+			break;
+		case 1:
+			m[i].addr = f->echo;
+			break;
+		case 2:
+			m[i].addr = rnd_below(2) ? RPMSG_LITE_NS_ADDR : rnd();
+			break;
+		default:
+			m[i].addr = rnd_below(2048);
+		}
+		m[i].reserved = rnd_below(50) ? 0 : rnd();
+	}
+	req.msgs = (uintptr_t)m;
+	switch (rnd_below(20)) {
+	case 0:		/* the array runs into a hole */
+		req.msgs = (uintptr_t)(a->edge - rnd_below(8));
+		break;
+	case 1:
+		req.count = rnd_below(2) ? 0 : RPMSG_LITE_MAX_MSGS + 1 + rnd();
+		break;
+	case 2:
+		req.flags = rnd();
+		break;
+	}
+	*cmd = rnd_below(2) ? RPMSG_LITE_IOC_SEND_MSGS :
+			      RPMSG_LITE_IOC_RECV_MSGS;
+	return ioctl(fd, *cmd, &req);
+}
+
 static void fuzz_one(struct __test_metadata *_metadata, struct fuzz *f,
 		     unsigned long seed, unsigned long iter)
 {
@@ -176,7 +226,7 @@ static void fuzz_one(struct __test_metadata *_metadata, struct fuzz *f,
 	int fd;
 
 	fd = rnd_below(3) ? f->ept : f->ctrl;
-	switch (rnd_below(10)) {
+	switch (rnd_below(11)) {
 	case 0: case 1:
 		what = "write";
 		len = rnd_below(4) ? rnd_below(600) : rnd_below(1 << 16);
@@ -186,6 +236,10 @@ static void fuzz_one(struct __test_metadata *_metadata, struct fuzz *f,
 		what = "read";
 		len = rnd_below(3) ? rnd_below(600) : rnd_below(16);
 		ret = read(fd, arena_ptr(a, len), len);
+		break;
+	case 4:
+		what = "batch";
+		ret = fuzz_batch(f, fd, &cmd);
 		break;
 	default:
 		what = "ioctl";
