@@ -17,6 +17,7 @@
 #include <kunit/test.h>
 #include <kunit/resource.h>
 #include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/err.h>
@@ -25,6 +26,7 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/platform_device.h>
+#include <linux/sched/task.h>
 #include <linux/rpmsg_lite.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -1584,6 +1586,138 @@ static void rl_core_send_test_remote_to_master_order_is_preserved(struct kunit *
 	rl_test_order(test, false);
 }
 
+/* Messages each of the two senders of the two-CPU case sends. */
+#define RL_TEST_CPU_MSGS	1000
+
+/**
+ * struct rl_test_overlap - receiving side of the two-CPU case
+ * @in_cb: callbacks running now
+ * @overlaps: callbacks that found another one running
+ * @order_errors: messages out of their sender's order
+ * @next: next sequence number expected from each sender
+ * @got: messages received
+ * @cpus: CPUs the callbacks ran on (the first BITS_PER_LONG)
+ * @wq: woken per message
+ */
+struct rl_test_overlap {
+	atomic_t in_cb;
+	atomic_t overlaps;
+	atomic_t order_errors;
+	u32 next[2];
+	atomic_t got;
+	unsigned long cpus;
+	wait_queue_head_t wq;
+};
+
+static int rl_test_overlap_cb(void *payload, u32 len, u32 src, void *priv)
+{
+	struct rl_test_overlap *o = priv;
+	u32 seq[2];
+
+	if (atomic_inc_return(&o->in_cb) != 1)
+		atomic_inc(&o->overlaps);
+	memcpy(seq, payload, min_t(u32, len, sizeof(seq)));
+	if (len != sizeof(seq) || seq[0] > 1 || seq[1] != o->next[seq[0]])
+		atomic_inc(&o->order_errors);
+	else
+		o->next[seq[0]]++;
+	if (raw_smp_processor_id() < BITS_PER_LONG)
+		set_bit(raw_smp_processor_id(), &o->cpus);
+	udelay(5);		/* room for a second callback to start */
+	atomic_dec(&o->in_cb);
+	atomic_inc(&o->got);
+	wake_up(&o->wq);
+	return RL_RELEASE;
+}
+
+/**
+ * struct rl_test_cpu_sender - a sending thread bound to one CPU
+ * @rl: link
+ * @ept: its endpoint
+ * @dst: destination
+ * @id: 0 or 1, first word of each message
+ * @ret: first failed send, or 0
+ * @done: all sent (or failed)
+ */
+struct rl_test_cpu_sender {
+	struct rpmsg_lite_instance *rl;
+	struct rpmsg_lite_endpoint *ept;
+	u32 dst;
+	u32 id;
+	int ret;
+	struct completion done;
+};
+
+static int rl_test_cpu_send_fn(void *arg)
+{
+	struct rl_test_cpu_sender *s = arg;
+	u32 seq[2] = { s->id, 0 };
+
+	for (; seq[1] < RL_TEST_CPU_MSGS && !s->ret; seq[1]++)
+		s->ret = rpmsg_lite_send(s->rl, s->ept, s->dst, seq,
+					 sizeof(seq), RL_TEST_SEND_MS);
+	complete(&s->done);
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
+/*
+ * Two senders on two CPUs kick the remote from both (the loopback's
+ * doorbell rings on the sender's CPU), so its receive work is queued and
+ * runs on both: the callbacks of the link still never overlap, and each
+ * sender's messages arrive once and in order.
+ */
+static void rl_core_send_test_kicks_from_two_cpus_never_overlap_callbacks(struct kunit *test)
+{
+	struct rl_test_cpu_sender snd[2] = {};
+	struct task_struct *task[2] = {};
+	struct rpmsg_lite_endpoint *rx;
+	struct rl_test_overlap *o;
+	struct rl_test_link l;
+	int i, cpu = -1;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	rl_test_pair(test, &l, NULL, true);
+	o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, o);
+	init_waitqueue_head(&o->wq);
+	rx = rl_test_ept(test, l.r, RL_ADDR_ANY, rl_test_overlap_cb, o);
+
+	for (i = 0; i < 2; i++) {
+		snd[i] = (struct rl_test_cpu_sender) {
+			.rl = l.m, .dst = rpmsg_lite_ept_addr(rx), .id = i,
+			.ept = rl_test_tx_ept(test, l.m),
+		};
+		init_completion(&snd[i].done);
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		task[i] = kthread_create(rl_test_cpu_send_fn, &snd[i],
+					 "rl_test_cpu%d", cpu);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task[i]));
+		kthread_bind(task[i], cpu);
+		get_task_struct(task[i]);
+	}
+	for (i = 0; i < 2; i++)
+		wake_up_process(task[i]);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&snd[i].done,
+								  60 * HZ), 0);
+		kthread_stop(task[i]);
+		put_task_struct(task[i]);
+		KUNIT_EXPECT_EQ(test, snd[i].ret, 0);
+	}
+	wait_event_timeout(o->wq, atomic_read(&o->got) >= 2 * RL_TEST_CPU_MSGS,
+			   RL_TEST_WAIT_JIFFIES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->got), 2 * RL_TEST_CPU_MSGS);
+	/* the receive work did run on both CPUs */
+	KUNIT_EXPECT_GE(test, hweight_long(o->cpus), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->overlaps), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->order_errors), 0);
+	KUNIT_EXPECT_EQ(test, o->next[0], RL_TEST_CPU_MSGS);
+	KUNIT_EXPECT_EQ(test, o->next[1], RL_TEST_CPU_MSGS);
+}
+
 /*
  * A send one byte over the payload size fails and publishes nothing: the
  * producer index of the sender's ring stays put and the next message is
@@ -1857,6 +1991,7 @@ static struct kunit_case rl_core_send_cases[] = {
 	KUNIT_CASE(rl_core_send_test_remote_to_master_4080_bytes_arrive_intact),
 	KUNIT_CASE(rl_core_send_test_master_to_remote_order_is_preserved),
 	KUNIT_CASE(rl_core_send_test_remote_to_master_order_is_preserved),
+	KUNIT_CASE(rl_core_send_test_kicks_from_two_cpus_never_overlap_callbacks),
 	KUNIT_CASE(rl_core_send_test_master_oversized_send_fails_with_emsgsize),
 	KUNIT_CASE(rl_core_send_test_remote_oversized_send_fails_with_emsgsize),
 	KUNIT_CASE(rl_core_send_test_send_without_free_buffer_fails_at_once_with_enomem),
