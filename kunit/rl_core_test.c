@@ -1110,8 +1110,9 @@ static void rl_core_image_test_master_kicks_vq0_once_at_init(struct kunit *test)
 
 /*
  * RL_SEND_MORE publishes without a kick; the batch's last send, or
- * rpmsg_lite_kick_peer(), kicks once for all of it.  An unknown flag is
- * refused and the buffer stays the caller's.
+ * rpmsg_lite_kick_peer(), kicks once for all of it, and so does a sender
+ * that finds no free buffer.  An unknown flag is refused and the buffer
+ * stays the caller's.
  */
 static void rl_core_image_test_send_more_kicks_once_per_batch(struct kunit *test)
 {
@@ -1167,7 +1168,18 @@ static void rl_core_image_test_send_more_kicks_once_per_batch(struct kunit *test
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_kick_peer(f->rl), 0);
 	KUNIT_EXPECT_EQ(test, rl_fake_kicks(f), 3U);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_kick_peer(NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, rl_test_stats(f->rl).tx_msgs, 3ULL);
+
+	/* an open batch is told when a sender finds no free buffer */
+	buf[1] = rpmsg_lite_alloc_tx_buffer(f->rl, &size, RL_DONT_BLOCK);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf[1]));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy_flags(f->rl, tx, 30,
+							   buf[1], 4,
+							   RL_SEND_MORE), 0);
+	KUNIT_EXPECT_EQ(test, rl_fake_kicks(f), 3U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(f->rl, tx, 30, "x", 1,
+					      RL_DONT_BLOCK), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, rl_fake_kicks(f), 4U);
+	KUNIT_EXPECT_EQ(test, rl_test_stats(f->rl).tx_msgs, 4ULL);
 }
 
 static void rl_core_image_test_failed_init_kick_is_counted_as_kick_error(struct kunit *test)

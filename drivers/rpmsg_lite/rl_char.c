@@ -468,9 +468,9 @@ static unsigned long rl_ept_tx_timeout(struct rl_eptdev *e, bool nonblock)
  * buffer is ours between the two calls; any failure gives it back.
  *
  * @more: publish without notifying the peer (a batch goes on); *@pending
- * tells whether messages published that way still wait for a kick.  The
- * peer frees buffers only once it is told about ours, so it is told before
- * a wait for one.  ept_sem held for read, e->ept set.
+ * tells whether messages published that way still wait for a kick.  (An
+ * allocation that finds no free buffer tells the peer itself.)  ept_sem
+ * held for read, e->ept set.
  */
 static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
 			  const void __user *ubuf, size_t len,
@@ -480,13 +480,7 @@ static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
 	u32 size;
 	int ret;
 
-	buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size,
-					 *pending ? RL_DONT_BLOCK : timeout);
-	if (buf == ERR_PTR(-ENOMEM) && *pending && timeout != RL_DONT_BLOCK) {
-		rpmsg_lite_kick_peer(e->rl);
-		*pending = false;
-		buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size, timeout);
-	}
+	buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size, timeout);
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
 		goto out;

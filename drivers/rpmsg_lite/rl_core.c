@@ -1130,6 +1130,24 @@ static int rl_tx_try(struct rpmsg_lite_instance *rl,
 }
 
 /*
+ * Tell the peer about messages published with RL_SEND_MORE, if any and if
+ * it wants a kick.  Any context.
+ */
+static void rl_tx_flush_more(struct rpmsg_lite_instance *rl)
+{
+	unsigned long flags;
+	bool kick = false;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	if (rl->tx_more && !rl_state_errno(rl))
+		kick = rl_vq_need_kick(rl->txq);
+	rl->tx_more = false;
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	if (kick)
+		rl_kick(rl, rl->tx_vq_id);
+}
+
+/*
  * Get a transmit buffer for a sender of @ept (NULL: zero-copy allocation),
  * waiting up to @timeout_ms.  A blocked sender queues behind the others
  * and is handed a buffer in its turn (rl_tx_grant_locked()).  The oldest
@@ -1152,6 +1170,12 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 	int ret;
 
 	ret = rl_tx_try(rl, ept, head, timeout_ms != RL_DONT_BLOCK);
+	/*
+	 * No buffer: the peer gives some back only for messages it knows
+	 * of, so an open RL_SEND_MORE batch is told now, before any wait.
+	 */
+	if (ret == -ENOMEM)
+		rl_tx_flush_more(rl);
 	if (ret != -ENOMEM || timeout_ms == RL_DONT_BLOCK) {
 		if (ret == -ENOMEM)
 			rl_stat_inc(rl, tx_timeouts);
@@ -1280,8 +1304,9 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
 			ret = rl_vq_add_used(rl->txq, head, rl->buf_size);
 		}
 		if (!ret) {
-			/* with @more the caller's last message decides */
+			/* with @more the batch's last message decides */
 			kick = !more && rl_vq_need_kick(rl->txq);
+			rl->tx_more = more;
 			rl->stats.tx_msgs++;
 		}
 	} else if (__test_and_clear_bit(head, rl->tx_stale)) {
@@ -1423,10 +1448,11 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_alloc_tx_buffer, RPMSG_LITE);
  * With RL_SEND_MORE the message is published but the peer is not
  * notified: more messages follow, and the last one of the batch (sent
  * without the flag), or rpmsg_lite_kick_peer(), notifies the peer once for
- * all of them.  The caller must end every batch that way, in particular
- * before it waits for a free buffer: the peer frees buffers only after it
- * has seen the messages.  (A batch left open is noticed by the lost-kick
- * watch one link_up_kick_ms later.)
+ * all of them.  The caller must end every batch that way.  A sender of the
+ * link that finds no free buffer notifies the peer of an open batch
+ * first, since the peer gives buffers back only for messages it knows
+ * of; a batch left open otherwise is noticed by the lost-kick watch one
+ * link_up_kick_ms later.
  *
  * Context: any.
  * Return: 0; -EINVAL bad argument or unknown flag; -ENOBUFS @data is not
@@ -1517,6 +1543,7 @@ int rpmsg_lite_kick_peer(struct rpmsg_lite_instance *rl)
 	ret = rl_state_errno(rl);
 	if (!ret)
 		kick = rl_vq_need_kick(rl->txq);
+	rl->tx_more = false;
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	if (kick)
 		rl_kick(rl, rl->tx_vq_id);
@@ -2030,6 +2057,7 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl)
 			rl->tx_va[i] = NULL;
 	}
 	rl->rx_returned = 0;
+	rl->tx_more = false;
 	WRITE_ONCE(rl->generation, rl->generation + 1);
 	clear_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags);
 	spin_unlock(&rl->tx_lock);

@@ -191,6 +191,8 @@ enum {
  * @tx_credit_jiffies: jiffies when a credit was last granted or used
  * @tx_nwaiters: entries in @tx_waiters
  * @tx_grants: buffers handed to waiters so far (wraps; progress marker)
+ * @tx_more: messages were published with RL_SEND_MORE and the peer was
+ *           not told yet (under tx_lock)
  * @state: enum rpmsg_lite_link_state
  * @generation: bumped by every ring rebuild; buffers of an older
  *              generation are void
@@ -274,6 +276,7 @@ struct rpmsg_lite_instance {
 	unsigned long tx_credit_jiffies;
 	u32 tx_nwaiters;
 	u32 tx_grants;
+	bool tx_more;
 
 	atomic_t state;
 	u32 generation;
