@@ -12,9 +12,9 @@
  *                copies each one out.  Messages/s, ns per message, one-way
  *                latency percentiles, notifications per message.
  *   test=kfifo   the same bytes handed from the same task to a work item on
- *                an ordered workqueue (like the link's receive work)
- *                through a kfifo as large as the link's buffers: the
- *                baseline of test=stream.
+ *                a per-CPU high-priority workqueue (like the link's
+ *                receive work) through a kfifo as large as the link's
+ *                buffers: the baseline of test=stream.
  *   test=rtt     @count round trips of @size bytes from a master endpoint
  *                to the pair's echo service and back (the in-kernel part
  *                of a /dev echo round trip).
@@ -420,7 +420,7 @@ out_link:
  * struct rlb_kf - kfifo hand-off between the loading task and a work item
  * @fifo: records of up to 64 KiB; one producer, one consumer, no lock
  * @work: the consumer, on @wq
- * @wq: ordered workqueue, as a link's receive work has
+ * @wq: per-CPU high-priority workqueue, as a link's receive work has
  * @space: the producer waits here for room
  * @queued: messages in @fifo; at most as many as the link has buffers
  * @rx: receiving side
@@ -497,7 +497,8 @@ static int rlb_test_kfifo(void)
 		goto out_rx;
 	ret = -ENOMEM;
 	txbuf = kzalloc(size, GFP_KERNEL);
-	kf->wq = alloc_ordered_workqueue("rl_bench", 0);
+	/* the receive work's kind: on the CPU that queues it */
+	kf->wq = alloc_workqueue("rl_bench", WQ_HIGHPRI, 1);
 	if (!txbuf || !kf->wq)
 		goto out_fifo;
 	INIT_WORK(&kf->work, rlb_kf_work);
