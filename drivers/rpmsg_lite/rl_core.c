@@ -56,6 +56,8 @@
  * senders share the free buffers (rl_tx_grant_locked()).
  */
 #define RL_TX_BURST			16
+/* Messages of at most this many bytes are copied under the tx lock. */
+#define RL_TX_INLINE_MAX		64
 
 static BLOCKING_NOTIFIER_HEAD(rl_link_notifier);
 
@@ -1285,14 +1287,13 @@ static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
  * sees it at its next kick or poll (rpmsg-lite ignores notify errors too).
  * Any context.
  */
-static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
-			 bool more)
+/* rl_tx_publish() under tx_lock; *@kick: the peer should be told. */
+static int rl_tx_publish_locked(struct rpmsg_lite_instance *rl, u16 head,
+				bool more, bool *kick)
 {
-	unsigned long flags;
-	bool kick = false;
 	int ret;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	*kick = false;
 	if (__test_and_clear_bit(head, rl->tx_alloc)) {
 		ret = rl_state_errno(rl);
 		if (ret) {
@@ -1305,7 +1306,7 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
 		}
 		if (!ret) {
 			/* with @more the batch's last message decides */
-			kick = !more && rl_vq_need_kick(rl->txq);
+			*kick = !more && rl_vq_need_kick(rl->txq);
 			rl->tx_more = more;
 			rl->stats.tx_msgs++;
 		}
@@ -1316,8 +1317,17 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
 		/* sent or released by someone else meanwhile */
 		ret = -ENOBUFS;
 	}
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	return ret;
+}
 
+/*
+ * After a publish (or a failed look for a buffer) under tx_lock: a ring
+ * found corrupted breaks the link; a published message kicks the peer if
+ * it asked for it and arms the lost-kick watch.  Any context.
+ */
+static int rl_tx_published(struct rpmsg_lite_instance *rl, int ret,
+			   bool kick)
+{
 	if (ret == -EIO) {
 		rl_link_broken(rl, rl->txq);
 		return -EPIPE;
@@ -1331,6 +1341,19 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
 		queue_delayed_work(rl->wq, &rl->watch_work,
 				   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
 	return 0;
+}
+
+static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
+			 bool more)
+{
+	unsigned long flags;
+	bool kick;
+	int ret;
+
+	spin_lock_irqsave(&rl->tx_lock, flags);
+	ret = rl_tx_publish_locked(rl, head, more, &kick);
+	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	return rl_tx_published(rl, ret, kick);
 }
 
 static int rl_check_send_args(struct rpmsg_lite_instance *rl,
@@ -1379,6 +1402,30 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 		return -EMSGSIZE;
 	if (!data && size)
 		return -EINVAL;
+
+	/*
+	 * A small message is copied under the lock that takes its buffer and
+	 * published in the same round: one lock round instead of two.
+	 */
+	if (size <= RL_TX_INLINE_MAX) {
+		unsigned long flags;
+		bool kick = false;
+
+		spin_lock_irqsave(&rl->tx_lock, flags);
+		ret = rl_tx_take_for_locked(rl, ept, &head,
+					    timeout_ms != RL_DONT_BLOCK);
+		if (!ret) {
+			buf = rl_tx_buf(rl, head);
+			rl_write_hdr(buf, ept->addr, dst, size, 0);
+			if (size)
+				memcpy(buf + RL_MSG_HDR_SIZE, data, size);
+			ret = rl_tx_publish_locked(rl, head, false, &kick);
+		}
+		spin_unlock_irqrestore(&rl->tx_lock, flags);
+		/* no free buffer: the path below tells, waits or fails */
+		if (ret != -ENOENT)
+			return rl_tx_published(rl, ret, kick);
+	}
 
 	/* owned like a zero-copy buffer while filled: a reset voids it */
 	ret = rl_tx_acquire(rl, ept, timeout_ms, &head);
