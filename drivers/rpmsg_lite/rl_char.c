@@ -467,14 +467,13 @@ static unsigned long rl_ept_tx_timeout(struct rl_eptdev *e, bool nonblock)
  * shared memory and publish it: no bounce buffer, no allocation.  The
  * buffer is ours between the two calls; any failure gives it back.
  *
- * @more: publish without notifying the peer (a batch goes on); *@pending
- * tells whether messages published that way still wait for a kick.  (An
- * allocation that finds no free buffer tells the peer itself.)  ept_sem
+ * @more: publish without notifying the peer (a batch goes on; an
+ * allocation that finds no free buffer tells the peer itself).  ept_sem
  * held for read, e->ept set.
  */
 static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
 			  const void __user *ubuf, size_t len,
-			  unsigned long timeout, bool more, bool *pending)
+			  unsigned long timeout, bool more)
 {
 	void *buf;
 	u32 size;
@@ -490,10 +489,8 @@ static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
 	else
 		ret = rpmsg_lite_send_nocopy_flags(e->rl, e->ept, dst, buf, len,
 						   more ? RL_SEND_MORE : 0);
-	if (!ret) {
-		*pending = more;
+	if (!ret)
 		return 0;
-	}
 	/* not sent: give it back (a buffer a reset voided is refused) */
 	rpmsg_lite_release_tx_buffer(e->rl, buf);
 out:
@@ -516,7 +513,6 @@ static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 		       const void __user *ubuf, size_t len)
 {
 	unsigned long timeout = rl_ept_tx_timeout(e, nonblock);
-	bool pending = false;
 	int ret;
 
 	ret = rl_ept_check_send(e, dst, len);
@@ -528,8 +524,7 @@ static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 	if (!e->ept)
 		ret = -EPIPE;
 	else
-		ret = rl_ept_send_zc(e, dst, ubuf, len, timeout, false,
-				     &pending);
+		ret = rl_ept_send_zc(e, dst, ubuf, len, timeout, false);
 	up_read(&e->ept_sem);
 
 	/* no free buffer at once: EAGAIN for O_NONBLOCK, else a timeout */
@@ -547,7 +542,6 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 	struct rpmsg_lite_msg __user *ents;
 	struct rpmsg_lite_msgs req;
 	struct rpmsg_lite_msg m;
-	bool pending = false;
 	u64 bytes = 0;
 	u32 done = 0;
 	int ret;
@@ -579,13 +573,16 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 		if (!ret)
 			ret = rl_ept_send_zc(e, dst, u64_to_user_ptr(m.buf),
 					     m.len, timeout,
-					     done + 1 < req.count, &pending);
+					     done + 1 < req.count);
 		if (ret)
 			break;
 		bytes += m.len;
 	}
-	/* a batch that ended early still tells the peer what it has */
-	if (pending)
+	/*
+	 * A batch that ended early still tells the peer what it has: the
+	 * last message it sent carried RL_SEND_MORE.
+	 */
+	if (done && done < req.count)
 		rpmsg_lite_kick_peer(e->rl);
 	up_read(&e->ept_sem);
 

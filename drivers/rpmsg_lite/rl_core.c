@@ -1132,21 +1132,25 @@ static int rl_tx_try(struct rpmsg_lite_instance *rl,
 }
 
 /*
- * Tell the peer about messages published with RL_SEND_MORE, if any and if
- * it wants a kick.  Any context.
+ * End an RL_SEND_MORE batch: kick the peer if it wants to hear about what
+ * was published (with @open_only, only when such a batch is open).  Any
+ * context.  Return: the link-state errno (then nobody is told).
  */
-static void rl_tx_flush_more(struct rpmsg_lite_instance *rl)
+static int rl_tx_end_batch(struct rpmsg_lite_instance *rl, bool open_only)
 {
 	unsigned long flags;
 	bool kick = false;
+	int ret;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
-	if (rl->tx_more && !rl_state_errno(rl))
+	ret = rl_state_errno(rl);
+	if (!ret && (rl->tx_more || !open_only))
 		kick = rl_vq_need_kick(rl->txq);
 	rl->tx_more = false;
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	if (kick)
 		rl_kick(rl, rl->tx_vq_id);
+	return ret;
 }
 
 /*
@@ -1177,7 +1181,7 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 	 * of, so an open RL_SEND_MORE batch is told now, before any wait.
 	 */
 	if (ret == -ENOMEM)
-		rl_tx_flush_more(rl);
+		rl_tx_end_batch(rl, true);
 	if (ret != -ENOMEM || timeout_ms == RL_DONT_BLOCK) {
 		if (ret == -ENOMEM)
 			rl_stat_inc(rl, tx_timeouts);
@@ -1580,21 +1584,9 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy, RPMSG_LITE);
  */
 int rpmsg_lite_kick_peer(struct rpmsg_lite_instance *rl)
 {
-	unsigned long flags;
-	bool kick = false;
-	int ret;
-
 	if (!rl)
 		return -EINVAL;
-	spin_lock_irqsave(&rl->tx_lock, flags);
-	ret = rl_state_errno(rl);
-	if (!ret)
-		kick = rl_vq_need_kick(rl->txq);
-	rl->tx_more = false;
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
-	if (kick)
-		rl_kick(rl, rl->tx_vq_id);
-	return ret;
+	return rl_tx_end_batch(rl, false);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_kick_peer, RPMSG_LITE);
 
