@@ -829,21 +829,38 @@ static struct rl_fake *rl_test_split_remote(struct kunit *test, u8 *shm,
 	return rl_fake_new_desc(test, false, &desc, 0);
 }
 
-static void rl_core_config_test_remote_with_separate_buffers_carries_both_ways(struct kunit *test)
+/*
+ * A master with rpmsg-lite's default configuration on @shm and, on the
+ * same rings, a remote with a separate buffer region (above) that the
+ * master's first kick brought up.  The remote in *@rp.
+ */
+static struct rl_fake *rl_test_split_pair(struct kunit *test, u8 *shm,
+					  bool short_descs,
+					  struct rl_fake **rp)
 {
 	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
-	u8 *shm = rl_test_region(test, WIRE_REGION);
 	struct rl_fake *m = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
 	struct rl_fake *r;
-	struct rl_sink *ms, *rs;
-	u8 out[16], back[24];
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m->rl);
-	r = rl_test_split_remote(test, shm, WIRE_REGION - WIRE_BUFS0, false);
+	r = rl_test_split_remote(test, shm, WIRE_REGION - WIRE_BUFS0,
+				 short_descs);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rl);
 	rpmsg_lite_isr(r->rl, m->vq[0]);
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r->rl,
 							  RL_TEST_WAIT_MS), 0);
+	*rp = r;
+	return m;
+}
+
+static void rl_core_config_test_remote_with_separate_buffers_carries_both_ways(struct kunit *test)
+{
+	u8 *shm = rl_test_region(test, WIRE_REGION);
+	struct rl_sink *ms, *rs;
+	struct rl_fake *m, *r;
+	u8 out[16], back[24];
+
+	m = rl_test_split_pair(test, shm, false, &r);
 	ms = rl_sink_new(test, m->rl, 40, RL_RELEASE);
 	rs = rl_sink_new(test, r->rl, 30, RL_RELEASE);
 
@@ -868,23 +885,16 @@ static void rl_core_config_test_remote_with_separate_buffers_carries_both_ways(s
 
 static void rl_core_config_test_short_descs_take_a_message_sized_descriptor(struct kunit *test)
 {
-	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
 	u8 *shm = rl_test_region(test, WIRE_REGION);
-	struct rl_fake *m = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
 	struct rl_vring_desc *d1 = (void *)(shm + WIRE_VRING1);
 	struct rl_vring_avail *a1 = (void *)(shm + WIRE_VRING1 + WIRE_AVAIL);
 	struct rpmsg_lite_endpoint *tx;
-	struct rl_fake *r;
+	struct rl_fake *m, *r;
 	struct rl_sink *rs;
 	u8 out[16];
 	u16 head;
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m->rl);
-	r = rl_test_split_remote(test, shm, WIRE_REGION - WIRE_BUFS0, true);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rl);
-	rpmsg_lite_isr(r->rl, m->vq[0]);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r->rl,
-							  RL_TEST_WAIT_MS), 0);
+	m = rl_test_split_pair(test, shm, true, &r);
 	rs = rl_sink_new(test, r->rl, 30, RL_RELEASE);
 	tx = rl_test_tx_ept(test, m->rl);
 
@@ -1116,23 +1126,16 @@ static void rl_core_image_test_master_kicks_vq0_once_at_init(struct kunit *test)
  */
 static void rl_core_image_test_send_more_kicks_once_per_batch(struct kunit *test)
 {
-	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
 	u8 *shm = rl_test_region(test, WIRE_REGION);
-	struct rl_fake *f = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
 	struct rl_vring_avail *a1 = (void *)(shm + WIRE_VRING1 + WIRE_AVAIL);
 	struct rpmsg_lite_endpoint *tx;
 	void *buf[WIRE_COUNT];
-	struct rl_fake *r;
+	struct rl_fake *f, *r;
 	u32 size;
 	int i;
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->rl);
 	/* a remote on the same rings, up, so that the master can send */
-	r = rl_test_split_remote(test, shm, WIRE_REGION - WIRE_BUFS0, false);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rl);
-	rpmsg_lite_isr(r->rl, f->vq[0]);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(r->rl,
-							  RL_TEST_WAIT_MS), 0);
+	f = rl_test_split_pair(test, shm, false, &r);
 	tx = rl_test_tx_ept(test, f->rl);
 	KUNIT_ASSERT_EQ(test, rl_fake_kicks(f), 1U);	/* the init kick */
 	for (i = 0; i < WIRE_COUNT; i++) {

@@ -371,16 +371,32 @@ TEST_F(ept, set_tx_timeout_is_reported_in_stats)
 	ASSERT_EQ(0, round_trip(self->fd, 8));
 }
 
+/*
+ * A second endpoint "nodst" without a default destination, opened: its
+ * fd, or -1 (the failed assertion ends the test); its index in *@index.
+ */
+static int open_nodst(struct __test_metadata *_metadata, int ctrl,
+		      int *index)
+{
+	int fd;
+
+	*index = rl_create(ctrl, "nodst", RPMSG_LITE_ADDR_ANY,
+			   RPMSG_LITE_ADDR_ANY, NULL);
+	EXPECT_LE(0, *index);
+	if (*index < 0)
+		return -1;
+	fd = rl_open_ept(*index, O_RDWR);
+	EXPECT_LE(0, fd);
+	return fd;
+}
+
 TEST_F(ept, sendto_reaches_an_explicit_destination)
 {
 	struct rpmsg_lite_sendto st = { .dst = self->echo, .len = 5 };
 	char msg[] = "hello", buf[16];
 	int index, fd;
 
-	index = rl_create(self->ctrl, "nodst", RPMSG_LITE_ADDR_ANY,
-			  RPMSG_LITE_ADDR_ANY, NULL);
-	ASSERT_LE(0, index);
-	fd = rl_open_ept(index, O_RDWR);
+	fd = open_nodst(_metadata, self->ctrl, &index);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, write(fd, msg, 5));
 	EXPECT_EQ(EDESTADDRREQ, errno);
@@ -843,10 +859,7 @@ TEST_F(ept, send_msgs_uses_each_entry_destination)
 	char buf[16];
 	int index, fd;
 
-	index = rl_create(self->ctrl, "nodst", RPMSG_LITE_ADDR_ANY,
-			  RPMSG_LITE_ADDR_ANY, NULL);
-	ASSERT_LE(0, index);
-	fd = rl_open_ept(index, O_RDWR);
+	fd = open_nodst(_metadata, self->ctrl, &index);
 	ASSERT_LE(0, fd);
 	/* no destination in the entry nor on the node */
 	EXPECT_EQ(-EDESTADDRREQ, send_msgs(fd, &m, 1));

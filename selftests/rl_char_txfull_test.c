@@ -261,6 +261,24 @@ TEST_F(txfull, nonblocking_write_gets_eagain_and_pollout_clears)
 	check_echoes(_metadata, self->fd, self->payload, sent);
 }
 
+/*
+ * fill_tx() on the fixture's node, then a tx timeout of @tmo ms and a
+ * blocking node: the next write blocks.  Returns what fill_tx() did.
+ */
+static int fill_tx_blocking(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(txfull) *self, __u32 tmo)
+{
+	int sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
+			   self->buffers, &self->held);
+
+	if (sent >= 1) {
+		EXPECT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT,
+				   &tmo));
+		set_nonblock(self->fd, 0);
+	}
+	return sent;
+}
+
 TEST_F(txfull, blocking_write_times_out_after_the_tx_timeout)
 {
 	unsigned char msg[MSG_MAX];
@@ -272,11 +290,8 @@ TEST_F(txfull, blocking_write_times_out_after_the_tx_timeout)
 	if (self->no_knob)
 		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
 
-	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
-		       self->buffers, &self->held);
+	sent = fill_tx_blocking(_metadata, self, tmo);
 	ASSERT_LE(1, sent);
-	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT, &tmo));
-	set_nonblock(self->fd, 0);
 	make_msg(msg, self->payload, sent);
 	t0 = rl_now_ms();
 	n = write(self->fd, msg, self->payload);
@@ -311,11 +326,8 @@ TEST_F(txfull, blocking_write_interrupted_by_a_signal_fails_eintr)
 	if (self->no_knob)
 		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
 
-	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
-		       self->buffers, &self->held);
+	sent = fill_tx_blocking(_metadata, self, tmo);
 	ASSERT_LE(1, sent);
-	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT, &tmo));
-	set_nonblock(self->fd, 0);
 	/* no SA_RESTART: the write must come back */
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, &old));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));

@@ -342,9 +342,11 @@ static int recv_batch(int fd)
 	};
 	int n;
 
-	batch_init(in);
+	/* each call overwrites len: room again, for every entry */
 	for (n = 0; n < (int)opt_batch; n++)
-		batch[n].len = sizeof(in);
+		batch[n] = (struct rpmsg_lite_msg) {
+			.buf = (uintptr_t)in, .len = sizeof(in),
+		};
 	n = ioctl(fd, RPMSG_LITE_IOC_RECV_MSGS, &req);
 	if (n < 0)
 		die("RPMSG_LITE_IOC_RECV_MSGS");
