@@ -241,17 +241,35 @@ static void lc_traffic(struct kunit *test, struct lc_sink *sm,
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sm->last), v);
 }
 
+/* Buffers of @bufs in @state (RL_BUF_NR_STATES: any) with void holders. */
+static u32 lc_bufs(const struct rl_buf *bufs, int state, bool voided)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < LC_COUNT; i++)
+		if ((state == RL_BUF_NR_STATES || bufs[i].state == state) &&
+		    (!voided || bufs[i].voids))
+			n++;
+	return n;
+}
+
 /* Every buffer is back where it rests when the link is idle. */
 static void lc_expect_idle(struct kunit *test, struct rpmsg_lite_instance *rl)
 {
 	KUNIT_EXPECT_TRUE(test, lc_wait_for(rpmsg_lite_get_free_tx_buffers(rl)
 					    == LC_COUNT ||
 					    rl->role == RPMSG_LITE_REMOTE));
-	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->rx_held, LC_COUNT), 0U);
-	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->rx_stale, LC_COUNT), 0U);
-	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->tx_alloc, LC_COUNT), 0U);
-	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->tx_stale, LC_COUNT), 0U);
-	KUNIT_EXPECT_EQ(test, bitmap_weight(rl->tx_parked, LC_COUNT), 0U);
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->rx_bufs_state, RL_BUF_USER, false),
+			0U);
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx_bufs_state, RL_BUF_USER, false),
+			0U);
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx_bufs_state, RL_BUF_PARKED, false),
+			0U);
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->rx_bufs_state, RL_BUF_NR_STATES,
+				      true), 0U);
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx_bufs_state, RL_BUF_NR_STATES,
+				      true), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rl->buf_errors), 0);
 }
 
 /* Bring the remote back to WAITING with stale-free rings, as at boot. */
@@ -661,12 +679,92 @@ static void rl_lifecycle_test_zero_copy_buffer_of_before_reset_cannot_be_sent(st
 							     4), 0);
 		KUNIT_ASSERT_TRUE(test, lc_sink_wait(sr, i + 1));
 	}
+	/* a failed send leaves it with its holder, who gives it back */
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy(c->m, sm->ept,
 						     lc_addr(sr), old, 4),
 			-EPIPE);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_tx_buffer(c->m, old), 0);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_tx_buffer(c->m, old),
 			-ENOBUFS);
 	lc_traffic(test, sm, sr, 70);
+	lc_expect_idle(test, c->m);
+}
+
+/*
+ * The caller's rule after a failed zero-copy send is "give it back", even
+ * when a reset voided the buffer meanwhile.  That release must free only
+ * the caller's own buffer: before, the failed send had already given the
+ * head up, the rebuilt ring handed it to a second holder, and the first
+ * holder's release then made it spare for a third one.
+ */
+static void rl_lifecycle_test_release_after_failed_send_frees_only_its_own_buffer(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	void *old, *extra, *bufs[LC_COUNT];
+	struct lc_sink *sm, *sr;
+	u32 size, i, n = 0;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	old = rpmsg_lite_alloc_tx_buffer(c->m, &size, LC_WAIT_MS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(old));
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send_nocopy(c->m, sm->ept,
+						     lc_addr(sr), old, 4),
+			-EPIPE);
+
+	/* other senders take every buffer the rebuilt ring offers */
+	while (n < LC_COUNT) {
+		bufs[n] = rpmsg_lite_alloc_tx_buffer(c->m, &size,
+						     RL_DONT_BLOCK);
+		if (IS_ERR(bufs[n]))
+			break;
+		KUNIT_EXPECT_PTR_NE(test, bufs[n], old);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, LC_COUNT - 1);
+
+	/* the first sender follows the rule */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_tx_buffer(c->m, old), 0);
+	extra = rpmsg_lite_alloc_tx_buffer(c->m, &size, RL_DONT_BLOCK);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(extra));
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_PTR_NE(test, extra, bufs[i]);
+
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, rpmsg_lite_release_tx_buffer(c->m, bufs[i]),
+				0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_tx_buffer(c->m, extra), 0);
+	lc_traffic(test, sm, sr, 80);
+	lc_expect_idle(test, c->m);
+}
+
+/* A send that finds the link resetting leaves the buffer with its holder. */
+static void rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	u32 size;
+	void *buf;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	buf = rpmsg_lite_alloc_tx_buffer(c->m, &size, LC_WAIT_MS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_peer_lost(c->m), 0);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send_nocopy(c->m, sm->ept,
+						     lc_addr(sr), buf, 4),
+			-EPIPE);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_free_tx_buffers(c->m), 0U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_tx_buffer(c->m, buf), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	lc_traffic(test, sm, sr, 90);
 	lc_expect_idle(test, c->m);
 }
 
@@ -1081,6 +1179,8 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_queue_receiver_is_woken_by_deinit),
 	KUNIT_CASE(rl_lifecycle_test_buffer_held_across_reset_is_released_harmlessly),
 	KUNIT_CASE(rl_lifecycle_test_zero_copy_buffer_of_before_reset_cannot_be_sent),
+	KUNIT_CASE(rl_lifecycle_test_release_after_failed_send_frees_only_its_own_buffer),
+	KUNIT_CASE(rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer),
 	KUNIT_CASE(rl_lifecycle_test_twenty_reset_cycles_leak_nothing),
 	KUNIT_CASE(rl_lifecycle_test_notifier_events_come_in_order),
 	KUNIT_CASE(rl_lifecycle_test_state_is_reported_through_every_transition),

@@ -28,7 +28,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -206,7 +205,122 @@ static void rl_link_broken(struct rpmsg_lite_instance *rl, struct rl_vq *vq)
 	rl_wake_all(rl);
 }
 
-/* ---- buffers: pointer <-> head ---- */
+/* ---- buffers: one state each ---- */
+
+/* Direction of a buffer, as an index of rl_buf_next[]. */
+enum { RL_RX, RL_TX };
+
+#define RL_B(state)	BIT(RL_BUF_##state)
+/*
+ * The state changes a buffer may make, per direction: rl_buf_next[dir][from]
+ * has bit @to set when @from -> @to is allowed.  A link reset moves every
+ * buffer back to RL_BUF_RING (rl_bufs_reset_locked()); a holder from
+ * before a reset only counts down rl_buf.voids.  The table is the one in
+ * Documentation/rpmsg-lite/core.rst.
+ */
+static const u8 rl_buf_next[2][RL_BUF_NR_STATES] = {
+	[RL_RX] = {
+		[RL_BUF_RING] = RL_B(USER),	/* taken by the receive work */
+		[RL_BUF_USER] = RL_B(RING),	/* given back to the peer */
+	},
+	[RL_TX] = {
+		/* taken for a sender; or while a pre-reset holder has it */
+		[RL_BUF_RING] = RL_B(USER) | RL_B(PARKED),
+		[RL_BUF_SPARE] = RL_B(USER),	/* handed to a sender */
+		/* published; or released unsent */
+		[RL_BUF_USER] = RL_B(RING) | RL_B(SPARE),
+		[RL_BUF_PARKED] = RL_B(SPARE),	/* the old holder let go */
+	},
+};
+
+static const char * const rl_buf_state_names[RL_BUF_NR_STATES] = {
+	[RL_BUF_RING] = "ring",
+	[RL_BUF_SPARE] = "spare",
+	[RL_BUF_USER] = "user",
+	[RL_BUF_PARKED] = "parked",
+};
+
+static struct rl_buf *rl_buf(struct rpmsg_lite_instance *rl, int dir,
+			     u16 head)
+{
+	return dir == RL_TX ? &rl->tx_bufs_state[head] :
+			      &rl->rx_bufs_state[head];
+}
+
+/*
+ * The one place a buffer changes hands (the ring lock of @dir held): from
+ * @from, which the caller found, to @to.  A change the table does not
+ * allow, or a voided transmit buffer handed out again, is a bug of this
+ * driver: refused, counted in buf_errors, logged, and a WARN in kernels
+ * built with KUnit (the test kernels).  Return: true when done.
+ */
+static bool rl_buf_move(struct rpmsg_lite_instance *rl, int dir, u16 head,
+			enum rl_buf_state from, enum rl_buf_state to)
+{
+	struct rl_buf *b = rl_buf(rl, dir, head);
+
+	if (unlikely(b->state != from || !(rl_buf_next[dir][from] & BIT(to)) ||
+		     (to == RL_BUF_USER && dir == RL_TX && b->voids))) {
+		atomic_inc(&rl->buf_errors);
+		rl_err_rl(rl, "%s buffer %u: refused %s -> %s (is %s, %u void holders)\n",
+			  dir == RL_TX ? "transmit" : "receive", head,
+			  rl_buf_state_names[from], rl_buf_state_names[to],
+			  rl_buf_state_names[b->state], b->voids);
+		WARN_ONCE(IS_ENABLED(CONFIG_KUNIT), "rpmsg_lite: bad buffer state change\n");
+		return false;
+	}
+	if (dir == RL_TX) {
+		if (from == RL_BUF_SPARE)
+			rl->tx_nspare--;
+		if (to == RL_BUF_SPARE)
+			rl->tx_nspare++;
+	}
+	b->state = to;
+	return true;
+}
+
+/*
+ * A link reset: every buffer goes back to its ring, and each one a user
+ * holds gets one more void holder (its release then only counts down).
+ * Both ring locks held.  Return: the number of buffers users held.
+ */
+static u32 rl_bufs_reset_locked(struct rpmsg_lite_instance *rl)
+{
+	u32 i, held = 0;
+	int dir;
+
+	for (dir = RL_RX; dir <= RL_TX; dir++) {
+		for (i = 0; i < rl->cfg.buffer_count; i++) {
+			struct rl_buf *b = rl_buf(rl, dir, i);
+
+			if (b->state == RL_BUF_USER) {
+				held++;
+				if (b->voids < U8_MAX)
+					b->voids++;
+			}
+			b->state = RL_BUF_RING;
+			/* a void holder's release still looks it up */
+			if (!b->voids)
+				b->va = NULL;
+		}
+	}
+	rl->tx_nspare = 0;
+	return held;
+}
+
+/*
+ * A holder from before a reset lets go of @head (b->voids nonzero): one
+ * void holder less; a parked transmit buffer whose last one left becomes
+ * spare.  The ring lock of @dir held.
+ */
+static void rl_buf_unvoid(struct rpmsg_lite_instance *rl, int dir, u16 head)
+{
+	struct rl_buf *b = rl_buf(rl, dir, head);
+
+	b->voids--;
+	if (dir == RL_TX && !b->voids && b->state == RL_BUF_PARKED)
+		rl_buf_move(rl, dir, head, RL_BUF_PARKED, RL_BUF_SPARE);
+}
 
 /* Head of @buf in an array of @count buffers at @base, or -1. */
 static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
@@ -222,12 +336,12 @@ static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
 }
 
 /*
- * Head whose buffer is @buf.  Master: arithmetic on its own buffer array.
- * Remote: the table of mappings the engine gave us when we took each head
+ * Head of @dir whose buffer is @buf.  Master: arithmetic on its own buffer
+ * array.  Remote: the mappings the engine gave us when we took each head
  * (never the index the peer wrote into the header); the usual layout is
- * tried first, then every head.
+ * tried first, then every head.  The ring lock of @dir held.
  */
-static int rl_head_of(struct rpmsg_lite_instance *rl, void **va,
+static int rl_head_of(struct rpmsg_lite_instance *rl, int dir,
 		      const void *base, const void *buf)
 {
 	int h = rl_buf_index(rl, base, buf);
@@ -235,10 +349,10 @@ static int rl_head_of(struct rpmsg_lite_instance *rl, void **va,
 
 	if (rl->role == RPMSG_LITE_MASTER)
 		return h;
-	if (h >= 0 && va[h] == buf)
+	if (h >= 0 && rl_buf(rl, dir, h)->va == buf)
 		return h;
 	for (i = 0; i < rl->cfg.buffer_count; i++)
-		if (va[i] == buf)
+		if (rl_buf(rl, dir, i)->va == buf)
 			return i;
 	return -1;
 }
@@ -250,11 +364,16 @@ static void *rl_payload_to_buf(const void *payload)
 
 /* ---- receive ---- */
 
-/* Give a received buffer back to the peer.  rx_lock held. */
+/*
+ * Give a received buffer back to the peer (it is RL_BUF_RING again, even
+ * when nothing can be written).  rx_lock held.
+ */
 static int rl_rx_return_locked(struct rpmsg_lite_instance *rl, u16 head)
 {
 	int ret;
 
+	if (!rl_buf_move(rl, RL_RX, head, RL_BUF_USER, RL_BUF_RING))
+		return -EINVAL;
 	/*
 	 * The peer is gone and the rings are rebuilt before the next use:
 	 * write nothing (the region may not even be the peer's any more).
@@ -284,10 +403,29 @@ static bool rl_rx_kick_needed_locked(struct rpmsg_lite_instance *rl)
 }
 
 /*
+ * One release of received buffer @head (a callback returned RL_RELEASE, or
+ * a holder let go): while holders from before a reset have it, this only
+ * counts one of them down (the head goes back once all let go); otherwise
+ * it goes back to the peer.  rx_lock held.  Return: 0; -EALREADY not held;
+ * -EIO the ring broke.
+ */
+static int rl_rx_release_locked(struct rpmsg_lite_instance *rl, u16 head)
+{
+	struct rl_buf *b = rl_buf(rl, RL_RX, head);
+
+	if (b->voids) {
+		rl_buf_unvoid(rl, RL_RX, head);
+		return 0;
+	}
+	if (b->state != RL_BUF_USER)
+		return -EALREADY;
+	return rl_rx_return_locked(rl, head);
+}
+
+/*
  * Give back the @n heads at @heads the receive work let go of, under one
- * lock: each unless a pre-reset holder still has it (it goes back with
- * that release) or it was released meanwhile.  No kick: the drain decides
- * once at its end.
+ * lock (see rl_rx_release_locked()).  No kick: the drain decides once at
+ * its end.
  */
 static void rl_rx_release_heads(struct rpmsg_lite_instance *rl,
 				const u16 *heads, u32 n)
@@ -299,13 +437,9 @@ static void rl_rx_release_heads(struct rpmsg_lite_instance *rl,
 	if (!n)
 		return;
 	spin_lock_irqsave(&rl->rx_lock, flags);
-	for (i = 0; i < n; i++) {
-		if (__test_and_clear_bit(heads[i], rl->rx_stale))
-			continue;
-		if (__test_and_clear_bit(heads[i], rl->rx_held) &&
-		    rl_rx_return_locked(rl, heads[i]) == -EIO)
+	for (i = 0; i < n; i++)
+		if (rl_rx_release_locked(rl, heads[i]) == -EIO)
 			ret = -EIO;
-	}
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
 
 	if (ret == -EIO)
@@ -415,8 +549,11 @@ static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 	} else {
 		ret = rl_vq_get_avail(rl->rxq, head, buf, len);
 		if (!ret)
-			rl->rx_va[*head] = *buf;
+			rl_buf(rl, RL_RX, *head)->va = *buf;
 	}
+	if ((ret && ret != -EBADMSG) ||
+	    !rl_buf_move(rl, RL_RX, *head, RL_BUF_RING, RL_BUF_USER))
+		return ret ?: -EINVAL;
 	if (ret == -EBADMSG) {
 		/* a bad length or address: the head is ours, give it back */
 		if (rl_rx_return_locked(rl, *head) == -EIO)
@@ -453,7 +590,6 @@ static u32 rl_rx_take_batch(struct rpmsg_lite_instance *rl, u32 *budget,
 			ret = 0;
 			continue;
 		}
-		__set_bit(slot->head, rl->rx_held);
 		n++;
 	}
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
@@ -829,24 +965,43 @@ static void *rl_tx_buf(struct rpmsg_lite_instance *rl, u16 head)
 {
 	if (rl->role == RPMSG_LITE_MASTER)
 		return rl_vq_master_buf(rl->txq, head);
-	return rl->tx_va[head];
+	return rl_buf(rl, RL_TX, head)->va;
 }
 
-/* Take a free transmit buffer; -ENOMEM when none.  tx_lock held. */
+/*
+ * A transmit head came out of the ring: it goes to the sender
+ * (RL_BUF_USER), or aside while its holder from before a reset still has
+ * it (RL_BUF_PARKED).  Return: true when the sender may have it.  tx_lock
+ * held.
+ */
+static bool rl_tx_taken_locked(struct rpmsg_lite_instance *rl, u16 head)
+{
+	if (rl_buf(rl, RL_TX, head)->voids) {
+		rl_buf_move(rl, RL_TX, head, RL_BUF_RING, RL_BUF_PARKED);
+		return false;
+	}
+	return rl_buf_move(rl, RL_TX, head, RL_BUF_RING, RL_BUF_USER);
+}
+
+/*
+ * Take a free transmit buffer for a sender (it becomes RL_BUF_USER):
+ * spare ones first, then the ring.  -ENOENT when none.  tx_lock held.
+ */
 static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 {
 	u32 count = rl->cfg.buffer_count;
-	unsigned long h;
 	void *buf;
 	u32 tries;
 	u32 len;
 	int ret;
+	u32 h;
 
-	h = find_first_bit(rl->tx_spare, count);
-	if (h < count) {
-		__clear_bit(h, rl->tx_spare);
-		*head = h;
-		return 0;
+	for (h = 0; rl->tx_nspare && h < count; h++) {
+		if (rl->tx_bufs_state[h].state == RL_BUF_SPARE) {
+			rl_buf_move(rl, RL_TX, h, RL_BUF_SPARE, RL_BUF_USER);
+			*head = h;
+			return 0;
+		}
 	}
 
 	if (rl->role == RPMSG_LITE_MASTER) {
@@ -858,10 +1013,8 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 				rl_stat_inc(rl, ring_errors);
 				ret = 0;
 			}
-			if (ret || !test_bit(*head, rl->tx_stale))
+			if (ret || rl_tx_taken_locked(rl, *head))
 				return ret;
-			/* still written by its pre-reset holder: set aside */
-			__set_bit(*head, rl->tx_parked);
 		}
 		return -ENOENT;
 	}
@@ -870,10 +1023,9 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 	for (tries = 0; tries < count; tries++) {
 		ret = rl_vq_get_avail(rl->txq, head, &buf, &len);
 		if (!ret) {
-			rl->tx_va[*head] = buf;
-			if (!test_bit(*head, rl->tx_stale))
+			rl_buf(rl, RL_TX, *head)->va = buf;
+			if (rl_tx_taken_locked(rl, *head))
 				return 0;
-			__set_bit(*head, rl->tx_parked);
 			continue;
 		}
 		if (ret != -EBADMSG)
@@ -922,7 +1074,7 @@ static u32 rl_tx_free_locked(struct rpmsg_lite_instance *rl)
 		pend = le16_to_cpu(READ_ONCE(vq->used->idx)) - vq->used_last;
 	else
 		pend = le16_to_cpu(READ_ONCE(vq->avail->idx)) - vq->avail_last;
-	n = min_t(u32, pend, count) + bitmap_weight(rl->tx_spare, count);
+	n = min_t(u32, pend, count) + rl->tx_nspare;
 	return min_t(u32, n, count);
 }
 
@@ -934,7 +1086,7 @@ static u32 rl_tx_free_locked(struct rpmsg_lite_instance *rl)
  * @wq: the sender sleeps here until @woken
  * @woken: a buffer was handed over, the sender became the oldest one (it
  *         then polls) or the link state changed
- * @head: the buffer handed over, owned as a zero-copy buffer (tx_alloc)
+ * @head: the buffer handed over (RL_BUF_USER)
  * @granted: @head is valid; the waiter is off the queue
  *
  * Lives on the sender's stack; queued, woken and dequeued under the link's
@@ -1016,7 +1168,6 @@ static int rl_tx_grant_locked(struct rpmsg_lite_instance *rl)
 				ret = 0;
 			break;
 		}
-		__set_bit(w->head, rl->tx_alloc);
 		avail--;
 		if (w->ept) {
 			w->ept->tx_credit = min(avail, burst - 1);
@@ -1075,7 +1226,7 @@ static void rl_tx_wake_waiters(struct rpmsg_lite_instance *rl)
  * A blocking sender (@fair) takes none ahead of queued senders nor one
  * set aside for a credit, unless its endpoint holds credit of the current
  * round; a non-blocking one takes any free buffer, as rpmsg-lite does.
- * 0 and *head (owned as tx_alloc); -ENOENT none for this sender; -EIO
+ * 0 and *head (RL_BUF_USER); -ENOENT none for this sender; -EIO
  * corrupted ring; or the link-state errno.  tx_lock held.
  */
 static int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
@@ -1093,7 +1244,6 @@ static int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
 			ept->tx_credit--;
 			rl->tx_reserved--;
 			rl->tx_credit_jiffies = jiffies;
-			__set_bit(*head, rl->tx_alloc);
 			return 0;
 		}
 		/* taken by non-blocking senders meanwhile: the credit is void */
@@ -1104,10 +1254,7 @@ static int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
 	if (fair && (!list_empty(&rl->tx_waiters) ||
 		     (rl->tx_reserved && !rl_tx_unreserved_locked(rl))))
 		return -ENOENT;
-	ret = rl_tx_take_kick_locked(rl, head);
-	if (!ret)
-		__set_bit(*head, rl->tx_alloc);
-	return ret;
+	return rl_tx_take_kick_locked(rl, head);
 }
 
 /*
@@ -1255,16 +1402,6 @@ out:
 	return ret;
 }
 
-/*
- * A pre-reset holder let go of transmit head @head: if the rebuilt ring
- * already gave it back, it becomes spare.  tx_lock held.
- */
-static void rl_tx_unpark_locked(struct rpmsg_lite_instance *rl, u16 head)
-{
-	if (__test_and_clear_bit(head, rl->tx_parked))
-		__set_bit(head, rl->tx_spare);
-}
-
 static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
 {
 	struct rl_msg_hdr hdr = {
@@ -1280,54 +1417,59 @@ static void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
 }
 
 /*
- * Publish a buffer handed out with the zero-copy bookkeeping (tx_alloc)
- * and now filled, and kick the peer if it wants to be kicked; one lock
- * round.  -EPIPE when a reset voided the buffer meanwhile (its head is
- * then given up, no longer kept from new senders); -ENOBUFS when it was
- * sent or released by another caller; the link-state errno when the link
- * is not up (the buffer is kept as spare for later).  A failed kick is
- * counted and logged but the send still succeeds: the message is in
- * shared memory and published, a retry would duplicate it, and the peer
- * sees it at its next kick or poll (rpmsg-lite ignores notify errors too).
- * Any context.
+ * Publish filled transmit buffer @head (RL_BUF_USER), and say in *@kick
+ * whether the peer wants to be kicked; tx_lock held.  On any error the
+ * buffer stays where it was, with its holder: -EPIPE a reset voided it
+ * meanwhile (only its release gives it up); -ENOBUFS it is not handed out
+ * (sent or released already); the link-state errno when the link is not
+ * up; -EIO the ring is corrupted.
  */
-/* rl_tx_publish() under tx_lock; *@kick: the peer should be told. */
 static int rl_tx_publish_locked(struct rpmsg_lite_instance *rl, u16 head,
 				bool more, bool *kick)
 {
+	struct rl_buf *b = rl_buf(rl, RL_TX, head);
 	int ret;
 
 	*kick = false;
-	if (__test_and_clear_bit(head, rl->tx_alloc)) {
-		ret = rl_state_errno(rl);
-		if (ret) {
-			/* link went down meanwhile: keep the buffer for later */
-			__set_bit(head, rl->tx_spare);
-		} else if (rl->role == RPMSG_LITE_MASTER) {
-			ret = rl_vq_add_avail(rl->txq, head);
-		} else {
-			ret = rl_vq_add_used(rl->txq, head, rl->buf_size);
-		}
-		if (!ret) {
-			/* with @more the batch's last message decides */
-			*kick = !more && rl_vq_need_kick(rl->txq);
-			rl->tx_more = more;
-			rl->stats.tx_msgs++;
-		}
-	} else if (__test_and_clear_bit(head, rl->tx_stale)) {
-		rl_tx_unpark_locked(rl, head);
-		ret = -EPIPE;
-	} else {
-		/* sent or released by someone else meanwhile */
-		ret = -ENOBUFS;
-	}
-	return ret;
+	if (b->voids)
+		return -EPIPE;
+	if (b->state != RL_BUF_USER)
+		return -ENOBUFS;
+	ret = rl_state_errno(rl);
+	if (ret)
+		return ret;
+	if (rl->role == RPMSG_LITE_MASTER)
+		ret = rl_vq_add_avail(rl->txq, head);
+	else
+		ret = rl_vq_add_used(rl->txq, head, rl->buf_size);
+	if (ret)
+		return ret;
+	rl_buf_move(rl, RL_TX, head, RL_BUF_USER, RL_BUF_RING);
+	/* with @more the batch's last message decides */
+	*kick = !more && rl_vq_need_kick(rl->txq);
+	rl->tx_more = more;
+	rl->stats.tx_msgs++;
+	return 0;
+}
+
+/* A sender lets go of @head unsent: it is spare.  tx_lock held. */
+static void rl_tx_unsent_locked(struct rpmsg_lite_instance *rl, u16 head)
+{
+	struct rl_buf *b = rl_buf(rl, RL_TX, head);
+
+	if (b->voids)
+		rl_buf_unvoid(rl, RL_TX, head);
+	else
+		rl_buf_move(rl, RL_TX, head, RL_BUF_USER, RL_BUF_SPARE);
 }
 
 /*
  * After a publish (or a failed look for a buffer) under tx_lock: a ring
  * found corrupted breaks the link; a published message kicks the peer if
- * it asked for it and arms the lost-kick watch.  Any context.
+ * it asked for it and arms the lost-kick watch.  A failed kick is counted
+ * and logged but the send still succeeds: the message is in shared memory
+ * and published, a retry would duplicate it, and the peer sees it at its
+ * next kick or poll (rpmsg-lite ignores notify errors too).  Any context.
  */
 static int rl_tx_published(struct rpmsg_lite_instance *rl, int ret,
 			   bool kick)
@@ -1347,8 +1489,12 @@ static int rl_tx_published(struct rpmsg_lite_instance *rl, int ret,
 	return 0;
 }
 
+/*
+ * Publish @head; with @give_up, a buffer the core took for a copying send
+ * goes back to the spare ones when it cannot be sent.  Any context.
+ */
 static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
-			 bool more)
+			 bool more, bool give_up)
 {
 	unsigned long flags;
 	bool kick;
@@ -1356,6 +1502,8 @@ static int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	ret = rl_tx_publish_locked(rl, head, more, &kick);
+	if (ret && give_up)
+		rl_tx_unsent_locked(rl, head);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	return rl_tx_published(rl, ret, kick);
 }
@@ -1424,6 +1572,8 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 			if (size)
 				memcpy(buf + RL_MSG_HDR_SIZE, data, size);
 			ret = rl_tx_publish_locked(rl, head, false, &kick);
+			if (ret)
+				rl_tx_unsent_locked(rl, head);
 		}
 		spin_unlock_irqrestore(&rl->tx_lock, flags);
 		/* no free buffer: the path below tells, waits or fails */
@@ -1439,7 +1589,7 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 	rl_write_hdr(buf, ept->addr, dst, size, 0);
 	if (size)
 		memcpy(buf + RL_MSG_HDR_SIZE, data, size);
-	return rl_tx_publish(rl, head, false);
+	return rl_tx_publish(rl, head, false, true);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
 
@@ -1448,8 +1598,7 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
 /* Head of a payload pointer in the transmit ring, or -1.  tx_lock held. */
 static int rl_tx_head_locked(struct rpmsg_lite_instance *rl, void *data)
 {
-	return rl_head_of(rl, rl->tx_va, rl->tx_bufs,
-			  rl_payload_to_buf(data));
+	return rl_head_of(rl, RL_TX, rl->tx_bufs, rl_payload_to_buf(data));
 }
 
 /**
@@ -1493,8 +1642,11 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_alloc_tx_buffer, RPMSG_LITE);
  * @size: bytes of payload written at @data
  * @send_flags: 0 or RL_SEND_MORE
  *
- * On success the buffer belongs to the link again.  The header carries
- * the buffer index at byte offset 10, as rpmsg-lite writes it.
+ * On success the buffer belongs to the link again.  On any error it is
+ * still the caller's, whatever the reason: send it again or give it back
+ * with rpmsg_lite_release_tx_buffer() (a buffer a link reset voided is
+ * given up only by that release, never by a failed send).  The header
+ * carries the buffer index at byte offset 10, as rpmsg-lite writes it.
  *
  * With RL_SEND_MORE the message is published but the peer is not
  * notified: more messages follow, and the last one of the batch (sent
@@ -1508,10 +1660,9 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_alloc_tx_buffer, RPMSG_LITE);
  * Context: any.
  * Return: 0; -EINVAL bad argument or unknown flag; -ENOBUFS @data is not
  * a buffer we handed out, or it was already sent or released; -EMSGSIZE
- * @size too large (the buffer stays allocated); -EPIPE the buffer was
- * allocated before a link reset (it is void and now given up); -ENOTCONN,
- * -EPIPE, -ENODEV link not usable (the buffer stays allocated until a link
- * reset voids it).
+ * @size too large; -EPIPE the buffer was allocated before a link reset
+ * (it is void: release it), or the link is resetting; -ENOTCONN, -ENODEV
+ * link not usable.
  */
 int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
 				 struct rpmsg_lite_endpoint *ept, u32 dst,
@@ -1529,23 +1680,20 @@ int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	head = rl_tx_head_locked(rl, data);
-	if (head >= 0 && __test_and_clear_bit(head, rl->tx_stale)) {
-		/* allocated before a reset: void, never sent */
-		rl_tx_unpark_locked(rl, head);
-		ret = -EPIPE;
-	} else if (head < 0 || !test_bit(head, rl->tx_alloc)) {
+	if (head >= 0 && rl_buf(rl, RL_TX, head)->voids)
+		ret = -EPIPE;	/* allocated before a reset: void */
+	else if (head < 0 || rl_buf(rl, RL_TX, head)->state != RL_BUF_USER)
 		ret = -ENOBUFS;
-	} else if (size > rl->cfg.payload_size) {
+	else if (size > rl->cfg.payload_size)
 		ret = -EMSGSIZE;
-	} else {
+	else
 		ret = rl_state_errno(rl);
-	}
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 	if (ret)
 		return ret;
 
 	rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size, head);
-	return rl_tx_publish(rl, head, send_flags & RL_SEND_MORE);
+	return rl_tx_publish(rl, head, send_flags & RL_SEND_MORE, false);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy_flags, RPMSG_LITE);
 
@@ -1595,6 +1743,10 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_kick_peer, RPMSG_LITE);
  * @rl: link
  * @data: the pointer rpmsg_lite_alloc_tx_buffer() returned
  *
+ * Also the way to give up a buffer a link reset voided (its send failed
+ * with -EPIPE): the head is used again once the rebuilt ring gives it
+ * back.
+ *
  * Context: any.
  * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a buffer we
  * handed out, or it was already sent or released.
@@ -1609,12 +1761,11 @@ int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	head = rl_tx_head_locked(rl, data);
-	if (head >= 0 && __test_and_clear_bit(head, rl->tx_stale))
-		rl_tx_unpark_locked(rl, head);
-	else if (head < 0 || !__test_and_clear_bit(head, rl->tx_alloc))
+	if (head < 0 || (!rl_buf(rl, RL_TX, head)->voids &&
+			 rl_buf(rl, RL_TX, head)->state != RL_BUF_USER))
 		ret = -ENOBUFS;
 	else
-		__set_bit(head, rl->tx_spare);
+		rl_tx_unsent_locked(rl, head);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
 
 	if (!ret) {
@@ -1647,20 +1798,11 @@ int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data)
 		return -EINVAL;
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
-	head = rl_head_of(rl, rl->rx_va, rl->rx_bufs,
-			  rl_payload_to_buf(data));
+	head = rl_head_of(rl, RL_RX, rl->rx_bufs, rl_payload_to_buf(data));
 	if (head < 0) {
 		ret = -ENOBUFS;
-	} else if (__test_and_clear_bit(head, rl->rx_stale)) {
-		/*
-		 * Held since before a reset: the rebuilt ring owns the head
-		 * (or a new holder does, whose release returns it).
-		 */
-		ret = 0;
-	} else if (!__test_and_clear_bit(head, rl->rx_held)) {
-		ret = -EALREADY;
 	} else {
-		ret = rl_rx_return_locked(rl, head);
+		ret = rl_rx_release_locked(rl, head);
 		kick = !ret && rl_rx_kick_needed_locked(rl);
 	}
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
@@ -1906,14 +2048,8 @@ static void rl_free(struct rpmsg_lite_instance *rl)
 {
 	rl_vq_cleanup(&rl->vq[0]);
 	rl_vq_cleanup(&rl->vq[1]);
-	bitmap_free(rl->rx_held);
-	bitmap_free(rl->tx_alloc);
-	bitmap_free(rl->tx_spare);
-	bitmap_free(rl->rx_stale);
-	bitmap_free(rl->tx_stale);
-	bitmap_free(rl->tx_parked);
-	kfree(rl->rx_va);
-	kfree(rl->tx_va);
+	kfree(rl->rx_bufs_state);
+	kfree(rl->tx_bufs_state);
 	if (rl->wq)
 		destroy_workqueue(rl->wq);
 	if (rl->rx_wq)
@@ -2069,9 +2205,8 @@ static void rl_watch_work(struct work_struct *work)
  */
 static void rl_reset_rings(struct rpmsg_lite_instance *rl)
 {
-	u32 count = rl->cfg.buffer_count;
 	unsigned long flags;
-	u32 dropped, i;
+	u32 dropped;
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
 	spin_lock(&rl->tx_lock);
@@ -2080,21 +2215,7 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl)
 	if (rl->role == RPMSG_LITE_MASTER)
 		rl_master_build_rings(rl);
 	/* held now: void, but their holders may still release them */
-	dropped = bitmap_weight(rl->rx_held, count) +
-		  bitmap_weight(rl->tx_alloc, count);
-	bitmap_or(rl->rx_stale, rl->rx_stale, rl->rx_held, count);
-	bitmap_or(rl->tx_stale, rl->tx_stale, rl->tx_alloc, count);
-	bitmap_zero(rl->rx_held, count);
-	bitmap_zero(rl->tx_alloc, count);
-	bitmap_zero(rl->tx_spare, count);
-	bitmap_zero(rl->tx_parked, count);
-	/* keep the mappings of stale heads: their release looks them up */
-	for (i = 0; i < count; i++) {
-		if (!test_bit(i, rl->rx_stale))
-			rl->rx_va[i] = NULL;
-		if (!test_bit(i, rl->tx_stale))
-			rl->tx_va[i] = NULL;
-	}
+	dropped = rl_bufs_reset_locked(rl);
 	rl->rx_returned = 0;
 	rl->tx_more = false;
 	WRITE_ONCE(rl->generation, rl->generation + 1);
@@ -2176,17 +2297,12 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 
 	rl->name = kstrdup_const(desc->name ?: dev_name(desc->dev),
 				 GFP_KERNEL);
-	rl->rx_held = bitmap_zalloc(count, GFP_KERNEL);
-	rl->tx_alloc = bitmap_zalloc(count, GFP_KERNEL);
-	rl->tx_spare = bitmap_zalloc(count, GFP_KERNEL);
-	rl->rx_stale = bitmap_zalloc(count, GFP_KERNEL);
-	rl->tx_stale = bitmap_zalloc(count, GFP_KERNEL);
-	rl->tx_parked = bitmap_zalloc(count, GFP_KERNEL);
-	rl->rx_va = kcalloc(count, sizeof(*rl->rx_va), GFP_KERNEL);
-	rl->tx_va = kcalloc(count, sizeof(*rl->tx_va), GFP_KERNEL);
-	if (!rl->name || !rl->rx_held || !rl->tx_alloc || !rl->tx_spare ||
-	    !rl->rx_stale || !rl->tx_stale || !rl->tx_parked ||
-	    !rl->rx_va || !rl->tx_va) {
+	/* every buffer starts in its ring (RL_BUF_RING is 0) */
+	rl->rx_bufs_state = kcalloc(count, sizeof(*rl->rx_bufs_state),
+				    GFP_KERNEL);
+	rl->tx_bufs_state = kcalloc(count, sizeof(*rl->tx_bufs_state),
+				    GFP_KERNEL);
+	if (!rl->name || !rl->rx_bufs_state || !rl->tx_bufs_state) {
 		ret = -ENOMEM;
 		goto err;
 	}

@@ -132,6 +132,45 @@ struct rl_rx_slot {
 	u16 head;
 };
 
+/**
+ * enum rl_buf_state - who has one buffer of a link (one state per buffer
+ *		       and direction; the table is in Documentation/rpmsg-lite/
+ *		       core.rst and rl_buf_move() checks every change)
+ * @RL_BUF_RING: in its vring: the peer's, or given back by it and not
+ *		 taken yet
+ * @RL_BUF_SPARE: transmit only: taken from the ring and not in use (a
+ *		  zero-copy buffer released unsent); handed out before the ring
+ * @RL_BUF_USER: handed to one user: a transmit buffer being filled or sent,
+ *		 a receive buffer in a callback or held with RL_HOLD
+ * @RL_BUF_PARKED: transmit only: came out of a rebuilt ring while its
+ *		   holder from before the reset still has it; kept aside until
+ *		   that holder lets go, then spare
+ * @RL_BUF_NR_STATES: number of states
+ */
+enum rl_buf_state {
+	RL_BUF_RING,
+	RL_BUF_SPARE,
+	RL_BUF_USER,
+	RL_BUF_PARKED,
+	RL_BUF_NR_STATES,
+};
+
+/**
+ * struct rl_buf - the core's record of one buffer (one head of one vq)
+ * @va: remote: mapping of the buffer when last taken from the ring (the
+ *      master computes its own); kept while @voids is nonzero
+ * @state: enum rl_buf_state
+ * @voids: holders from before a link reset that have not let go; their
+ *	   release only counts down (the rebuilt ring owns the head).  At
+ *	   most 1 for a transmit buffer: a voided one is never handed out
+ *	   again before that
+ */
+struct rl_buf {
+	void *va;
+	u8 state;
+	u8 voids;
+};
+
 /* Bits of rpmsg_lite_instance.pending, set in any context. */
 enum {
 	RL_PEND_VQ0,		/* the peer kicked queue 0 of this link */
@@ -165,23 +204,13 @@ enum {
  *           array; remote: the expected place, a lookup hint only)
  * @tx_bufs: same for @txq
  * @rx_lock: see the lock list at the top of this file
- * @rx_held: heads of @rxq owned by an endpoint (in a callback or held)
- * @rx_stale: heads an endpoint held when the link was reset and has not
- *            released yet; such a head goes back to the peer only once
- *            both its old and any new holder released it
- * @rx_va: remote: mapping of each head of @rxq when last taken
+ * @rx_bufs_state: one struct rl_buf per head of @rxq (under @rx_lock)
  * @rx_returned: returns since the last kick decision (notify_consumed)
  * @rx_batch: entries the receive work took in its current pass (receive
  *            work only)
  * @tx_lock: see the lock list at the top of this file
- * @tx_alloc: heads of @txq handed out by rpmsg_lite_alloc_tx_buffer()
- * @tx_spare: heads of @txq taken from the ring and not used (released
- *            zero-copy buffers); used before the ring
- * @tx_stale: heads handed out by rpmsg_lite_alloc_tx_buffer() before a
- *            reset and not sent or released since
- * @tx_parked: heads of @tx_stale that came free in the rebuilt ring; kept
- *             aside until their old holder lets go, then spare
- * @tx_va: remote: mapping of each head of @txq when last taken
+ * @tx_bufs_state: one struct rl_buf per head of @txq (under @tx_lock)
+ * @tx_nspare: heads of @txq in RL_BUF_SPARE
  * @tx_waiters: blocked senders waiting for a buffer (struct rl_tx_waiter),
  *              oldest first; freed buffers are handed to them in order
  * @tx_round: bumped on every state change and when no credit was used
@@ -237,6 +266,9 @@ enum {
  * @waiters: threads sleeping in a call on the link; deinit waits for them
  *           to leave before it frees the link
  * @stats: counters
+ * @buf_errors: buffer state changes rl_buf_move() refused (a bug of this
+ *		driver; each also logged, and a WARN in kernels built for
+ *		tests)
  */
 struct rpmsg_lite_instance {
 	struct device *dev;
@@ -257,19 +289,14 @@ struct rpmsg_lite_instance {
 	void *rx_bufs;
 	void *tx_bufs;
 
-	spinlock_t rx_lock;	/* rxq, rx_held, rx_va, rx_returned */
-	unsigned long *rx_held;
-	unsigned long *rx_stale;
-	void **rx_va;
+	spinlock_t rx_lock;	/* rxq, rx_bufs_state, rx_returned */
+	struct rl_buf *rx_bufs_state;
 	u32 rx_returned;
 	struct rl_rx_slot rx_batch[RL_RX_BATCH];
 
 	spinlock_t tx_lock;	/* txq, tx_* below, endpoints' tx_credit */
-	unsigned long *tx_alloc;
-	unsigned long *tx_spare;
-	unsigned long *tx_stale;
-	unsigned long *tx_parked;
-	void **tx_va;
+	struct rl_buf *tx_bufs_state;
+	u32 tx_nspare;
 	struct list_head tx_waiters;
 	u32 tx_round;
 	u32 tx_reserved;
@@ -318,6 +345,7 @@ struct rpmsg_lite_instance {
 	atomic_t waiters;
 
 	struct rl_link_counters stats;
+	atomic_t buf_errors;
 };
 
 /* Log lines of a link carry its name. */
