@@ -697,7 +697,7 @@ static void rl_lifecycle_test_zero_copy_buffer_of_before_reset_cannot_be_sent(st
  * head up, the rebuilt ring handed it to a second holder, and the first
  * holder's release then made it spare for a third one.
  */
-static void rl_lifecycle_test_release_after_failed_send_frees_only_its_own_buffer(struct kunit *test)
+static void rl_lifecycle_test_failed_send_then_release_frees_only_its_buffer(struct kunit *test)
 {
 	struct lc_ctx *c = test->priv;
 	void *old, *extra, *bufs[LC_COUNT];
@@ -1179,7 +1179,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_queue_receiver_is_woken_by_deinit),
 	KUNIT_CASE(rl_lifecycle_test_buffer_held_across_reset_is_released_harmlessly),
 	KUNIT_CASE(rl_lifecycle_test_zero_copy_buffer_of_before_reset_cannot_be_sent),
-	KUNIT_CASE(rl_lifecycle_test_release_after_failed_send_frees_only_its_own_buffer),
+	KUNIT_CASE(rl_lifecycle_test_failed_send_then_release_frees_only_its_buffer),
 	KUNIT_CASE(rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer),
 	KUNIT_CASE(rl_lifecycle_test_twenty_reset_cycles_leak_nothing),
 	KUNIT_CASE(rl_lifecycle_test_notifier_events_come_in_order),

@@ -2,18 +2,27 @@
 /*
  * rl_char.c - character-device front end of rpmsg-lite links.
  *
- * One control node /dev/rpmsg_lite_ctrlN per link (created when the core
- * reports RPMSG_LITE_EVENT_LINK_ADDED) whose ioctls create endpoints; one
- * node /dev/rpmsg_eptN per endpoint, read and written one message per call.
+ * One control node /dev/rpmsg_lite_ctrlN per link (attached through the
+ * class interface of link devices) whose ioctls create endpoints; one node
+ * /dev/rpmsg_eptN per endpoint, read and written one message per call.
  * The ABI is described in include/uapi/linux/rpmsg_lite.h and
  * Documentation/rpmsg-lite/char.rst.
  *
- * Lifetimes: every node embeds its struct device and struct cdev; the
- * memory goes with the device's release, which runs once the last open file
- * is closed.  An endpoint device holds a reference on its control device.
- * The core objects (link, endpoint) are used only under the locks below and
- * are forgotten (pointers set to NULL) when an endpoint is destroyed or its
- * link removed; open files then see -EPIPE and EPOLLHUP.
+ * Ownership:
+ * - a control device holds a reference on its link (rpmsg_lite_get()) for
+ *   its whole life, an endpoint device one on its control device and one
+ *   on its core endpoint (rpmsg_lite_ept_get()); every node embeds its
+ *   struct device and struct cdev, and the memory goes with the device's
+ *   release, once the last open file is closed.  So a file never touches
+ *   freed memory, and a call on a link or endpoint that is gone fails in
+ *   the core (-ENODEV, -EPIPE) instead;
+ * - an endpoint node is published only once it is complete (its announce
+ *   done), and destroyed by whoever takes it off its control device's
+ *   list first (the DESTROY ioctls or the link's removal);
+ * - no lock is held while waiting for the peer or while touching user
+ *   memory: messages are copied between user space and a kernel buffer
+ *   outside every lock and every shared buffer; the control device's lock
+ *   only guards its list of endpoints.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,11 +33,13 @@
 #include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/notifier.h>
 #include <linux/poll.h>
-#include <linux/rwsem.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -46,12 +57,19 @@
 #define RL_EPT_MAX		1024
 /* Most name-service announcements remembered per link (hostile peers). */
 #define RL_SERVICES_MAX		64
-/* Wait queues rpmsg_lite_poll() may register on. */
-#define RL_TX_HOOKS		2
+/* Messages up to this size are copied through the stack, larger ones
+ * through an allocated buffer.
+ */
+#define RL_STACK_MSG		256
 
 /* User-caused errors are logged at debug level, rate limited. */
 #define rl_user_err(dev, fmt, ...) \
 	dev_dbg_ratelimited(dev, fmt, ##__VA_ARGS__)
+
+static unsigned int rx_queue_max_bytes = 4 << 20;
+module_param(rx_queue_max_bytes, uint, 0644);
+MODULE_PARM_DESC(rx_queue_max_bytes,
+		 "most kernel memory the messages queued for read() on the endpoints of one link may take (bytes, default 4 MiB); a message beyond it is dropped and counted");
 
 /**
  * struct rl_service - a name the peer announced on a link
@@ -66,39 +84,20 @@ struct rl_service {
 };
 
 /**
- * struct rl_tx_hook - our entry on one of the link's wait queues
- * @wait: entry whose wake function relays to rl_ctrldev.txq
- * @wqh: the link's wait queue head it is on (NULL: unused)
- */
-struct rl_tx_hook {
-	wait_queue_entry_t wait;
-	wait_queue_head_t *wqh;
-};
-
-/**
  * struct rl_ctrldev - control node of one link
  * @dev: the device (class rpmsg_lite, child of the link's device)
  * @cdev: character device of /dev/rpmsg_lite_ctrlN
- * @node: in rl_ctrls, under rl_char_lock
- * @lock: serialises endpoint creation/destruction with link removal;
- *        protects @rl and @epts
- * @rl: the link; NULL once removed
- * @epts_lock: also protects @epts, for waking endpoints from link events
- *             without @lock (a notifier may run on the link's workqueue,
- *             which endpoint destruction under @lock may wait for)
- * @epts: endpoints of this link (struct rl_eptdev.node)
+ * @rl: the link; referenced for the whole life of @dev
+ * @listener: our hook on the link (state changes, announcements)
+ * @lock: protects @epts and @removed
+ * @epts: published endpoint nodes (struct rl_eptdev.node); whoever takes
+ *        one off this list destroys it
+ * @removed: the link went away: no new endpoint nodes
  * @index: N of the node name
- * @link_name: copy of the link's name, valid after removal
+ * @link_name: copy of the link's name
  * @link_down: the link reported DOWN and not UP since (READ_ONCE)
  * @payload_size: the link's payload size, fixed for its life
- * @txq: poll wait queue of the endpoints for EPOLLOUT / EPOLLHUP; woken
- *       from the link's own wait queue through @hooks, so that no file
- *       ever waits on memory of the link itself
- * @pt: poll table used once to put @hooks on the link's wait queues
- * @hooks: our entries on the link's wait queues
- * @ns: our listener of the link's name-service announcements (the
- *      link's single rpmsg_lite_ns_bind() slot stays free for its users)
- * @ns_bound: @ns is registered
+ * @rx_queued_bytes: kernel memory the endpoints' queued messages take
  * @svc_lock: protects @services and @nr_services (name-service callback
  *            versus readers)
  * @services: names the peer announced (struct rl_service)
@@ -107,24 +106,19 @@ struct rl_tx_hook {
 struct rl_ctrldev {
 	struct device dev;
 	struct cdev cdev;
-	struct list_head node;
-
-	struct mutex lock;		/* endpoints vs link removal */
 	struct rpmsg_lite_instance *rl;
-	spinlock_t epts_lock;		/* @epts for link events */
+	struct rl_listener listener;
+
+	struct mutex lock;		/* @epts, @removed */
 	struct list_head epts;
+	bool removed;
 
 	int index;
 	char link_name[RPMSG_LITE_NAME_SIZE];
 	bool link_down;
 	u32 payload_size;
+	atomic_long_t rx_queued_bytes;
 
-	wait_queue_head_t txq;
-	poll_table pt;
-	struct rl_tx_hook hooks[RL_TX_HOOKS];
-
-	struct rl_ns_listener ns;
-	bool ns_bound;
 	struct mutex svc_lock;		/* @services vs ns callback */
 	struct list_head services;
 	unsigned int nr_services;
@@ -149,20 +143,19 @@ struct rl_msg {
  * @dev: the device (class rpmsg_lite, child of the control device)
  * @cdev: character device of /dev/rpmsg_eptN
  * @ctrl: control device; referenced for the whole life of @dev
- * @node: in rl_ctrldev.epts, under rl_ctrldev.lock
- * @ept_sem: protects @rl and @ept: senders and ioctls that use the link
- *           hold it for read, destruction takes it for write and so waits
- *           for sends in progress
- * @rl: the link; NULL once the endpoint is destroyed
- * @ept: the core endpoint; NULL once destroyed
+ * @node: in rl_ctrldev.epts while published, under rl_ctrldev.lock;
+ *        empty once taken off for destruction
+ * @rl: the link (@ctrl's reference keeps it)
+ * @ept: the core endpoint; referenced for the whole life of @dev, so a
+ *       call on it after its destruction fails with -EPIPE
+ * @memcg: memory cgroup of the process that created the endpoint; the
+ *         messages queued for it are charged there
  * @name: endpoint name
  * @src: local address
  * @dst: destination of write()
  * @flags: RPMSG_LITE_EPT_F_*
  * @tx_timeout_ms: how long a blocking send waits for a buffer (READ_ONCE)
  * @rx_queue_len: most messages queued for read() (READ_ONCE)
- * @read_lock: serialises readers, so that a message is looked at, copied
- *             and only then removed (it stays queued on -EMSGSIZE/-EFAULT)
  * @queue_lock: protects @queue, @queued, @gone and the rx counters
  *              (receive callback versus readers and poll)
  * @queue: received messages (struct rl_msg)
@@ -171,7 +164,8 @@ struct rl_msg {
  * @readq: readers and pollers waiting for a message or for @gone
  * @rx_msgs: messages queued
  * @rx_bytes: payload bytes queued
- * @rx_dropped: messages dropped (queue full or no memory)
+ * @rx_dropped: messages dropped (queue full, the link's byte limit, or
+ *              no memory)
  * @tx_msgs: messages sent
  * @tx_bytes: payload bytes sent
  */
@@ -181,9 +175,9 @@ struct rl_eptdev {
 	struct rl_ctrldev *ctrl;
 	struct list_head node;
 
-	struct rw_semaphore ept_sem;
 	struct rpmsg_lite_instance *rl;
 	struct rpmsg_lite_endpoint *ept;
+	struct mem_cgroup *memcg;
 
 	char name[RPMSG_LITE_NAME_SIZE];
 	u32 src;
@@ -192,7 +186,6 @@ struct rl_eptdev {
 	u32 tx_timeout_ms;
 	u32 rx_queue_len;
 
-	struct mutex read_lock;		/* one reader at a time */
 	spinlock_t queue_lock;		/* rx callback vs readers */
 	struct list_head queue;
 	u32 queued;
@@ -214,22 +207,39 @@ static dev_t rl_ctrl_devt;
 static dev_t rl_ept_devt;
 static DEFINE_IDA(rl_ctrl_ida);
 static DEFINE_IDA(rl_ept_ida);
-/* Protects rl_ctrls (notifier versus module exit). */
-static DEFINE_MUTEX(rl_char_lock);
-static LIST_HEAD(rl_ctrls);
 
 /* ------------------------------------------------------------------ */
 /* Endpoint node                                                      */
 /* ------------------------------------------------------------------ */
 
+/* Kernel memory a queued message of @len bytes takes. */
+static size_t rl_msg_cost(u32 len)
+{
+	return struct_size((struct rl_msg *)NULL, data, len);
+}
+
+/*
+ * Receive callback (the link's receive work): copy the message into an
+ * entry charged to the endpoint's creator, within the queue's and the
+ * link's limits.
+ */
 static int rl_ept_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 {
 	struct rl_eptdev *e = priv;
-	struct rl_msg *msg;
+	struct rl_ctrldev *ctrl = e->ctrl;
+	size_t cost = rl_msg_cost(payload_len);
+	struct mem_cgroup *old_memcg;
+	struct rl_msg *msg = NULL;
 	unsigned long flags;
+	bool capped;
 
-	msg = kmalloc(struct_size(msg, data, payload_len),
-		      GFP_KERNEL | __GFP_NOWARN);
+	capped = atomic_long_add_return(cost, &ctrl->rx_queued_bytes) >
+		 READ_ONCE(rx_queue_max_bytes);
+	if (!capped) {
+		old_memcg = set_active_memcg(e->memcg);
+		msg = kmalloc(cost, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		set_active_memcg(old_memcg);
+	}
 	if (msg) {
 		memcpy(msg->data, payload, payload_len);
 		msg->len = payload_len;
@@ -240,7 +250,10 @@ static int rl_ept_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 	if (!msg || e->queued >= READ_ONCE(e->rx_queue_len)) {
 		e->rx_dropped++;
 		spin_unlock_irqrestore(&e->queue_lock, flags);
-		dev_dbg_ratelimited(&e->dev, "rx queue full: dropped %u bytes from %u\n",
+		atomic_long_sub(cost, &ctrl->rx_queued_bytes);
+		dev_dbg_ratelimited(&e->dev, "%s: dropped %u bytes from %u\n",
+				    capped ? "link over rx_queue_max_bytes" :
+				    msg ? "rx queue full" : "no memory",
 				    payload_len, src);
 		kfree(msg);
 		return RL_RELEASE;
@@ -255,13 +268,20 @@ static int rl_ept_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 	return RL_RELEASE;
 }
 
+/* A queued message is done with: free it and its share of the limit. */
+static void rl_msg_free(struct rl_eptdev *e, struct rl_msg *msg)
+{
+	atomic_long_sub(rl_msg_cost(msg->len), &e->ctrl->rx_queued_bytes);
+	kfree(msg);
+}
+
 static void rl_ept_purge(struct rl_eptdev *e)
 {
 	struct rl_msg *msg, *tmp;
 
 	list_for_each_entry_safe(msg, tmp, &e->queue, node) {
 		list_del(&msg->node);
-		kfree(msg);
+		rl_msg_free(e, msg);
 	}
 	e->queued = 0;
 }
@@ -302,17 +322,14 @@ static int rl_ept_release(struct inode *inode, struct file *filp)
 }
 
 /*
- * Take read_lock once a message is queued.  Return: 0 with read_lock held;
- * -EPIPE nothing queued and nothing more will come; -EAGAIN nothing queued
- * and @nonblock; -ERESTARTSYS interrupted.
+ * Wait until a message is queued.  Return: 0 one is; -EPIPE nothing
+ * queued and nothing more will come; -EAGAIN nothing queued and
+ * @nonblock; -ERESTARTSYS interrupted.
  */
-static int rl_ept_lock_readable(struct rl_eptdev *e, bool nonblock)
+static int rl_ept_wait_readable(struct rl_eptdev *e, bool nonblock)
 {
 	unsigned long flags;
 	bool ready, hung_up;
-
-	if (mutex_lock_interruptible(&e->read_lock))
-		return -ERESTARTSYS;
 
 	for (;;) {
 		spin_lock_irqsave(&e->queue_lock, flags);
@@ -321,24 +338,21 @@ static int rl_ept_lock_readable(struct rl_eptdev *e, bool nonblock)
 		spin_unlock_irqrestore(&e->queue_lock, flags);
 		if (ready)
 			return 0;
-		mutex_unlock(&e->read_lock);
 		if (hung_up)
 			return -EPIPE;
 		if (nonblock)
 			return -EAGAIN;
 		if (wait_event_interruptible(e->readq, rl_ept_readable(e)))
 			return -ERESTARTSYS;
-		if (mutex_lock_interruptible(&e->read_lock))
-			return -ERESTARTSYS;
 	}
 }
 
 /*
- * Copy the oldest message to @buf (@room bytes), report its length and
- * source in @ent when given, and only then dequeue it: on any error it
- * stays queued.  read_lock held; only readers remove messages, so the head
- * stays put meanwhile.  Return: the message length; -EAGAIN queue empty;
- * -EMSGSIZE @room too small; -EFAULT.
+ * Take the oldest message off the queue if it fits in @room bytes, copy
+ * it to @buf and report its length and source in @ent when given.  The
+ * copy happens with nothing held; if it faults the message goes back to
+ * the head of the queue.  Return: the message length; -EAGAIN queue
+ * empty; -EMSGSIZE @room too small (the message stays queued); -EFAULT.
  */
 static int rl_ept_take(struct rl_eptdev *e, void __user *buf, size_t room,
 		       struct rpmsg_lite_msg __user *ent)
@@ -349,6 +363,10 @@ static int rl_ept_take(struct rl_eptdev *e, void __user *buf, size_t room,
 
 	spin_lock_irqsave(&e->queue_lock, flags);
 	msg = list_first_entry_or_null(&e->queue, struct rl_msg, node);
+	if (msg && msg->len <= room) {
+		list_del(&msg->node);
+		e->queued--;
+	}
 	spin_unlock_irqrestore(&e->queue_lock, flags);
 	if (!msg)
 		return -EAGAIN;
@@ -357,18 +375,17 @@ static int rl_ept_take(struct rl_eptdev *e, void __user *buf, size_t room,
 			    room, msg->len);
 		return -EMSGSIZE;
 	}
-	if (copy_to_user(buf, msg->data, msg->len))
+	if (copy_to_user(buf, msg->data, msg->len) ||
+	    (ent && (put_user(msg->len, &ent->len) ||
+		     put_user(msg->src, &ent->addr)))) {
+		spin_lock_irqsave(&e->queue_lock, flags);
+		list_add(&msg->node, &e->queue);
+		e->queued++;
+		spin_unlock_irqrestore(&e->queue_lock, flags);
 		return -EFAULT;
-	if (ent && (put_user(msg->len, &ent->len) ||
-		    put_user(msg->src, &ent->addr)))
-		return -EFAULT;
-
-	spin_lock_irqsave(&e->queue_lock, flags);
-	list_del(&msg->node);
-	e->queued--;
-	spin_unlock_irqrestore(&e->queue_lock, flags);
+	}
 	ret = msg->len;
-	kfree(msg);
+	rl_msg_free(e, msg);
 	return ret;
 }
 
@@ -378,12 +395,15 @@ static ssize_t rl_ept_read(struct file *filp, char __user *buf, size_t len,
 	struct rl_eptdev *e = filp->private_data;
 	ssize_t ret;
 
-	ret = rl_ept_lock_readable(e, filp->f_flags & O_NONBLOCK);
-	if (ret)
-		return ret;
-	ret = rl_ept_take(e, buf, len, NULL);
-	mutex_unlock(&e->read_lock);
-	return ret;
+	for (;;) {
+		ret = rl_ept_wait_readable(e, filp->f_flags & O_NONBLOCK);
+		if (ret)
+			return ret;
+		ret = rl_ept_take(e, buf, len, NULL);
+		/* another reader took it first: wait again */
+		if (ret != -EAGAIN)
+			return ret;
+	}
 }
 
 /* A batch request: flags zero, 1..RPMSG_LITE_MAX_MSGS entries. */
@@ -414,20 +434,22 @@ static long rl_ept_recv_msgs(struct rl_eptdev *e, bool nonblock,
 		return ret;
 	ents = u64_to_user_ptr(req.msgs);
 
-	ret = rl_ept_lock_readable(e, nonblock);
-	if (ret)
-		return ret;
-	for (; done < req.count; done++) {
-		if (copy_from_user(&m, &ents[done], sizeof(m))) {
-			ret = -EFAULT;
-			break;
+	do {
+		ret = rl_ept_wait_readable(e, nonblock);
+		if (ret)
+			return ret;
+		for (; done < req.count; done++) {
+			if (copy_from_user(&m, &ents[done], sizeof(m))) {
+				ret = -EFAULT;
+				break;
+			}
+			ret = rl_ept_take(e, u64_to_user_ptr(m.buf), m.len,
+					  &ents[done]);
+			if (ret < 0)
+				break;
 		}
-		ret = rl_ept_take(e, u64_to_user_ptr(m.buf), m.len,
-				  &ents[done]);
-		if (ret < 0)
-			break;
-	}
-	mutex_unlock(&e->read_lock);
+		/* another reader emptied the queue before our first one */
+	} while (!done && ret == -EAGAIN);
 	/* what was taken is the answer; an error only for the first */
 	return done ? done : ret;
 }
@@ -463,42 +485,35 @@ static unsigned long rl_ept_tx_timeout(struct rl_eptdev *e, bool nonblock)
 }
 
 /*
- * Copy the message from user space straight into a transmit buffer in
- * shared memory and publish it: no bounce buffer, no allocation.  The
- * buffer is ours between the two calls; any failure gives it back.
- *
- * @more: publish without notifying the peer (a batch goes on; an
- * allocation that finds no free buffer tells the peer itself).  ept_sem
- * held for read, e->ept set.
+ * Send @len bytes at @data (kernel memory) to @dst; @more: a batch goes
+ * on, do not notify the peer yet.  The errnos user space sees.
  */
-static int rl_ept_send_zc(struct rl_eptdev *e, u32 dst,
-			  const void __user *ubuf, size_t len,
-			  unsigned long timeout, bool more)
+static int rl_ept_xmit(struct rl_eptdev *e, u32 dst, const void *data,
+		       size_t len, unsigned long timeout, bool more)
 {
-	void *buf;
-	u32 size;
 	int ret;
 
-	buf = rpmsg_lite_alloc_tx_buffer(e->rl, &size, timeout);
-	if (IS_ERR(buf)) {
-		ret = PTR_ERR(buf);
-		goto out;
-	}
-	if (copy_from_user(buf, ubuf, len))
-		ret = -EFAULT;
-	else
-		ret = rpmsg_lite_send_nocopy_flags(e->rl, e->ept, dst, buf, len,
-						   more ? RL_SEND_MORE : 0);
-	if (!ret)
-		return 0;
-	/* not sent: give it back (a buffer a reset voided is refused) */
-	rpmsg_lite_release_tx_buffer(e->rl, buf);
-out:
-	if (ret == -ENOMEM && timeout == RL_DONT_BLOCK)
+	ret = rpmsg_lite_send_flags(e->rl, e->ept, dst, data, len, timeout,
+				    more ? RL_SEND_MORE : 0);
+	if (ret == -ENOMEM)
 		return -EAGAIN;
 	if (ret == -ENODEV)
 		return -EPIPE;
 	return ret;
+}
+
+/* A kernel buffer for one message of up to @len bytes, or @stack. */
+static void *rl_ept_bounce(size_t len, u8 *stack)
+{
+	if (len <= RL_STACK_MSG)
+		return stack;
+	return kvmalloc(len, GFP_KERNEL_ACCOUNT);
+}
+
+static void rl_ept_bounce_free(void *buf, u8 *stack)
+{
+	if (buf != stack)
+		kvfree(buf);
 }
 
 static void rl_ept_count_tx(struct rl_eptdev *e, u32 msgs, u64 bytes)
@@ -509,23 +524,29 @@ static void rl_ept_count_tx(struct rl_eptdev *e, u32 msgs, u64 bytes)
 	}
 }
 
+/*
+ * One message from user space: copied into a kernel buffer first, with
+ * nothing held, then sent (the core copies it into a shared buffer).
+ */
 static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 		       const void __user *ubuf, size_t len)
 {
 	unsigned long timeout = rl_ept_tx_timeout(e, nonblock);
+	u8 stack[RL_STACK_MSG];
+	void *kbuf;
 	int ret;
 
 	ret = rl_ept_check_send(e, dst, len);
 	if (ret)
 		return ret;
-
-	if (down_read_interruptible(&e->ept_sem))
-		return -ERESTARTSYS;
-	if (!e->ept)
-		ret = -EPIPE;
+	kbuf = rl_ept_bounce(len, stack);
+	if (!kbuf)
+		return -ENOMEM;
+	if (copy_from_user(kbuf, ubuf, len))
+		ret = -EFAULT;
 	else
-		ret = rl_ept_send_zc(e, dst, ubuf, len, timeout, false);
-	up_read(&e->ept_sem);
+		ret = rl_ept_xmit(e, dst, kbuf, len, timeout, false);
+	rl_ept_bounce_free(kbuf, stack);
 
 	/* no free buffer at once: EAGAIN for O_NONBLOCK, else a timeout */
 	if (ret == -EAGAIN && !nonblock)
@@ -542,19 +563,20 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 	struct rpmsg_lite_msg __user *ents;
 	struct rpmsg_lite_msgs req;
 	struct rpmsg_lite_msg m;
+	u8 stack[RL_STACK_MSG];
 	u64 bytes = 0;
 	u32 done = 0;
+	void *kbuf;
 	int ret;
 
 	ret = rl_ept_get_msgs(e, argp, &req);
 	if (ret)
 		return ret;
 	ents = u64_to_user_ptr(req.msgs);
+	kbuf = rl_ept_bounce(e->ctrl->payload_size, stack);
+	if (!kbuf)
+		return -ENOMEM;
 
-	if (down_read_interruptible(&e->ept_sem))
-		return -ERESTARTSYS;
-	if (!e->ept)
-		ret = -EPIPE;
 	for (; !ret && done < req.count; done++) {
 		u32 dst;
 
@@ -570,10 +592,11 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 		}
 		dst = m.addr == RPMSG_LITE_ADDR_ANY ? READ_ONCE(e->dst) : m.addr;
 		ret = rl_ept_check_send(e, dst, m.len);
+		if (!ret && copy_from_user(kbuf, u64_to_user_ptr(m.buf), m.len))
+			ret = -EFAULT;
 		if (!ret)
-			ret = rl_ept_send_zc(e, dst, u64_to_user_ptr(m.buf),
-					     m.len, timeout,
-					     done + 1 < req.count);
+			ret = rl_ept_xmit(e, dst, kbuf, m.len, timeout,
+					  done + 1 < req.count);
 		if (ret)
 			break;
 		bytes += m.len;
@@ -584,7 +607,7 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 	 */
 	if (done && done < req.count)
 		rpmsg_lite_kick_peer(e->rl);
-	up_read(&e->ept_sem);
+	rl_ept_bounce_free(kbuf, stack);
 
 	if (ret == -EAGAIN && !nonblock)
 		ret = -ETIMEDOUT;
@@ -608,11 +631,12 @@ static __poll_t rl_ept_poll(struct file *filp, poll_table *wait)
 {
 	struct rl_eptdev *e = filp->private_data;
 	unsigned long flags;
-	__poll_t mask = 0;
+	__poll_t mask;
 	bool hung_up;
 
 	poll_wait(filp, &e->readq, wait);
-	poll_wait(filp, &e->ctrl->txq, wait);
+	/* waits on the link's own queue: our reference keeps it */
+	mask = rpmsg_lite_poll(e->rl, filp, wait);
 
 	spin_lock_irqsave(&e->queue_lock, flags);
 	if (!list_empty(&e->queue))
@@ -620,23 +644,12 @@ static __poll_t rl_ept_poll(struct file *filp, poll_table *wait)
 	hung_up = rl_ept_hung_up(e);
 	spin_unlock_irqrestore(&e->queue_lock, flags);
 	if (hung_up)
-		return mask | EPOLLHUP | EPOLLERR;
-
-	/*
-	 * A destroyer waiting for a blocked sender holds ept_sem off; it wakes
-	 * readq when done, so just report no EPOLLOUT meanwhile.
-	 */
-	if (down_read_trylock(&e->ept_sem)) {
-		if (e->rl)
-			mask |= rpmsg_lite_poll(e->rl, NULL, NULL);
-		else
-			mask |= EPOLLHUP | EPOLLERR;
-		up_read(&e->ept_sem);
-	}
+		return (mask & (EPOLLIN | EPOLLRDNORM)) | EPOLLHUP | EPOLLERR;
 	return mask;
 }
 
 static void rl_eptdev_destroy(struct rl_eptdev *e, bool announce);
+static bool rl_eptdev_unlist(struct rl_eptdev *e);
 
 static long rl_link_info(struct rl_ctrldev *ctrl, void __user *argp);
 static long rl_lookup_service(struct rl_ctrldev *ctrl, void __user *argp);
@@ -663,16 +676,10 @@ static long rl_bad_cmd(struct device *dev, unsigned int cmd,
 
 static long rl_ept_destroy_self(struct rl_eptdev *e)
 {
-	struct rl_ctrldev *ctrl = e->ctrl;
-	long ret = 0;
-
-	mutex_lock(&ctrl->lock);
-	if (e->gone)
-		ret = -EPIPE;
-	else
-		rl_eptdev_destroy(e, true);
-	mutex_unlock(&ctrl->lock);
-	return ret;
+	if (!rl_eptdev_unlist(e))
+		return -EPIPE;
+	rl_eptdev_destroy(e, true);
+	return 0;
 }
 
 static long rl_ept_stats(struct rl_eptdev *e, void __user *argp)
@@ -832,49 +839,59 @@ static void rl_eptdev_release(struct device *dev)
 	struct rl_eptdev *e = dev_to_eptdev(dev);
 
 	rl_ept_purge(e);
+	rpmsg_lite_ept_put(e->ept);
+	mem_cgroup_put(e->memcg);
 	ida_free(&rl_ept_ida, MINOR(dev->devt));
 	put_device(&e->ctrl->dev);
 	kfree(e);
 }
 
 /*
- * Forget the core endpoint, wake everyone and remove the node.  Open files
- * keep the structure; they see -EPIPE (after draining queued messages) and
- * EPOLLHUP.  Called with ctrl->lock held; waits for sends in progress.
+ * Take a published endpoint node off its control device's list: the
+ * caller then destroys it.  False when someone else took it first.
+ */
+static bool rl_eptdev_unlist(struct rl_eptdev *e)
+{
+	struct rl_ctrldev *ctrl = e->ctrl;
+	bool mine;
+
+	mutex_lock(&ctrl->lock);
+	mine = !list_empty(&e->node);
+	list_del_init(&e->node);
+	mutex_unlock(&ctrl->lock);
+	return mine;
+}
+
+/*
+ * Destroy an endpoint node taken off its list: tell the peer if it was
+ * announced (@announce; bounded by the endpoint's tx timeout, nothing
+ * held), destroy the core endpoint (blocked writers return -EPIPE), wake
+ * readers and remove the node.  Open files keep the structure; they see
+ * -EPIPE (after draining queued messages) and EPOLLHUP.
  */
 static void rl_eptdev_destroy(struct rl_eptdev *e, bool announce)
 {
 	unsigned long flags;
 	int ret;
 
-	lockdep_assert_held(&e->ctrl->lock);
-
-	down_write(&e->ept_sem);
-	if (e->ept) {
-		if (announce && (e->flags & RPMSG_LITE_EPT_F_ANNOUNCE)) {
-			ret = rpmsg_lite_ns_announce(e->rl, e->ept, e->name,
-						     RL_NS_DESTROY);
-			if (ret)
-				dev_dbg(&e->dev, "name-service destroy failed: %d\n",
-					ret);
-		}
-		ret = rpmsg_lite_destroy_ept(e->rl, e->ept);
+	if (announce && (e->flags & RPMSG_LITE_EPT_F_ANNOUNCE)) {
+		ret = rpmsg_lite_ns_announce_timeout(e->rl, e->ept, e->name,
+						     RL_NS_DESTROY,
+						     rl_ept_tx_timeout(e, false));
 		if (ret)
-			dev_warn(&e->dev, "destroying endpoint %u failed: %d\n",
-				 e->src, ret);
-		e->ept = NULL;
-		e->rl = NULL;
+			dev_dbg(&e->dev, "name-service destroy failed: %d\n",
+				ret);
 	}
-	up_write(&e->ept_sem);
+	ret = rpmsg_lite_destroy_ept(e->rl, e->ept);
+	if (ret)
+		dev_dbg(&e->dev, "endpoint %u was destroyed with its link\n",
+			e->src);
 
 	spin_lock_irqsave(&e->queue_lock, flags);
 	e->gone = true;
 	spin_unlock_irqrestore(&e->queue_lock, flags);
 	wake_up_interruptible_all(&e->readq);
 
-	spin_lock(&e->ctrl->epts_lock);
-	list_del(&e->node);
-	spin_unlock(&e->ctrl->epts_lock);
 	cdev_device_del(&e->cdev, &e->dev);
 	put_device(&e->dev);
 }
@@ -887,7 +904,7 @@ static int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name,
 	struct device *dev;
 	int minor, ret;
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return -ENOMEM;
 
@@ -897,10 +914,9 @@ static int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name,
 		return minor == -ENOSPC ? -ENOSPC : minor;
 	}
 
-	init_rwsem(&e->ept_sem);
-	mutex_init(&e->read_lock);
 	spin_lock_init(&e->queue_lock);
 	INIT_LIST_HEAD(&e->queue);
+	INIT_LIST_HEAD(&e->node);
 	init_waitqueue_head(&e->readq);
 	atomic64_set(&e->tx_msgs, 0);
 	atomic64_set(&e->tx_bytes, 0);
@@ -911,6 +927,8 @@ static int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name,
 	e->rx_queue_len = RPMSG_LITE_DEFAULT_RX_QUEUE_LEN;
 	e->ctrl = ctrl;
 	get_device(&ctrl->dev);
+	e->rl = ctrl->rl;
+	e->memcg = get_mem_cgroup_from_mm(current->mm);
 
 	dev = &e->dev;
 	device_initialize(dev);
@@ -923,48 +941,40 @@ static int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name,
 	cdev_init(&e->cdev, &rl_ept_fops);
 	e->cdev.owner = THIS_MODULE;
 
-	lockdep_assert_held(&ctrl->lock);
-	if (!ctrl->rl) {
-		ret = -ENODEV;
-		goto put;
-	}
-
-	ept = rpmsg_lite_create_ept(ctrl->rl, src, rl_ept_rx_cb, e);
-	if (IS_ERR_OR_NULL(ept)) {
-		ret = ept ? PTR_ERR(ept) : -ENOMEM;
+	ept = rpmsg_lite_create_ept(e->rl, src, rl_ept_rx_cb, e);
+	if (IS_ERR(ept)) {
+		ret = PTR_ERR(ept);
 		rl_user_err(&ctrl->dev, "creating endpoint at %u failed: %d\n",
 			    src, ret);
 		goto put;
 	}
+	e->ept = rpmsg_lite_ept_get(ept);
 	e->src = rpmsg_lite_ept_addr(ept);
-	e->rl = ctrl->rl;
-	e->ept = ept;
 
-	ret = cdev_device_add(&e->cdev, dev);
-	if (ret)
-		goto destroy;
-
+	/* complete before anyone can open it: announce first */
 	if (flags & RPMSG_LITE_EPT_F_ANNOUNCE) {
-		ret = rpmsg_lite_ns_announce(e->rl, ept, e->name,
-					     RL_NS_CREATE);
+		ret = rpmsg_lite_ns_announce_timeout(e->rl, ept, e->name,
+						     RL_NS_CREATE,
+						     RPMSG_LITE_DEFAULT_TX_TIMEOUT_MS);
 		if (ret) {
 			rl_user_err(&ctrl->dev, "announcing %s failed: %d\n",
 				    e->name, ret);
-			cdev_device_del(&e->cdev, dev);
 			goto destroy;
 		}
 	}
 
-	spin_lock(&ctrl->epts_lock);
-	list_add_tail(&e->node, &ctrl->epts);
-	spin_unlock(&ctrl->epts_lock);
+	mutex_lock(&ctrl->lock);
+	ret = ctrl->removed ? -ENODEV : cdev_device_add(&e->cdev, dev);
+	if (!ret)
+		list_add_tail(&e->node, &ctrl->epts);
+	mutex_unlock(&ctrl->lock);
+	if (ret)
+		goto destroy;
 	*src_out = e->src;
 	return minor;
 
 destroy:
 	rpmsg_lite_destroy_ept(e->rl, ept);
-	e->ept = NULL;
-	e->rl = NULL;
 put:
 	put_device(dev);
 	return ret;
@@ -1030,10 +1040,7 @@ static long rl_ctrl_create(struct rl_ctrldev *ctrl, const char *name,
 		return -EINVAL;
 	}
 
-	mutex_lock(&ctrl->lock);
-	ret = rl_eptdev_create(ctrl, name, src, dst, flags, src_out);
-	mutex_unlock(&ctrl->lock);
-	return ret;
+	return rl_eptdev_create(ctrl, name, src, dst, flags, src_out);
 }
 
 static long rl_ctrl_create_native(struct rl_ctrldev *ctrl, void __user *argp)
@@ -1075,8 +1082,7 @@ static long rl_ctrl_create_upstream(struct rl_ctrldev *ctrl, void __user *argp)
 
 static long rl_ctrl_destroy(struct rl_ctrldev *ctrl, void __user *argp)
 {
-	struct rl_eptdev *e;
-	long ret = -ENOENT;
+	struct rl_eptdev *e, *found = NULL;
 	u32 index;
 
 	if (get_user(index, (u32 __user *)argp))
@@ -1085,31 +1091,32 @@ static long rl_ctrl_destroy(struct rl_ctrldev *ctrl, void __user *argp)
 	mutex_lock(&ctrl->lock);
 	list_for_each_entry(e, &ctrl->epts, node) {
 		if (MINOR(e->dev.devt) == index) {
-			rl_eptdev_destroy(e, true);
-			ret = 0;
+			found = e;
+			list_del_init(&e->node);
 			break;
 		}
 	}
 	mutex_unlock(&ctrl->lock);
-	if (ret)
+	if (!found) {
 		rl_user_err(&ctrl->dev, "no endpoint %u on this link\n", index);
-	return ret;
+		return -ENOENT;
+	}
+	rl_eptdev_destroy(found, true);
+	return 0;
 }
 
 static long rl_link_info(struct rl_ctrldev *ctrl, void __user *argp)
 {
 	struct rpmsg_lite_link_info info = { };
-	struct rpmsg_lite_link_stats st;
+	struct rpmsg_lite_instance *rl = ctrl->rl;
 	const struct rpmsg_lite_config *cfg;
-	struct rpmsg_lite_instance *rl;
+	struct rpmsg_lite_link_stats st;
 
 	strscpy(info.name, ctrl->link_name, sizeof(info.name));
 	info.ctrl_index = ctrl->index;
 	info.payload_size = ctrl->payload_size;
 
-	mutex_lock(&ctrl->lock);
-	rl = ctrl->rl;
-	if (!rl) {
+	if (READ_ONCE(ctrl->removed)) {
 		info.state = RPMSG_LITE_STATE_REMOVED;
 	} else {
 		cfg = rpmsg_lite_get_config(rl);
@@ -1133,7 +1140,6 @@ static long rl_link_info(struct rl_ctrldev *ctrl, void __user *argp)
 		info.stats.resets = st.resets;
 		info.stats.link_up_rekicks = st.link_up_rekicks;
 	}
-	mutex_unlock(&ctrl->lock);
 
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -1237,32 +1243,37 @@ static ssize_t link_name_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(link_name);
 
+/*
+ * The control device's attributes read the link directly (its reference
+ * keeps it): nothing here waits for a lock another user may hold.
+ */
+static struct rpmsg_lite_instance *rl_ctrl_link(struct device *dev)
+{
+	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+
+	return READ_ONCE(ctrl->removed) ? NULL : ctrl->rl;
+}
+
 static ssize_t role_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
-	ssize_t ret = -ENODEV;
+	struct rpmsg_lite_instance *rl = rl_ctrl_link(dev);
 
-	mutex_lock(&ctrl->lock);
-	if (ctrl->rl)
-		ret = sysfs_emit(buf, "%s\n",
-				 rpmsg_lite_get_role(ctrl->rl) ==
-				 RPMSG_LITE_MASTER ? "master" : "remote");
-	mutex_unlock(&ctrl->lock);
-	return ret;
+	if (!rl)
+		return -ENODEV;
+	return sysfs_emit(buf, "%s\n", rpmsg_lite_get_role(rl) ==
+			  RPMSG_LITE_MASTER ? "master" : "remote");
 }
 static DEVICE_ATTR_RO(role);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
+	struct rpmsg_lite_instance *rl = rl_ctrl_link(dev);
 	unsigned int state = RPMSG_LITE_STATE_REMOVED;
 
-	mutex_lock(&ctrl->lock);
-	if (ctrl->rl)
-		state = rpmsg_lite_get_link_state(ctrl->rl);
-	mutex_unlock(&ctrl->lock);
+	if (rl)
+		state = rpmsg_lite_get_link_state(rl);
 	if (state >= ARRAY_SIZE(rl_state_names))
 		return sysfs_emit(buf, "unknown\n");
 	return sysfs_emit(buf, "%s\n", rl_state_names[state]);
@@ -1272,15 +1283,11 @@ static DEVICE_ATTR_RO(state);
 static ssize_t link_id_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
-	ssize_t ret = -ENODEV;
+	struct rpmsg_lite_instance *rl = rl_ctrl_link(dev);
 
-	mutex_lock(&ctrl->lock);
-	if (ctrl->rl)
-		ret = sysfs_emit(buf, "%u\n",
-				 rpmsg_lite_get_config(ctrl->rl)->link_id);
-	mutex_unlock(&ctrl->lock);
-	return ret;
+	if (!rl)
+		return -ENODEV;
+	return sysfs_emit(buf, "%u\n", rpmsg_lite_get_config(rl)->link_id);
 }
 static DEVICE_ATTR_RO(link_id);
 
@@ -1294,32 +1301,33 @@ static DEVICE_ATTR_RO(payload_size);
 static ssize_t buffer_count_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
-	ssize_t ret = -ENODEV;
+	struct rpmsg_lite_instance *rl = rl_ctrl_link(dev);
 
-	mutex_lock(&ctrl->lock);
-	if (ctrl->rl)
-		ret = sysfs_emit(buf, "%u\n",
-				 rpmsg_lite_get_config(ctrl->rl)->buffer_count);
-	mutex_unlock(&ctrl->lock);
-	return ret;
+	if (!rl)
+		return -ENODEV;
+	return sysfs_emit(buf, "%u\n",
+			  rpmsg_lite_get_config(rl)->buffer_count);
 }
 static DEVICE_ATTR_RO(buffer_count);
 
 static ssize_t free_tx_buffers_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
-	struct rl_ctrldev *ctrl = dev_to_ctrldev(dev);
-	ssize_t ret = -ENODEV;
+	struct rpmsg_lite_instance *rl = rl_ctrl_link(dev);
 
-	mutex_lock(&ctrl->lock);
-	if (ctrl->rl)
-		ret = sysfs_emit(buf, "%u\n",
-				 rpmsg_lite_get_free_tx_buffers(ctrl->rl));
-	mutex_unlock(&ctrl->lock);
-	return ret;
+	if (!rl)
+		return -ENODEV;
+	return sysfs_emit(buf, "%u\n", rpmsg_lite_get_free_tx_buffers(rl));
 }
 static DEVICE_ATTR_RO(free_tx_buffers);
+
+static ssize_t rx_queued_bytes_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read
+			  (&dev_to_ctrldev(dev)->rx_queued_bytes));
+}
+static DEVICE_ATTR_RO(rx_queued_bytes);
 
 static ssize_t services_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
@@ -1345,14 +1353,18 @@ static struct attribute *rl_ctrl_attrs[] = {
 	&dev_attr_buffer_count.attr,
 	&dev_attr_free_tx_buffers.attr,
 	&dev_attr_services.attr,
+	&dev_attr_rx_queued_bytes.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(rl_ctrl);
 
-/* Name-service callback: remember what the peer offers. */
-static void rl_ctrl_ns_cb(u32 addr, const char *name, u32 flags, void *data)
+#define listener_to_ctrldev(l)	container_of(l, struct rl_ctrldev, listener)
+
+/* Name-service listener: remember what the peer offers. */
+static void rl_ctrl_ns(struct rl_listener *l, u32 addr, const char *name,
+		       u32 flags)
 {
-	struct rl_ctrldev *ctrl = data;
+	struct rl_ctrldev *ctrl = listener_to_ctrldev(l);
 	struct rl_service *s, *tmp;
 
 	mutex_lock(&ctrl->svc_lock);
@@ -1383,49 +1395,23 @@ static void rl_ctrl_ns_cb(u32 addr, const char *name, u32 flags, void *data)
 		flags == RL_NS_CREATE ? "announced" : "withdrew", name, addr);
 }
 
-/* Relay wake-ups of the link's wait queues to our own. */
-static int rl_ctrl_tx_wake(wait_queue_entry_t *wait, unsigned int mode,
-			   int sync, void *key)
+/* The link went down or came up: wake readers and pollers to look. */
+static void rl_ctrl_event(struct rl_listener *l, enum rpmsg_lite_event event)
 {
-	struct rl_ctrldev *ctrl = wait->private;
+	struct rl_ctrldev *ctrl = listener_to_ctrldev(l);
+	struct rl_eptdev *e;
 
-	wake_up_interruptible_all(&ctrl->txq);
-	return 0;
+	WRITE_ONCE(ctrl->link_down, event == RPMSG_LITE_EVENT_LINK_DOWN);
+	mutex_lock(&ctrl->lock);
+	list_for_each_entry(e, &ctrl->epts, node)
+		wake_up_interruptible_all(&e->readq);
+	mutex_unlock(&ctrl->lock);
 }
 
-static void rl_ctrl_qproc(struct file *filp, wait_queue_head_t *wqh,
-			  poll_table *pt)
-{
-	struct rl_ctrldev *ctrl = container_of(pt, struct rl_ctrldev, pt);
-	int i;
-
-	for (i = 0; i < RL_TX_HOOKS; i++) {
-		if (ctrl->hooks[i].wqh == wqh)
-			return;
-		if (!ctrl->hooks[i].wqh) {
-			init_waitqueue_func_entry(&ctrl->hooks[i].wait,
-						  rl_ctrl_tx_wake);
-			ctrl->hooks[i].wait.private = ctrl;
-			ctrl->hooks[i].wqh = wqh;
-			add_wait_queue(wqh, &ctrl->hooks[i].wait);
-			return;
-		}
-	}
-	dev_warn(&ctrl->dev, "link uses more wait queues than expected\n");
-}
-
-static void rl_ctrl_unhook(struct rl_ctrldev *ctrl)
-{
-	int i;
-
-	for (i = 0; i < RL_TX_HOOKS; i++) {
-		if (ctrl->hooks[i].wqh) {
-			remove_wait_queue(ctrl->hooks[i].wqh,
-					  &ctrl->hooks[i].wait);
-			ctrl->hooks[i].wqh = NULL;
-		}
-	}
-}
+static const struct rl_listener_ops rl_ctrl_listener_ops = {
+	.event = rl_ctrl_event,
+	.ns = rl_ctrl_ns,
+};
 
 static void rl_ctrldev_release(struct device *dev)
 {
@@ -1435,22 +1421,14 @@ static void rl_ctrldev_release(struct device *dev)
 	list_for_each_entry_safe(s, tmp, &ctrl->services, node)
 		kfree(s);
 	ida_free(&rl_ctrl_ida, ctrl->index);
+	rpmsg_lite_put(ctrl->rl);
 	kfree(ctrl);
 }
 
-static void rl_ctrl_wake_all(struct rl_ctrldev *ctrl)
+/* Class interface: a link appeared; give it a control node. */
+static int rl_char_add_link(struct device *dev)
 {
-	struct rl_eptdev *e;
-
-	spin_lock(&ctrl->epts_lock);
-	list_for_each_entry(e, &ctrl->epts, node)
-		wake_up_interruptible_all(&e->readq);
-	spin_unlock(&ctrl->epts_lock);
-	wake_up_interruptible_all(&ctrl->txq);
-}
-
-static int rl_ctrl_add(struct rpmsg_lite_instance *rl)
-{
+	struct rpmsg_lite_instance *rl = rl_link_of(dev);
 	struct rl_ctrldev *ctrl;
 	const char *name;
 	int index, ret;
@@ -1461,24 +1439,24 @@ static int rl_ctrl_add(struct rpmsg_lite_instance *rl)
 	index = ida_alloc_max(&rl_ctrl_ida, RL_CTRL_MAX - 1, GFP_KERNEL);
 	if (index < 0) {
 		kfree(ctrl);
+		dev_warn(dev, "no control node: %d\n", index);
 		return index;
 	}
 
 	mutex_init(&ctrl->lock);
 	mutex_init(&ctrl->svc_lock);
-	spin_lock_init(&ctrl->epts_lock);
 	INIT_LIST_HEAD(&ctrl->epts);
 	INIT_LIST_HEAD(&ctrl->services);
-	init_waitqueue_head(&ctrl->txq);
+	atomic_long_set(&ctrl->rx_queued_bytes, 0);
 	ctrl->index = index;
-	ctrl->rl = rl;
+	ctrl->rl = rpmsg_lite_get(rl);
 	ctrl->payload_size = rpmsg_lite_get_payload_size(rl);
 	name = rpmsg_lite_get_name(rl);
 	strscpy(ctrl->link_name, name ? name : "", sizeof(ctrl->link_name));
 
 	device_initialize(&ctrl->dev);
 	ctrl->dev.class = rl_class;
-	ctrl->dev.parent = rpmsg_lite_get_device(rl);
+	ctrl->dev.parent = dev;
 	ctrl->dev.devt = MKDEV(MAJOR(rl_ctrl_devt), index);
 	ctrl->dev.groups = rl_ctrl_groups;
 	ctrl->dev.release = rl_ctrldev_release;
@@ -1486,109 +1464,57 @@ static int rl_ctrl_add(struct rpmsg_lite_instance *rl)
 	cdev_init(&ctrl->cdev, &rl_ctrl_fops);
 	ctrl->cdev.owner = THIS_MODULE;
 
-	init_poll_funcptr(&ctrl->pt, rl_ctrl_qproc);
-	rpmsg_lite_poll(rl, NULL, &ctrl->pt);
-
-	rl_ns_listen(rl, &ctrl->ns, rl_ctrl_ns_cb, ctrl);
-	ctrl->ns_bound = true;
-
+	rl_listen(rl, &ctrl->listener, &rl_ctrl_listener_ops);
 	ret = cdev_device_add(&ctrl->cdev, &ctrl->dev);
 	if (ret) {
-		if (ctrl->ns_bound)
-			rl_ns_unlisten(&ctrl->ns);
-		rl_ctrl_unhook(ctrl);
+		rl_unlisten(rl, &ctrl->listener);
 		put_device(&ctrl->dev);
-		return ret;
+		dev_warn(dev, "no control node: %d\n", ret);
 	}
-
-	mutex_lock(&rl_char_lock);
-	list_add_tail(&ctrl->node, &rl_ctrls);
-	mutex_unlock(&rl_char_lock);
-	return 0;
+	return ret;
 }
 
-/* The link goes away: destroy its endpoints and the control node. */
-static void rl_ctrl_remove(struct rl_ctrldev *ctrl)
+/*
+ * Class interface: the link goes away (nothing runs on it any more):
+ * destroy its endpoint nodes and the control node.
+ */
+static void rl_char_remove_link(struct device *dev)
 {
-	struct rl_eptdev *e, *tmp;
+	struct rpmsg_lite_instance *rl = rl_link_of(dev);
+	struct rl_ctrldev *ctrl;
+	struct rl_listener *l;
+	struct rl_eptdev *e;
+
+	l = rl_listener_find(rl, &rl_ctrl_listener_ops);
+	if (!l)
+		return;
+	ctrl = listener_to_ctrldev(l);
+	rl_unlisten(rl, l);
 
 	mutex_lock(&ctrl->lock);
+	WRITE_ONCE(ctrl->removed, true);
 	WRITE_ONCE(ctrl->link_down, true);
-	list_for_each_entry_safe(e, tmp, &ctrl->epts, node)
-		rl_eptdev_destroy(e, false);
-	if (ctrl->ns_bound)
-		rl_ns_unlisten(&ctrl->ns);
-	ctrl->ns_bound = false;
-	rl_ctrl_unhook(ctrl);
-	ctrl->rl = NULL;
 	mutex_unlock(&ctrl->lock);
-	wake_up_interruptible_all(&ctrl->txq);
-
+	for (;;) {
+		mutex_lock(&ctrl->lock);
+		e = list_first_entry_or_null(&ctrl->epts, struct rl_eptdev,
+					     node);
+		if (e)
+			list_del_init(&e->node);
+		mutex_unlock(&ctrl->lock);
+		if (!e)
+			break;
+		rl_eptdev_destroy(e, false);
+	}
 	cdev_device_del(&ctrl->cdev, &ctrl->dev);
 	put_device(&ctrl->dev);
 }
 
-static struct rl_ctrldev *rl_ctrl_find(struct rpmsg_lite_instance *rl,
-				       bool unlink)
-{
-	struct rl_ctrldev *ctrl, *found = NULL;
-
-	mutex_lock(&rl_char_lock);
-	list_for_each_entry(ctrl, &rl_ctrls, node) {
-		if (ctrl->rl == rl) {
-			found = ctrl;
-			if (unlink)
-				list_del(&ctrl->node);
-			break;
-		}
-	}
-	mutex_unlock(&rl_char_lock);
-	return found;
-}
-
-static int rl_char_notify(struct notifier_block *nb, unsigned long event,
-			  void *data)
-{
-	struct rpmsg_lite_instance *rl = data;
-	struct rl_ctrldev *ctrl;
-	int ret;
-
-	switch (event) {
-	case RPMSG_LITE_EVENT_LINK_ADDED:
-		ret = rl_ctrl_add(rl);
-		if (ret)
-			pr_warn("no control node for link %s: %d\n",
-				rpmsg_lite_get_name(rl) ?: "?", ret);
-		break;
-	case RPMSG_LITE_EVENT_LINK_UP:
-	case RPMSG_LITE_EVENT_LINK_DOWN:
-		ctrl = rl_ctrl_find(rl, false);
-		if (!ctrl)
-			break;
-		WRITE_ONCE(ctrl->link_down,
-			   event == RPMSG_LITE_EVENT_LINK_DOWN);
-		rl_ctrl_wake_all(ctrl);
-		break;
-	case RPMSG_LITE_EVENT_LINK_REMOVED:
-		ctrl = rl_ctrl_find(rl, true);
-		if (ctrl)
-			rl_ctrl_remove(ctrl);
-		break;
-	}
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block rl_char_nb = {
-	.notifier_call = rl_char_notify,
-};
+RL_CLASS_INTERFACE(rl_char_intf, rl_char_add_link, rl_char_remove_link);
 
 /**
- * rl_char_init() - register the class, device numbers and link notifier
- *
- * The notifier reports links added from now on only.  rpmsg_lite.ko
- * brings this layer up before any link exists (links come from drivers of
- * this module probed afterwards, or from modules that depend on it), so
- * every link gets its control node.
+ * rl_char_init() - register the class, device numbers and the class
+ * interface that gives every link (present and future) its control node
  *
  * Return: 0 or a negative errno.
  */
@@ -1608,7 +1534,7 @@ int rl_char_init(void)
 	if (ret)
 		goto unregister_ctrl;
 
-	ret = rpmsg_lite_register_notifier(&rl_char_nb);
+	ret = rl_link_interface_register(&rl_char_intf);
 	if (ret)
 		goto unregister_ept;
 	return 0;
@@ -1628,20 +1554,7 @@ destroy_class:
  */
 void rl_char_exit(void)
 {
-	struct rl_ctrldev *ctrl;
-
-	rpmsg_lite_unregister_notifier(&rl_char_nb);
-	for (;;) {
-		mutex_lock(&rl_char_lock);
-		ctrl = list_first_entry_or_null(&rl_ctrls, struct rl_ctrldev,
-						node);
-		if (ctrl)
-			list_del(&ctrl->node);
-		mutex_unlock(&rl_char_lock);
-		if (!ctrl)
-			break;
-		rl_ctrl_remove(ctrl);
-	}
+	rl_link_interface_unregister(&rl_char_intf);
 	unregister_chrdev_region(rl_ept_devt, RL_EPT_MAX);
 	unregister_chrdev_region(rl_ctrl_devt, RL_CTRL_MAX);
 	class_destroy(rl_class);

@@ -20,6 +20,36 @@
 #endif
 
 /*
+ * struct class_interface .add_dev/.remove_dev: 6.4 dropped the interface
+ * argument.  RL_CLASS_INTERFACE(name, add, remove) defines a struct
+ * class_interface @name calling int add(struct device *) and
+ * void remove(struct device *).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define RL_CLASS_INTERFACE(name, add, remove)				\
+	static struct class_interface name = {				\
+		.add_dev = add,						\
+		.remove_dev = remove,					\
+	}
+#else
+#define RL_CLASS_INTERFACE(name, add, remove)				\
+	static int name##_add(struct device *dev,			\
+			      struct class_interface *intf)		\
+	{								\
+		return add(dev);					\
+	}								\
+	static void name##_remove(struct device *dev,			\
+				  struct class_interface *intf)		\
+	{								\
+		remove(dev);						\
+	}								\
+	static struct class_interface name = {				\
+		.add_dev = name##_add,					\
+		.remove_dev = name##_remove,				\
+	}
+#endif
+
+/*
  * struct platform_driver .remove: returns void since 6.11, int before.
  * Declare the callback as
  *	static RL_PLATFORM_REMOVE_RET fn(struct platform_device *pdev)

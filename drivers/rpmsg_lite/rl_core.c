@@ -32,6 +32,7 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/idr.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
@@ -41,7 +42,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "rl_compat.h"
 #include "rl_core.h"
+#include "rl_internal.h"
 
 /* Sender re-check interval when the peer kicks on consumed buffers. */
 #define RL_TX_RECHECK_KICKED_MS		100
@@ -64,10 +67,102 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl);
 static void rl_tx_wake_waiters(struct rpmsg_lite_instance *rl);
 static void rl_tx_grant(struct rpmsg_lite_instance *rl);
 
+/*
+ * Tell the notifier chain, then (state changes only) the link's own
+ * listeners.  Process context.
+ */
 static void rl_notify_event(struct rpmsg_lite_instance *rl,
 			    enum rpmsg_lite_event event)
 {
+	struct rl_listener *l;
+
 	blocking_notifier_call_chain(&rl_link_notifier, event, rl);
+	if (event != RPMSG_LITE_EVENT_LINK_UP &&
+	    event != RPMSG_LITE_EVENT_LINK_DOWN)
+		return;
+	mutex_lock(&rl->listeners_lock);
+	list_for_each_entry(l, &rl->listeners, node)
+		if (l->ops->event)
+			l->ops->event(l, event);
+	mutex_unlock(&rl->listeners_lock);
+}
+
+/**
+ * rl_listeners_ns() - hand a name-service announcement to the listeners
+ * @rl: link
+ * @addr: announced address
+ * @name: announced name
+ * @flags: RL_NS_CREATE or RL_NS_DESTROY
+ *
+ * Context: the link's receive work.
+ */
+void rl_listeners_ns(struct rpmsg_lite_instance *rl, u32 addr,
+		     const char *name, u32 flags)
+{
+	struct rl_listener *l;
+
+	mutex_lock(&rl->listeners_lock);
+	list_for_each_entry(l, &rl->listeners, node)
+		if (l->ops->ns)
+			l->ops->ns(l, addr, name, flags);
+	mutex_unlock(&rl->listeners_lock);
+}
+
+/**
+ * rl_listen() - hear about a link's state changes and announcements
+ * @rl: link
+ * @l: listener, the caller's until rl_unlisten()
+ * @ops: its callbacks (struct rl_listener_ops)
+ *
+ * Context: process context; not from a listener callback.
+ */
+void rl_listen(struct rpmsg_lite_instance *rl, struct rl_listener *l,
+	       const struct rl_listener_ops *ops)
+{
+	l->ops = ops;
+	mutex_lock(&rl->listeners_lock);
+	list_add_tail(&l->node, &rl->listeners);
+	mutex_unlock(&rl->listeners_lock);
+}
+
+/**
+ * rl_unlisten() - stop a listener
+ * @rl: link
+ * @l: listener given to rl_listen()
+ *
+ * Once this returns no callback of @l runs or will run.
+ *
+ * Context: process context; not from a listener callback.
+ */
+void rl_unlisten(struct rpmsg_lite_instance *rl, struct rl_listener *l)
+{
+	mutex_lock(&rl->listeners_lock);
+	list_del(&l->node);
+	mutex_unlock(&rl->listeners_lock);
+}
+
+/**
+ * rl_listener_find() - the listener of one front end on a link
+ * @rl: link
+ * @ops: the callbacks that front end listens with
+ *
+ * Return: the listener, or NULL.  Stays valid until its front end calls
+ * rl_unlisten().
+ */
+struct rl_listener *rl_listener_find(struct rpmsg_lite_instance *rl,
+				     const struct rl_listener_ops *ops)
+{
+	struct rl_listener *l, *found = NULL;
+
+	mutex_lock(&rl->listeners_lock);
+	list_for_each_entry(l, &rl->listeners, node) {
+		if (l->ops == ops) {
+			found = l;
+			break;
+		}
+	}
+	mutex_unlock(&rl->listeners_lock);
+	return found;
 }
 
 /**
@@ -134,37 +229,6 @@ static void rl_tell_up(struct rpmsg_lite_instance *rl)
 {
 	clear_bit(RL_FLAG_DOWN_TOLD, &rl->flags);
 	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
-}
-
-/**
- * rl_waiter_enter() - a thread is about to sleep in a call on @rl
- * @rl: link
- *
- * rpmsg_lite_deinit() waits until every such thread has left with
- * rl_waiter_leave(), so a woken waiter never touches a freed link.
- *
- * Return: 0, or -ENODEV when the link is being removed (do not sleep).
- */
-int rl_waiter_enter(struct rpmsg_lite_instance *rl)
-{
-	atomic_inc(&rl->waiters);
-	/* pairs with the barrier in rpmsg_lite_deinit() */
-	smp_mb__after_atomic();
-	if (READ_ONCE(rl->removing)) {
-		rl_waiter_leave(rl);
-		return -ENODEV;
-	}
-	return 0;
-}
-
-/**
- * rl_waiter_leave() - the thread of rl_waiter_enter() is done with @rl
- * @rl: link
- */
-void rl_waiter_leave(struct rpmsg_lite_instance *rl)
-{
-	if (atomic_dec_and_test(&rl->waiters))
-		wake_up_all(&rl->link_wq);
 }
 
 static void rl_kick(struct rpmsg_lite_instance *rl, u32 vq_id)
@@ -465,7 +529,7 @@ static void rl_ept_put_from_work(struct rpmsg_lite_endpoint *ept)
 	if (!refcount_dec_and_test(&ept->refs))
 		return;
 	if (ept->free_after_cb)
-		kfree_rcu(ept, rcu);
+		rl_ept_unused(ept);
 	else
 		complete(&ept->released);
 }
@@ -1227,7 +1291,8 @@ static void rl_tx_wake_waiters(struct rpmsg_lite_instance *rl)
  * set aside for a credit, unless its endpoint holds credit of the current
  * round; a non-blocking one takes any free buffer, as rpmsg-lite does.
  * 0 and *head (RL_BUF_USER); -ENOENT none for this sender; -EIO
- * corrupted ring; or the link-state errno.  tx_lock held.
+ * corrupted ring; -EPIPE @ept was destroyed; or the link-state errno.
+ * tx_lock held.
  */
 static int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
 				 struct rpmsg_lite_endpoint *ept, u16 *head,
@@ -1238,6 +1303,8 @@ static int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
 	ret = rl_state_errno(rl);
 	if (ret)
 		return ret;
+	if (ept && READ_ONCE(ept->dead))
+		return -EPIPE;
 	if (ept && ept->tx_credit && ept->tx_round == rl->tx_round) {
 		ret = rl_tx_take_kick_locked(rl, head);
 		if (!ret) {
@@ -1336,9 +1403,6 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 	}
 
 	might_sleep();
-	ret = rl_waiter_enter(rl);
-	if (ret)
-		return ret;
 	if (timeout_ms != RL_BLOCK)
 		deadline = ktime_add_ms(ktime_get(), timeout_ms);
 	init_waitqueue_head(&w.wq);
@@ -1363,6 +1427,8 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 		}
 		if (!ret)
 			ret = rl_state_errno(rl);
+		if (!ret && ept && READ_ONCE(ept->dead))
+			ret = -EPIPE;
 		if (!ret && wret == -ERESTARTSYS)
 			ret = wret;
 		now = ktime_get();
@@ -1394,7 +1460,6 @@ static int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 	}
 out:
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
-	rl_waiter_leave(rl);
 	if (ret == -EIO) {
 		rl_link_broken(rl, rl->txq);
 		return -EPIPE;
@@ -1513,47 +1578,23 @@ static int rl_check_send_args(struct rpmsg_lite_instance *rl,
 {
 	if (!rl || !ept || ept->rl != rl || dst == RL_ADDR_ANY)
 		return -EINVAL;
+	if (READ_ONCE(ept->dead))
+		return -EPIPE;
 	return 0;
 }
 
-/**
- * rpmsg_lite_send() - copy a message into a free buffer and send it
- * @rl: link
- * @ept: local endpoint; its address is the source
- * @dst: destination address (not RL_ADDR_ANY)
- * @data: payload (may be NULL when @size is 0)
- * @size: bytes of payload, at most the link's payload size
- * @timeout_ms: how long to wait for a free buffer: RL_DONT_BLOCK, a number
- *              of milliseconds, or RL_BLOCK (until one is free or the link
- *              goes away; signals interrupt it)
- *
- * Success means the message is in shared memory, published in the ring and
- * the peer was notified (unless it asked not to be) - not that the peer
- * processed it.  A failed notification is counted in kick_errors and
- * logged; the send still returns 0 (the message is already visible).
- *
- * Context: any context with RL_DONT_BLOCK; may sleep otherwise.
- * Return: 0; -EINVAL bad argument; -EMSGSIZE @size larger than the
- * payload size (nothing sent, no buffer taken); -ENOTCONN link not up
- * yet; -EPIPE link down after a peer reset or a corrupted ring; -ENODEV
- * link being removed; -ENOMEM no free buffer and RL_DONT_BLOCK;
- * -ETIMEDOUT none became free in time; -ERESTARTSYS interrupted.
+/*
+ * rpmsg_lite_send_flags() inside rl_enter(), from address @src; @ept (may
+ * be NULL) is the endpoint it waits and gets credits for.
  */
-int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
-		    struct rpmsg_lite_endpoint *ept, u32 dst,
-		    const void *data, u32 size, unsigned long timeout_ms)
+static int rl_send(struct rpmsg_lite_instance *rl,
+		   struct rpmsg_lite_endpoint *ept, u32 src, u32 dst,
+		   const void *data, u32 size, unsigned long timeout_ms,
+		   bool more)
 {
 	void *buf;
 	u16 head;
 	int ret;
-
-	ret = rl_check_send_args(rl, ept, dst);
-	if (ret)
-		return ret;
-	if (size > rl->cfg.payload_size)
-		return -EMSGSIZE;
-	if (!data && size)
-		return -EINVAL;
 
 	/*
 	 * A small message is copied under the lock that takes its buffer and
@@ -1568,10 +1609,10 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 					    timeout_ms != RL_DONT_BLOCK);
 		if (!ret) {
 			buf = rl_tx_buf(rl, head);
-			rl_write_hdr(buf, ept->addr, dst, size, 0);
+			rl_write_hdr(buf, src, dst, size, 0);
 			if (size)
 				memcpy(buf + RL_MSG_HDR_SIZE, data, size);
-			ret = rl_tx_publish_locked(rl, head, false, &kick);
+			ret = rl_tx_publish_locked(rl, head, more, &kick);
 			if (ret)
 				rl_tx_unsent_locked(rl, head);
 		}
@@ -1586,10 +1627,115 @@ int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 	if (ret)
 		return ret;
 	buf = rl_tx_buf(rl, head);
-	rl_write_hdr(buf, ept->addr, dst, size, 0);
+	rl_write_hdr(buf, src, dst, size, 0);
 	if (size)
 		memcpy(buf + RL_MSG_HDR_SIZE, data, size);
-	return rl_tx_publish(rl, head, false, true);
+	return rl_tx_publish(rl, head, more, true);
+}
+
+/**
+ * rl_send_from() - send a message from an address without an endpoint
+ * @rl: link
+ * @src: source address written into the header
+ * @dst: destination address
+ * @data: payload
+ * @size: bytes of payload, at most the payload size
+ * @timeout_ms: as for rpmsg_lite_send()
+ *
+ * For the name service, whose announcements carry the announced
+ * endpoint's address as their source even when that endpoint is gone.
+ *
+ * Context: as rpmsg_lite_send().
+ * Return: as rpmsg_lite_send().
+ */
+int rl_send_from(struct rpmsg_lite_instance *rl, u32 src, u32 dst,
+		 const void *data, u32 size, unsigned long timeout_ms)
+{
+	int ret;
+
+	if (size > rl->cfg.payload_size)
+		return -EMSGSIZE;
+	if (!rl_enter(rl))
+		return -ENODEV;
+	ret = rl_send(rl, NULL, src, dst, data, size, timeout_ms, false);
+	rl_leave(rl);
+	return ret;
+}
+
+/**
+ * rpmsg_lite_send_flags() - copy a message into a free buffer and send it
+ * @rl: link
+ * @ept: local endpoint; its address is the source
+ * @dst: destination address (not RL_ADDR_ANY)
+ * @data: payload (may be NULL when @size is 0)
+ * @size: bytes of payload, at most the link's payload size
+ * @timeout_ms: how long to wait for a free buffer: RL_DONT_BLOCK, a number
+ *              of milliseconds, or RL_BLOCK (until one is free, the link
+ *              goes away or @ept is destroyed; signals interrupt it)
+ * @send_flags: 0, or RL_SEND_MORE: publish without notifying the peer, as
+ *              rpmsg_lite_send_nocopy_flags() does (the batch's last send,
+ *              or rpmsg_lite_kick_peer(), notifies it)
+ *
+ * Success means the message is in shared memory, published in the ring and
+ * the peer was notified (unless it asked not to be, or RL_SEND_MORE) - not
+ * that the peer processed it.  A failed notification is counted in
+ * kick_errors and logged; the send still returns 0 (the message is
+ * already visible).
+ *
+ * Context: any context with RL_DONT_BLOCK; may sleep otherwise.
+ * Return: 0; -EINVAL bad argument or unknown flag; -EMSGSIZE @size larger
+ * than the payload size (nothing sent, no buffer taken); -ENOTCONN link
+ * not up yet; -EPIPE link down after a peer reset or a corrupted ring, or
+ * @ept destroyed; -ENODEV link being removed; -ENOMEM no free buffer and
+ * RL_DONT_BLOCK; -ETIMEDOUT none became free in time; -ERESTARTSYS
+ * interrupted.
+ */
+int rpmsg_lite_send_flags(struct rpmsg_lite_instance *rl,
+			  struct rpmsg_lite_endpoint *ept, u32 dst,
+			  const void *data, u32 size,
+			  unsigned long timeout_ms, unsigned int send_flags)
+{
+	int ret;
+
+	ret = rl_check_send_args(rl, ept, dst);
+	if (ret)
+		return ret;
+	if (send_flags & ~RL_SEND_MORE)
+		return -EINVAL;
+	if (size > rl->cfg.payload_size)
+		return -EMSGSIZE;
+	if (!data && size)
+		return -EINVAL;
+	if (!rl_enter(rl))
+		return -ENODEV;
+	ret = rl_send(rl, ept, ept->addr, dst, data, size, timeout_ms,
+		      send_flags & RL_SEND_MORE);
+	rl_leave(rl);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_flags, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_send() - copy a message into a free buffer and send it
+ * @rl: link
+ * @ept: local endpoint; its address is the source
+ * @dst: destination address (not RL_ADDR_ANY)
+ * @data: payload (may be NULL when @size is 0)
+ * @size: bytes of payload, at most the link's payload size
+ * @timeout_ms: how long to wait for a free buffer: RL_DONT_BLOCK, a number
+ *              of milliseconds, or RL_BLOCK (until one is free, the link
+ *              goes away or @ept is destroyed; signals interrupt it)
+ *
+ * rpmsg_lite_send_flags() without flags: publish and notify.
+ *
+ * Context: any context with RL_DONT_BLOCK; may sleep otherwise.
+ * Return: as rpmsg_lite_send_flags().
+ */
+int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
+		    struct rpmsg_lite_endpoint *ept, u32 dst,
+		    const void *data, u32 size, unsigned long timeout_ms)
+{
+	return rpmsg_lite_send_flags(rl, ept, dst, data, size, timeout_ms, 0);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
 
@@ -1624,7 +1770,10 @@ void *rpmsg_lite_alloc_tx_buffer(struct rpmsg_lite_instance *rl, u32 *size,
 
 	if (!rl || !size)
 		return ERR_PTR(-EINVAL);
+	if (!rl_enter(rl))
+		return ERR_PTR(-ENODEV);
 	ret = rl_tx_acquire(rl, NULL, timeout_ms, &head);
+	rl_leave(rl);
 	if (ret)
 		return ERR_PTR(ret);
 	*size = rl->cfg.payload_size;
@@ -1677,6 +1826,8 @@ int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
 		return ret;
 	if (!data || (send_flags & ~RL_SEND_MORE))
 		return -EINVAL;
+	if (!rl_enter(rl))
+		return -ENODEV;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	head = rl_tx_head_locked(rl, data);
@@ -1689,11 +1840,14 @@ int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
 	else
 		ret = rl_state_errno(rl);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
-	if (ret)
-		return ret;
-
-	rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size, head);
-	return rl_tx_publish(rl, head, send_flags & RL_SEND_MORE, false);
+	if (!ret) {
+		rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size,
+			     head);
+		ret = rl_tx_publish(rl, head, send_flags & RL_SEND_MORE,
+				    false);
+	}
+	rl_leave(rl);
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy_flags, RPMSG_LITE);
 
@@ -1732,9 +1886,15 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send_nocopy, RPMSG_LITE);
  */
 int rpmsg_lite_kick_peer(struct rpmsg_lite_instance *rl)
 {
+	int ret;
+
 	if (!rl)
 		return -EINVAL;
-	return rl_tx_end_batch(rl, false);
+	if (!rl_enter(rl))
+		return -ENODEV;
+	ret = rl_tx_end_batch(rl, false);
+	rl_leave(rl);
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_kick_peer, RPMSG_LITE);
 
@@ -1749,7 +1909,8 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_kick_peer, RPMSG_LITE);
  *
  * Context: any.
  * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a buffer we
- * handed out, or it was already sent or released.
+ * handed out, or it was already sent or released; -ENODEV the link is
+ * being removed.
  */
 int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
 {
@@ -1758,6 +1919,8 @@ int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
 
 	if (!rl || !data)
 		return -EINVAL;
+	if (!rl_enter(rl))
+		return -ENODEV;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	head = rl_tx_head_locked(rl, data);
@@ -1772,6 +1935,7 @@ int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
 		rl_tx_grant(rl);
 		wake_up_all(&rl->tx_wq);
 	}
+	rl_leave(rl);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_release_tx_buffer, RPMSG_LITE);
@@ -1786,7 +1950,8 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_release_tx_buffer, RPMSG_LITE);
  *
  * Context: any.
  * Return: 0; -EINVAL bad argument; -ENOBUFS @data is not a receive
- * buffer of this link; -EALREADY the buffer is not held (released twice).
+ * buffer of this link; -EALREADY the buffer is not held (released twice);
+ * -ENODEV the link is being removed (nothing to give back to).
  */
 int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data)
 {
@@ -1796,6 +1961,8 @@ int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data)
 
 	if (!rl || !data)
 		return -EINVAL;
+	if (!rl_enter(rl))
+		return -ENODEV;
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
 	head = rl_head_of(rl, RL_RX, rl->rx_bufs, rl_payload_to_buf(data));
@@ -1810,10 +1977,11 @@ int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data)
 	if (ret == -EIO) {
 		/* the buffer is the caller's no more; the link is down */
 		rl_link_broken(rl, rl->rxq);
-		return 0;
-	}
-	if (kick)
+		ret = 0;
+	} else if (kick) {
 		rl_kick(rl, rl->rx_vq_id);
+	}
+	rl_leave(rl);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_release_rx_buffer, RPMSG_LITE);
@@ -1852,6 +2020,7 @@ struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
 	ept->internal = internal;
 	refcount_set(&ept->refs, 1);
 	init_completion(&ept->released);
+	kref_init(&ept->kref);
 
 	if (addr == RL_ADDR_ANY) {
 		ret = xa_alloc(&rl->epts, &ept->addr, ept,
@@ -1872,13 +2041,67 @@ struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
 	return ept;
 }
 
+static void rl_ept_release(struct kref *kref)
+{
+	struct rpmsg_lite_endpoint *ept =
+		container_of(kref, struct rpmsg_lite_endpoint, kref);
+
+	/* the receive path may still be looking at it under RCU */
+	kfree_rcu(ept, rcu);
+}
+
 /**
- * rl_ept_free_unused() - free an endpoint no callback can reach any more
+ * rpmsg_lite_ept_get() - keep an endpoint's memory
+ * @ept: endpoint
+ *
+ * For front ends whose users may still call on an endpoint while another
+ * thread destroys it: a reference keeps the structure valid, so the call
+ * fails cleanly (-EPIPE) instead of touching freed memory.  It does not
+ * keep the endpoint alive: rpmsg_lite_destroy_ept() works as usual.
+ *
+ * Context: any.
+ * Return: @ept.
+ */
+struct rpmsg_lite_endpoint *
+rpmsg_lite_ept_get(struct rpmsg_lite_endpoint *ept)
+{
+	kref_get(&ept->kref);
+	return ept;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_ept_get, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_ept_put() - drop a reference of rpmsg_lite_ept_get()
+ * @ept: endpoint (NULL is ignored)
+ *
+ * Context: any.
+ */
+void rpmsg_lite_ept_put(struct rpmsg_lite_endpoint *ept)
+{
+	if (ept)
+		kref_put(&ept->kref, rl_ept_release);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_ept_put, RPMSG_LITE);
+
+/*
+ * @ept was taken out of the table: sends on it fail from now on and
+ * senders blocked for a buffer wake up to see it.
+ */
+static void rl_ept_kill(struct rpmsg_lite_endpoint *ept)
+{
+	WRITE_ONCE(ept->dead, true);
+	rl_tx_wake_waiters(ept->rl);
+}
+
+/**
+ * rl_ept_unused() - drop the creator's reference of an endpoint no
+ *		     callback can reach any more
  * @ept: endpoint, already removed from the table, with no callback running
  */
-void rl_ept_free_unused(struct rpmsg_lite_endpoint *ept)
+void rl_ept_unused(struct rpmsg_lite_endpoint *ept)
 {
-	kfree_rcu(ept, rcu);
+	rl_ept_kill(ept);
+	rpmsg_lite_ept_put(ept);
 }
 
 /**
@@ -1892,13 +2115,22 @@ void rl_ept_free_unused(struct rpmsg_lite_endpoint *ept)
  * callback.
  * Return: the endpoint, or an ERR_PTR: -EINVAL (NULL @rl or @rx_cb),
  * -EADDRINUSE (@addr taken, or 53, the name service's), -ENOSPC (no free
- * dynamic address), -ENOMEM.
+ * dynamic address), -ENOMEM, -ENODEV (the link is being removed).
  */
 struct rpmsg_lite_endpoint *
 rpmsg_lite_create_ept(struct rpmsg_lite_instance *rl, u32 addr,
 		      rl_ept_rx_cb_t rx_cb, void *rx_cb_data)
 {
-	return rl_ept_create(rl, addr, rx_cb, rx_cb_data, false);
+	struct rpmsg_lite_endpoint *ept;
+
+	if (!rl)
+		return ERR_PTR(-EINVAL);
+	/* none is added once deinit has swept the table */
+	if (!rl_enter(rl))
+		return ERR_PTR(-ENODEV);
+	ept = rl_ept_create(rl, addr, rx_cb, rx_cb_data, false);
+	rl_leave(rl);
+	return ept;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_create_ept, RPMSG_LITE);
 
@@ -1908,15 +2140,21 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_create_ept, RPMSG_LITE);
  * @ept: endpoint of @rl
  *
  * No new message reaches @ept once this is called.  If its callback is
- * running on another thread, waits for it to return; after that
- * @rx_cb_data may be freed.  From inside a receive callback of the same
- * link: destroying another endpoint is immediate (callbacks of a link do
- * not run concurrently); destroying the endpoint whose callback is running
- * is deferred - the endpoint is unreachable at once and freed when the
- * callback returns.  Buffers it holds stay held until released.
+ * running on another thread, waits for it to return (its sends still go
+ * out); after that @rx_cb_data may be freed, and sends on @ept fail with
+ * -EPIPE: senders blocked waiting for a buffer on its behalf wake up and
+ * return.  From inside a receive callback of the same link: destroying
+ * another endpoint is immediate (callbacks of a link do not run
+ * concurrently); destroying the endpoint whose callback is running is
+ * deferred - the endpoint is unreachable at once and dies when the
+ * callback returns.  Buffers it holds stay held until released.  The
+ * memory goes when the last rpmsg_lite_ept_get() reference is dropped
+ * too.
  *
- * Context: process context, may sleep.
- * Return: 0; -EINVAL bad argument or @ept not an endpoint of @rl.
+ * Context: process context, may sleep; also after rpmsg_lite_deinit()
+ * started (the link's memory must still be valid).
+ * Return: 0; -EINVAL bad argument or @ept not an endpoint of @rl (or
+ * destroyed already).
  */
 int rpmsg_lite_destroy_ept(struct rpmsg_lite_instance *rl,
 			   struct rpmsg_lite_endpoint *ept)
@@ -1928,13 +2166,13 @@ int rpmsg_lite_destroy_ept(struct rpmsg_lite_instance *rl,
 
 	if (rl_in_rx_work(rl) && rl->cb_ept == ept) {
 		ept->free_after_cb = true;
-		/* the work holds a reference; it frees @ept when done */
+		/* the work holds a reference; it kills @ept when done */
 		WARN_ON(refcount_dec_and_test(&ept->refs));
 		return 0;
 	}
 	if (!refcount_dec_and_test(&ept->refs))
 		wait_for_completion(&ept->released);
-	rl_ept_free_unused(ept);
+	rl_ept_unused(ept);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_destroy_ept, RPMSG_LITE);
@@ -2044,20 +2282,178 @@ static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
 	return 0;
 }
 
-static void rl_free(struct rpmsg_lite_instance *rl)
+/* ---- the link device ---- */
+
+static struct class *rl_link_class;
+static DEFINE_IDA(rl_link_ida);
+
+/* The last reference is gone: free the memory (any context). */
+static void rl_link_release(struct device *dev)
 {
+	struct rpmsg_lite_instance *rl =
+		container_of(dev, struct rpmsg_lite_instance, dev);
+
+	percpu_ref_exit(&rl->active);
 	rl_vq_cleanup(&rl->vq[0]);
 	rl_vq_cleanup(&rl->vq[1]);
 	kfree(rl->rx_bufs_state);
 	kfree(rl->tx_bufs_state);
+	xa_destroy(&rl->epts);
+	kfree_const(rl->name);
+	if (rl->index >= 0)
+		ida_free(&rl_link_ida, rl->index);
+	kfree(rl);
+}
+
+/* The last rl_enter() holder left after deinit killed @active. */
+static void rl_active_drained(struct percpu_ref *ref)
+{
+	struct rpmsg_lite_instance *rl =
+		container_of(ref, struct rpmsg_lite_instance, active);
+
+	complete(&rl->drained);
+}
+
+static void rl_destroy_workqueues(struct rpmsg_lite_instance *rl)
+{
 	if (rl->wq)
 		destroy_workqueue(rl->wq);
 	if (rl->rx_wq)
 		destroy_workqueue(rl->rx_wq);
-	xa_destroy(&rl->epts);
-	kfree_const(rl->name);
-	kfree(rl);
+	rl->wq = NULL;
+	rl->rx_wq = NULL;
 }
+
+static ssize_t link_name_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", rl_link_of(dev)->name);
+}
+static DEVICE_ATTR_RO(link_name);
+
+static ssize_t role_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  rl_link_of(dev)->role == RPMSG_LITE_MASTER ?
+			  "master" : "remote");
+}
+static DEVICE_ATTR_RO(role);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", rpmsg_lite_link_state_name
+			  (rpmsg_lite_get_link_state(rl_link_of(dev))));
+}
+static DEVICE_ATTR_RO(state);
+
+static struct attribute *rl_link_attrs[] = {
+	&dev_attr_link_name.attr,
+	&dev_attr_role.attr,
+	&dev_attr_state.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(rl_link);
+
+/**
+ * rl_link_of() - the link of a link device
+ * @dev: a device of class rpmsg_lite_link (as a class interface gets it)
+ *
+ * Return: the link.
+ */
+struct rpmsg_lite_instance *rl_link_of(struct device *dev)
+{
+	return container_of(dev, struct rpmsg_lite_instance, dev);
+}
+
+/**
+ * rl_link_device() - the device of a link (rpmsg_lite_linkN)
+ * @rl: link
+ *
+ * Return: the device, the parent of the link's front-end devices.
+ */
+struct device *rl_link_device(struct rpmsg_lite_instance *rl)
+{
+	return &rl->dev;
+}
+
+/**
+ * rl_link_interface_register() - attach a front end to every link
+ * @intf: class interface; its add_dev is called for every link that
+ *	  exists and every link added later (from rpmsg_lite_*_init(),
+ *	  before the transport starts), its remove_dev when a link goes
+ *	  (from rpmsg_lite_deinit(), once nothing runs on the link any more)
+ *
+ * Return: 0 or a negative errno.
+ */
+int rl_link_interface_register(struct class_interface *intf)
+{
+	intf->class = rl_link_class;
+	return class_interface_register(intf);
+}
+
+/**
+ * rl_link_interface_unregister() - detach a front end from every link
+ * @intf: class interface of rl_link_interface_register(); its remove_dev
+ *	  is called for every link that exists
+ */
+void rl_link_interface_unregister(struct class_interface *intf)
+{
+	class_interface_unregister(intf);
+}
+
+/**
+ * rl_link_class_init() - register the class of link devices
+ *
+ * Return: 0 or a negative errno.
+ */
+int rl_link_class_init(void)
+{
+	rl_link_class = rl_class_create("rpmsg_lite_link");
+	return PTR_ERR_OR_ZERO(rl_link_class);
+}
+
+/**
+ * rl_link_class_exit() - unregister it; every link is gone by then (the
+ * modules that create links depend on this one)
+ */
+void rl_link_class_exit(void)
+{
+	class_destroy(rl_link_class);
+}
+
+/**
+ * rpmsg_lite_get() - keep a link's memory
+ * @rl: link
+ *
+ * A reference keeps the structure valid after rpmsg_lite_deinit(): every
+ * call on it then fails cleanly (-ENODEV) instead of touching freed
+ * memory.  It does not keep the link running.  The front ends of this
+ * module hold one for each of their nodes.
+ *
+ * Context: any.
+ * Return: @rl.
+ */
+struct rpmsg_lite_instance *rpmsg_lite_get(struct rpmsg_lite_instance *rl)
+{
+	get_device(&rl->dev);
+	return rl;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_put() - drop a reference of rpmsg_lite_get()
+ * @rl: link (NULL is ignored)
+ *
+ * Context: process context.
+ */
+void rpmsg_lite_put(struct rpmsg_lite_instance *rl)
+{
+	if (rl)
+		put_device(&rl->dev);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_put, RPMSG_LITE);
 
 /* Master: write both vring images; the link's ring state starts over. */
 static void rl_master_build_rings(struct rpmsg_lite_instance *rl)
@@ -2241,6 +2637,50 @@ static void rl_tx_poll_work(struct work_struct *work)
 				   msecs_to_jiffies(RL_TX_RECHECK_POLL_MS));
 }
 
+/*
+ * First step of a teardown: no API call enters any more (they fail with
+ * -ENODEV), every sleeper wakes up and sees it, and the calls in flight
+ * have left when this returns.  Process context.
+ */
+static void rl_stop_calls(struct rpmsg_lite_instance *rl)
+{
+	WRITE_ONCE(rl->removing, true);
+	/* pairs with rl_state_errno() */
+	smp_mb();
+	percpu_ref_kill(&rl->active);
+	rl_wake_all(rl);
+	wait_for_completion(&rl->drained);
+}
+
+/*
+ * Last step, once the transport and the works have stopped: nothing runs
+ * on the link any more.  The notifier chain hears LINK_REMOVED, the front
+ * ends detach (device_del() calls their class interfaces), endpoints
+ * users left behind are destroyed, and the reference of init is dropped;
+ * the memory goes with the last reference.
+ */
+static void rl_detach(struct rpmsg_lite_instance *rl)
+{
+	struct rpmsg_lite_endpoint *ept;
+	unsigned long addr;
+
+	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_REMOVED);
+	device_del(&rl->dev);
+	if (!list_empty(&rl->queues))
+		rl_warn(rl, "receive queues still exist at deinit: destroy them first\n");
+	rl_ns_exit(rl);
+	xa_for_each(&rl->epts, addr, ept) {
+		/* a front end may be destroying it right now: one of us does */
+		if (xa_cmpxchg(&rl->epts, addr, ept, NULL, GFP_KERNEL) != ept)
+			continue;
+		rl_warn(rl, "endpoint %lu still exists at deinit: destroying it\n",
+			addr);
+		rl_ept_unused(ept);
+	}
+	rl_destroy_workqueues(rl);
+	put_device(&rl->dev);
+}
+
 static struct rpmsg_lite_instance *
 rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 {
@@ -2270,8 +2710,15 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	rl = kzalloc(sizeof(*rl), GFP_KERNEL);
 	if (!rl)
 		return ERR_PTR(-ENOMEM);
+	/* from here on the device's release frees it: put_device() */
+	rl->index = -1;
 	xa_init_flags(&rl->epts, XA_FLAGS_ALLOC);
-	rl->dev = desc->dev;
+	device_initialize(&rl->dev);
+	rl->dev.class = rl_link_class;
+	rl->dev.parent = desc->dev;
+	rl->dev.groups = rl_link_groups;
+	rl->dev.release = rl_link_release;
+	rl->parent = desc->dev;
 	rl->role = role;
 	rl->cfg = cfg;
 	rl->shm = desc->shm;
@@ -2285,7 +2732,9 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	mutex_init(&rl->ns_lock);
 	spin_lock_init(&rl->queues_lock);
 	INIT_LIST_HEAD(&rl->queues);
-	atomic_set(&rl->waiters, 0);
+	mutex_init(&rl->listeners_lock);
+	INIT_LIST_HEAD(&rl->listeners);
+	init_completion(&rl->drained);
 	init_waitqueue_head(&rl->tx_wq);
 	INIT_LIST_HEAD(&rl->tx_waiters);
 	init_waitqueue_head(&rl->link_wq);
@@ -2306,6 +2755,16 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 		ret = -ENOMEM;
 		goto err;
 	}
+	ret = percpu_ref_init(&rl->active, rl_active_drained, 0, GFP_KERNEL);
+	if (ret)
+		goto err;
+	ret = ida_alloc(&rl_link_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto err;
+	rl->index = ret;
+	ret = dev_set_name(&rl->dev, "rpmsg_lite_link%d", rl->index);
+	if (ret)
+		goto err;
 
 	for (q = 0; q < 2; q++) {
 		size_t bufs_off = 2 * (size_t)cfg.vring_size +
@@ -2373,16 +2832,24 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	}
 
 	/*
-	 * LINK_ADDED before the transport starts: once kicks can arrive, a
-	 * remote may come up at any moment, and LINK_UP must not overtake
-	 * LINK_ADDED.
+	 * The front ends attach (class interfaces) and LINK_ADDED goes out
+	 * before the transport starts: once kicks can arrive, a remote may
+	 * come up at any moment, and LINK_UP must not overtake them.
 	 */
+	ret = device_add(&rl->dev);
+	if (ret) {
+		rl_err(rl, "cannot add the link device: %d\n", ret);
+		goto err_ns;
+	}
 	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_ADDED);
 	if (rl->ops->start) {
 		ret = rl->ops->start(rl->ops_priv, rl);
 		if (ret) {
 			rl_err(rl, "transport failed to start: %d\n", ret);
-			goto err_added;
+			rl_stop_calls(rl);
+			atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+			rl_detach(rl);
+			return ERR_PTR(ret);
 		}
 	}
 	if (role == RPMSG_LITE_MASTER)
@@ -2396,15 +2863,11 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 		rl_tell_up(rl);
 	return rl;
 
-err_added:
-	WRITE_ONCE(rl->removing, true);
-	/* pairs with rl_waiter_enter() */
-	smp_mb();
-	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_REMOVED);
-	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+err_ns:
 	rl_ns_exit(rl);
 err:
-	rl_free(rl);
+	rl_destroy_workqueues(rl);
+	put_device(&rl->dev);
 	return ERR_PTR(ret);
 }
 
@@ -2457,59 +2920,40 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_remote_init, RPMSG_LITE);
  * rpmsg_lite_deinit() - tear a link down
  * @rl: link
  *
- * Tells the notifier chain LINK_REMOVED (users drop their references
- * there), stops the transport, waits for the link's works, destroys the
- * endpoints users left behind (with a warning each) and frees everything.
- * Pending senders and waiters return -ENODEV.  Receive queues must have
- * been destroyed by their users before.
+ * Every call on the link fails with -ENODEV from now on; pending senders
+ * and waiters wake up and return -ENODEV, and calls in flight are waited
+ * for.  Then the transport and the link's works stop, the notifier chain
+ * hears LINK_REMOVED, the front ends detach, endpoints users left behind
+ * are destroyed (with a warning each), and the reference init gave the
+ * caller is dropped: the memory goes with the last rpmsg_lite_get()
+ * reference.  When this returns nothing touches the shared memory or the
+ * transport any more.  Receive queues must have been destroyed by their
+ * users before.
  *
  * Context: process context, may sleep; not from a receive callback.
  * Return: 0; -EINVAL for NULL; -EDEADLK from the link's own receive work.
  */
 int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl)
 {
-	struct rpmsg_lite_endpoint *ept;
-	unsigned long addr;
-
 	if (!rl)
 		return -EINVAL;
 	if (rl_in_rx_work(rl))
 		return -EDEADLK;
 
-	WRITE_ONCE(rl->removing, true);
-	/* pairs with rl_waiter_enter() and rl_state_errno() */
-	smp_mb();
-	rl_wake_all(rl);
-	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_REMOVED);
+	rl_stop_calls(rl);
 
 	mutex_lock(&rl->state_lock);
-
 	if (rl->ops->stop)
 		rl->ops->stop(rl->ops_priv);
 	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
-	rl_wake_all(rl);
+	cancel_work_sync(&rl->rx_work);
 	cancel_delayed_work_sync(&rl->kick_work);
 	cancel_delayed_work_sync(&rl->watch_work);
 	cancel_delayed_work_sync(&rl->tx_poll_work);
-	cancel_work_sync(&rl->rx_work);
 	mutex_unlock(&rl->state_lock);
-
-	/* woken above: every sleeper sees -ENODEV and leaves */
 	rl_wake_all(rl);
-	wait_event(rl->link_wq, !atomic_read(&rl->waiters));
-	if (!list_empty(&rl->queues))
-		rl_warn(rl, "receive queues still exist at deinit: destroy them first\n");
 
-	/* a send that passed its state check before we went down re-arms it */
-	cancel_delayed_work_sync(&rl->watch_work);
-	rl_ns_exit(rl);
-	xa_for_each(&rl->epts, addr, ept) {
-		rl_warn(rl, "endpoint %lu still exists at deinit: destroying it\n",
-			addr);
-		xa_erase(&rl->epts, addr);
-		rl_ept_free_unused(ept);
-	}
-	rl_free(rl);
+	rl_detach(rl);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_deinit, RPMSG_LITE);
@@ -2554,9 +2998,8 @@ int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
 		return -EINVAL;
 
 	if (!rl_link_settled(rl) && timeout_ms != RL_DONT_BLOCK) {
-		ret = rl_waiter_enter(rl);
-		if (ret)
-			return ret;
+		if (!rl_enter(rl))
+			return -ENODEV;
 		if (timeout_ms == RL_BLOCK)
 			ret = wait_event_interruptible(rl->link_wq,
 						       rl_link_settled(rl));
@@ -2564,7 +3007,7 @@ int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
 			ret = wait_event_interruptible_timeout
 				(rl->link_wq, rl_link_settled(rl),
 				 msecs_to_jiffies(timeout_ms));
-		rl_waiter_leave(rl);
+		rl_leave(rl);
 		if (ret < 0)
 			return ret;
 	}
@@ -2595,10 +3038,11 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_link_state, RPMSG_LITE);
 
 /*
  * Start of an outage, shared by rpmsg_lite_reset_link() and
- * rpmsg_lite_peer_lost(): take state_lock, go RESETTING, wake every waiter
- * and stop the re-kicks.  Returns the previous state with state_lock held,
- * or -EINVAL (NULL), -EDEADLK (from the receive work) or -ENODEV (being
- * removed) without it.
+ * rpmsg_lite_peer_lost(): enter the link, take state_lock, go RESETTING,
+ * wake every waiter and stop the re-kicks.  Returns the previous state
+ * with state_lock held and the link entered (rl_outage_end() undoes
+ * both), or -EINVAL (NULL), -EDEADLK (from the receive work) or -ENODEV
+ * (being removed) without either.
  */
 static int rl_outage_begin(struct rpmsg_lite_instance *rl)
 {
@@ -2608,17 +3052,21 @@ static int rl_outage_begin(struct rpmsg_lite_instance *rl)
 		return -EINVAL;
 	if (rl_in_rx_work(rl))
 		return -EDEADLK;
+	if (!rl_enter(rl))
+		return -ENODEV;
 
 	mutex_lock(&rl->state_lock);
-	if (READ_ONCE(rl->removing)) {
-		mutex_unlock(&rl->state_lock);
-		return -ENODEV;
-	}
 	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
 	rl_wake_all(rl);
 	cancel_delayed_work_sync(&rl->kick_work);
 	cancel_delayed_work_sync(&rl->watch_work);
 	return old;
+}
+
+static void rl_outage_end(struct rpmsg_lite_instance *rl)
+{
+	mutex_unlock(&rl->state_lock);
+	rl_leave(rl);
 }
 
 /**
@@ -2677,7 +3125,7 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 		"waiting for the master");
 	if (rl->role == RPMSG_LITE_MASTER)
 		rl_tell_up(rl);
-	mutex_unlock(&rl->state_lock);
+	rl_outage_end(rl);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_reset_link, RPMSG_LITE);
@@ -2711,7 +3159,7 @@ int rpmsg_lite_peer_lost(struct rpmsg_lite_instance *rl)
 		rl_tell_down(rl);
 	if (old != RPMSG_LITE_LINK_RESETTING)
 		rl_info(rl, "peer lost: link down until reset\n");
-	mutex_unlock(&rl->state_lock);
+	rl_outage_end(rl);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_peer_lost, RPMSG_LITE);
@@ -2793,10 +3241,13 @@ u32 rpmsg_lite_get_free_tx_buffers(struct rpmsg_lite_instance *rl)
 	unsigned long flags;
 	u32 n = 0;
 
+	if (!rl_enter(rl))
+		return 0;
 	spin_lock_irqsave(&rl->tx_lock, flags);
 	if (!rl_state_errno(rl))
 		n = rl_tx_free_locked(rl);
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	rl_leave(rl);
 	return n;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_free_tx_buffers, RPMSG_LITE);
@@ -2836,14 +3287,15 @@ void rpmsg_lite_get_stats(struct rpmsg_lite_instance *rl,
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_stats, RPMSG_LITE);
 
 /**
- * rpmsg_lite_get_device() - device of a link
+ * rpmsg_lite_get_device() - device a link belongs to
  * @rl: link
  *
- * Return: the device given at init.
+ * Return: the device given at init (the parent of the link's own device
+ * rpmsg_lite_linkN).
  */
 struct device *rpmsg_lite_get_device(struct rpmsg_lite_instance *rl)
 {
-	return rl->dev;
+	return rl->parent;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_device, RPMSG_LITE);
 
@@ -2878,21 +3330,25 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_name, RPMSG_LITE);
 __poll_t rpmsg_lite_poll(struct rpmsg_lite_instance *rl, struct file *filp,
 			 struct poll_table_struct *wait)
 {
+	__poll_t mask = 0;
 	int err;
 
 	poll_wait(filp, &rl->tx_wq, wait);
-	err = rl_state_errno(rl);
-	if (err == -ENOTCONN)
-		return 0;
-	if (err)
+	if (!rl_enter(rl))
 		return EPOLLHUP | EPOLLERR;
-	if (rpmsg_lite_get_free_tx_buffers(rl))
-		return EPOLLOUT | EPOLLWRNORM;
-	queue_delayed_work(rl->wq, &rl->tx_poll_work,
-			   msecs_to_jiffies(rl->cfg.notify_consumed ?
-					    RL_TX_RECHECK_KICKED_MS :
-					    RL_TX_RECHECK_POLL_MS));
-	return 0;
+	err = rl_state_errno(rl);
+	if (err && err != -ENOTCONN) {
+		mask = EPOLLHUP | EPOLLERR;
+	} else if (!err && rpmsg_lite_get_free_tx_buffers(rl)) {
+		mask = EPOLLOUT | EPOLLWRNORM;
+	} else if (!err) {
+		queue_delayed_work(rl->wq, &rl->tx_poll_work,
+				   msecs_to_jiffies(rl->cfg.notify_consumed ?
+						    RL_TX_RECHECK_KICKED_MS :
+						    RL_TX_RECHECK_POLL_MS));
+	}
+	rl_leave(rl);
+	return mask;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_poll, RPMSG_LITE);
 

@@ -7,6 +7,8 @@
  * Locks of a link, in the order they nest:
  *   state_lock (mutex)  serialises rpmsg_lite_reset_link(),
  *                       rpmsg_lite_peer_lost() and deinit
+ *   listeners_lock (mutex)  the link's listeners (front ends); held around
+ *                       their callbacks
  *   ns_lock (mutex)     name-service binding; held around the bind callback
  *   rx_lock (spinlock)  the receive vq and the held-buffer bitmap; taken
  *                       by the receive work and by release_rx_buffer from
@@ -22,6 +24,16 @@
  *
  * The life cycle (DOWN, WAITING, UP, RESETTING) is described in
  * Documentation/rpmsg-lite/lifecycle.rst.
+ *
+ * Lifetimes: a link is a struct device (class rpmsg_lite_link); its
+ * memory goes with the last reference (rpmsg_lite_get()/put(), the
+ * device's children).  Every API call that touches the rings, the
+ * transport or sleeps holds @active for its duration; deinit kills it,
+ * wakes every sleeper, waits for the calls in flight to leave, and only
+ * then stops the transport and the works and detaches the front ends.
+ * An endpoint's memory is refcounted the same way (@kref), apart from
+ * the references its running callbacks take (@refs), which
+ * rpmsg_lite_destroy_ept() waits for.
  */
 #ifndef _RL_CORE_H
 #define _RL_CORE_H
@@ -29,8 +41,10 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/device.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rpmsg_lite.h>
@@ -49,10 +63,13 @@
  * @rx_cb: receive callback
  * @rx_cb_data: passed back to @rx_cb
  * @refs: one reference for the endpoint table, one per running callback
- * @released: completed when the last reference is dropped, so that
+ * @released: completed when the last of @refs is dropped, so that
  *            rpmsg_lite_destroy_ept() can wait for a running callback
- * @free_after_cb: destroyed from its own callback; the receive work frees
- *                 it when the callback returns
+ * @kref: the memory: one reference of its creator (dropped by
+ *        rpmsg_lite_destroy_ept()), one per rpmsg_lite_ept_get()
+ * @dead: destroyed: sends on it fail with -EPIPE, blocked ones wake up
+ * @free_after_cb: destroyed from its own callback; the receive work drops
+ *                 the creator's reference when the callback returns
  * @internal: created by the link itself (name service), not by a user
  * @tx_credit: sends this endpoint may still make without queueing behind
  *             other blocked senders (a burst granted with its turn; see
@@ -68,6 +85,8 @@ struct rpmsg_lite_endpoint {
 	void *rx_cb_data;
 	refcount_t refs;
 	struct completion released;
+	struct kref kref;
+	bool dead;
 	bool free_after_cb;
 	bool internal;
 	u32 tx_credit;
@@ -186,7 +205,10 @@ enum {
 
 /**
  * struct rpmsg_lite_instance - one end of one link
- * @dev: device of the link (logging)
+ * @dev: the link device rpmsg_lite_linkN (class rpmsg_lite_link, child of
+ *       @parent); its release frees the instance
+ * @parent: device the link belongs to (logging)
+ * @index: N of the device name
  * @name: link name used in every log line
  * @role: master or remote
  * @cfg: configuration with the defaults filled in
@@ -226,6 +248,9 @@ enum {
  * @generation: bumped by every ring rebuild; buffers of an older
  *              generation are void
  * @removing: rpmsg_lite_deinit() has started
+ * @active: held by every API call that uses the rings, the transport or
+ *          sleeps (rl_enter()); killed by deinit
+ * @drained: completed when @active is dead and every holder left
  * @pending: RL_PEND_* bits for the receive work
  * @flags: RL_FLAG_* bits
  * @rx_used_base: master: used->idx of @vq[0] after setup (activity probe)
@@ -263,15 +288,18 @@ enum {
  * @ns_in_cb: the receive work is running @ns_cb (holding @ns_lock)
  * @queues_lock: see the lock list at the top of this file
  * @queues: receive queues of the link (woken on every state change)
- * @waiters: threads sleeping in a call on the link; deinit waits for them
- *           to leave before it frees the link
+ * @listeners_lock: see the lock list at the top of this file
+ * @listeners: front ends' struct rl_listener, told of state changes and
+ *             name-service announcements
  * @stats: counters
  * @buf_errors: buffer state changes rl_buf_move() refused (a bug of this
  *		driver; each also logged, and a WARN in kernels built for
  *		tests)
  */
 struct rpmsg_lite_instance {
-	struct device *dev;
+	struct device dev;
+	struct device *parent;
+	int index;
 	const char *name;
 	enum rpmsg_lite_role role;
 	struct rpmsg_lite_config cfg;
@@ -308,6 +336,8 @@ struct rpmsg_lite_instance {
 	atomic_t state;
 	u32 generation;
 	bool removing;
+	struct percpu_ref active;
+	struct completion drained;
 	unsigned long pending;
 	unsigned long flags;
 	u16 rx_used_base;
@@ -342,7 +372,9 @@ struct rpmsg_lite_instance {
 
 	spinlock_t queues_lock;	/* queues */
 	struct list_head queues;
-	atomic_t waiters;
+
+	struct mutex listeners_lock;	/* listeners; held around callbacks */
+	struct list_head listeners;
 
 	struct rl_link_counters stats;
 	atomic_t buf_errors;
@@ -353,7 +385,7 @@ struct rpmsg_lite_instance {
 	do {								\
 		const struct rpmsg_lite_instance *__rl = (rl);		\
 									\
-		dev_fn(__rl->dev, "%s: " fmt, __rl->name, ##__VA_ARGS__); \
+		dev_fn(__rl->parent, "%s: " fmt, __rl->name, ##__VA_ARGS__); \
 	} while (0)
 #define rl_err(rl, fmt, ...)	rl_log(rl, dev_err, fmt, ##__VA_ARGS__)
 #define rl_warn(rl, fmt, ...)	rl_log(rl, dev_warn, fmt, ##__VA_ARGS__)
@@ -365,15 +397,39 @@ struct rpmsg_lite_instance {
 #define rl_warn_rl(rl, fmt, ...) \
 	rl_log(rl, dev_warn_ratelimited, fmt, ##__VA_ARGS__)
 
+/**
+ * rl_enter() - start an API call that uses the rings, the transport or
+ *		sleeps
+ * @rl: link
+ *
+ * Return: true, and the call must end with rl_leave(); false once
+ * rpmsg_lite_deinit() has started (the caller fails with -ENODEV).
+ */
+static inline bool rl_enter(struct rpmsg_lite_instance *rl)
+{
+	return percpu_ref_tryget_live(&rl->active);
+}
+
+/**
+ * rl_leave() - end a call started with rl_enter()
+ * @rl: link
+ */
+static inline void rl_leave(struct rpmsg_lite_instance *rl)
+{
+	percpu_ref_put(&rl->active);
+}
+
 /* rl_core.c */
 struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
 					  u32 addr, rl_ept_rx_cb_t rx_cb,
 					  void *rx_cb_data, bool internal);
-void rl_ept_free_unused(struct rpmsg_lite_endpoint *ept);
+void rl_ept_unused(struct rpmsg_lite_endpoint *ept);
 bool rl_in_rx_work(struct rpmsg_lite_instance *rl);
 int rl_link_errno(struct rpmsg_lite_instance *rl);
-int rl_waiter_enter(struct rpmsg_lite_instance *rl);
-void rl_waiter_leave(struct rpmsg_lite_instance *rl);
+void rl_listeners_ns(struct rpmsg_lite_instance *rl, u32 addr,
+		     const char *name, u32 flags);
+int rl_send_from(struct rpmsg_lite_instance *rl, u32 src, u32 dst,
+		 const void *data, u32 size, unsigned long timeout_ms);
 
 /**
  * rl_generation() - ring generation of a link

@@ -13,9 +13,12 @@ static int __init rpmsg_lite_init(void)
 {
 	int ret;
 
-	ret = rl_char_init();
+	ret = rl_link_class_init();
 	if (ret)
 		return ret;
+	ret = rl_char_init();
+	if (ret)
+		goto class_exit;
 	ret = rl_rpmsg_bus_init();
 	if (ret)
 		goto char_exit;
@@ -29,6 +32,8 @@ bus_exit:
 	rl_rpmsg_bus_exit();
 char_exit:
 	rl_char_exit();
+class_exit:
+	rl_link_class_exit();
 	return ret;
 }
 module_init(rpmsg_lite_init);
@@ -38,6 +43,7 @@ static void __exit rpmsg_lite_exit(void)
 	rl_platform_exit();
 	rl_rpmsg_bus_exit();
 	rl_char_exit();
+	rl_link_class_exit();
 }
 module_exit(rpmsg_lite_exit);
 

@@ -18,21 +18,11 @@
 #include "rl_core.h"
 #include "rl_internal.h"
 
-/*
- * Extra receivers of announcements besides the one bound callback
- * (front ends inside rpmsg_lite.ko, e.g. the rpmsg bus bridge).  The lock
- * is held around their callbacks, so rl_ns_unlisten() returning means the
- * callback is not running.
- */
-static DEFINE_MUTEX(rl_ns_listeners_lock);
-static LIST_HEAD(rl_ns_listeners);
-
 /* Receive callback of the endpoint at 53 (receive work, process context). */
 static int rl_ns_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 {
 	struct rpmsg_lite_instance *rl = priv;
 	char name[RL_NS_NAME_SIZE];
-	struct rl_ns_listener *l;
 	struct rl_ns_msg msg;
 	u32 addr, flags;
 
@@ -69,45 +59,9 @@ static int rl_ns_rx_cb(void *payload, u32 payload_len, u32 src, void *priv)
 	}
 	mutex_unlock(&rl->ns_lock);
 
-	mutex_lock(&rl_ns_listeners_lock);
-	list_for_each_entry(l, &rl_ns_listeners, node)
-		if (l->rl == rl)
-			l->cb(addr, name, flags, l->data);
-	mutex_unlock(&rl_ns_listeners_lock);
+	/* then the front ends of the link (rl_listen()) */
+	rl_listeners_ns(rl, addr, name, flags);
 	return RL_RELEASE;
-}
-
-/**
- * rl_ns_listen() - also receive the announcements of a link
- * @rl: link
- * @l: listener, owned by the caller until rl_ns_unlisten()
- * @cb: called like a bound callback (receive work, process context) after
- *      it; must not sleep for long nor call rl_ns_listen/unlisten
- * @data: passed back to @cb
- *
- * Unlike rpmsg_lite_ns_bind() any number of listeners may exist per link.
- */
-void rl_ns_listen(struct rpmsg_lite_instance *rl, struct rl_ns_listener *l,
-		  rpmsg_lite_ns_new_ept_cb cb, void *data)
-{
-	l->rl = rl;
-	l->cb = cb;
-	l->data = data;
-	mutex_lock(&rl_ns_listeners_lock);
-	list_add_tail(&l->node, &rl_ns_listeners);
-	mutex_unlock(&rl_ns_listeners_lock);
-}
-
-/**
- * rl_ns_unlisten() - stop a listener; its callback is not running and
- *		      will not be called once this returns
- * @l: listener given to rl_ns_listen()
- */
-void rl_ns_unlisten(struct rl_ns_listener *l)
-{
-	mutex_lock(&rl_ns_listeners_lock);
-	list_del(&l->node);
-	mutex_unlock(&rl_ns_listeners_lock);
 }
 
 /**
@@ -136,7 +90,7 @@ void rl_ns_exit(struct rpmsg_lite_instance *rl)
 	if (!rl->ns_ept)
 		return;
 	xa_erase(&rl->epts, RL_NS_EPT_ADDR);
-	rl_ept_free_unused(rl->ns_ept);
+	rl_ept_unused(rl->ns_ept);
 	rl->ns_ept = NULL;
 	rl->ns_cb = NULL;
 }
@@ -219,6 +173,59 @@ int rpmsg_lite_ns_unbind(struct rpmsg_lite_instance *rl)
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_ns_unbind, RPMSG_LITE);
 
+/* Check and build an announcement of @name at @addr. */
+static int rl_ns_msg(struct rl_ns_msg *msg, u32 addr, const char *name,
+		     u32 flags)
+{
+	if (!name)
+		return -EINVAL;
+	if (flags != RL_NS_CREATE && flags != RL_NS_DESTROY)
+		return -EINVAL;
+	if (strnlen(name, RL_NS_NAME_SIZE) >= RL_NS_NAME_SIZE)
+		return -EINVAL;
+	memset(msg, 0, sizeof(*msg));
+	/* msg is zeroed: strscpy leaves the rest NUL padded */
+	strscpy(msg->name, name, sizeof(msg->name));
+	msg->addr = cpu_to_le32(addr);
+	msg->flags = cpu_to_le32(flags);
+	return 0;
+}
+
+/**
+ * rpmsg_lite_ns_announce_timeout() - tell the peer about a local endpoint,
+ *				      waiting a bounded time for a buffer
+ * @rl: link
+ * @ept: endpoint being announced; the message is sent from its address
+ * @ept_name: service name, at most 31 characters
+ * @flags: RL_NS_CREATE or RL_NS_DESTROY
+ * @timeout_ms: how long to wait for a free buffer, as for
+ *		rpmsg_lite_send()
+ *
+ * Sends struct rl_ns_msg {name NUL padded to 32 bytes, ept address,
+ * flags} to address 53.
+ *
+ * Context: process context unless @timeout_ms is RL_DONT_BLOCK.
+ * Return: 0; -EINVAL bad argument, name longer than 31 characters or
+ * unknown @flags; otherwise the errors of rpmsg_lite_send().
+ */
+int rpmsg_lite_ns_announce_timeout(struct rpmsg_lite_instance *rl,
+				   struct rpmsg_lite_endpoint *ept,
+				   const char *ept_name, u32 flags,
+				   unsigned long timeout_ms)
+{
+	struct rl_ns_msg msg;
+	int ret;
+
+	if (!rl || !ept)
+		return -EINVAL;
+	ret = rl_ns_msg(&msg, rpmsg_lite_ept_addr(ept), ept_name, flags);
+	if (ret)
+		return ret;
+	return rpmsg_lite_send(rl, ept, RL_NS_EPT_ADDR, &msg, sizeof(msg),
+			       timeout_ms);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_ns_announce_timeout, RPMSG_LITE);
+
 /**
  * rpmsg_lite_ns_announce() - tell the peer about a local endpoint
  * @rl: link
@@ -226,33 +233,44 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_ns_unbind, RPMSG_LITE);
  * @ept_name: service name, at most 31 characters
  * @flags: RL_NS_CREATE or RL_NS_DESTROY
  *
- * Sends struct rl_ns_msg {name NUL padded to 32 bytes, ept address,
- * flags} to address 53, waiting for a free buffer like rpmsg-lite does
- * (RL_BLOCK; interruptible).
+ * rpmsg_lite_ns_announce_timeout() waiting for a free buffer like
+ * rpmsg-lite does (RL_BLOCK; interruptible).
  *
  * Context: process context, may sleep.
- * Return: 0; -EINVAL bad argument, name longer than 31 characters or
- * unknown @flags; otherwise the errors of rpmsg_lite_send().
+ * Return: as rpmsg_lite_ns_announce_timeout().
  */
 int rpmsg_lite_ns_announce(struct rpmsg_lite_instance *rl,
 			   struct rpmsg_lite_endpoint *ept,
 			   const char *ept_name, u32 flags)
 {
-	struct rl_ns_msg msg = {};
-
-	if (!rl || !ept || !ept_name)
-		return -EINVAL;
-	if (flags != RL_NS_CREATE && flags != RL_NS_DESTROY)
-		return -EINVAL;
-	if (strnlen(ept_name, RL_NS_NAME_SIZE) >= RL_NS_NAME_SIZE)
-		return -EINVAL;
-
-	/* msg is zeroed: strscpy leaves the rest NUL padded */
-	strscpy(msg.name, ept_name, sizeof(msg.name));
-	msg.addr = cpu_to_le32(rpmsg_lite_ept_addr(ept));
-	msg.flags = cpu_to_le32(flags);
-
-	return rpmsg_lite_send(rl, ept, RL_NS_EPT_ADDR, &msg, sizeof(msg),
-			       RL_BLOCK);
+	return rpmsg_lite_ns_announce_timeout(rl, ept, ept_name, flags,
+					      RL_BLOCK);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_ns_announce, RPMSG_LITE);
+
+/**
+ * rl_ns_announce_from() - announce an address that need not have an
+ *			   endpoint any more
+ * @rl: link
+ * @addr: announced address, also the source of the message
+ * @name: service name, at most 31 characters
+ * @flags: RL_NS_CREATE or RL_NS_DESTROY
+ * @timeout_ms: as for rpmsg_lite_send()
+ *
+ * For front ends that announce later, from a work item, what was created
+ * or destroyed under a lock they must not hold while waiting.
+ *
+ * Return: as rpmsg_lite_ns_announce_timeout().
+ */
+int rl_ns_announce_from(struct rpmsg_lite_instance *rl, u32 addr,
+			const char *name, u32 flags, unsigned long timeout_ms)
+{
+	struct rl_ns_msg msg;
+	int ret;
+
+	ret = rl_ns_msg(&msg, addr, name, flags);
+	if (ret)
+		return ret;
+	return rl_send_from(rl, addr, RL_NS_EPT_ADDR, &msg, sizeof(msg),
+			    timeout_ms);
+}

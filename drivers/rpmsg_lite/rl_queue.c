@@ -111,7 +111,8 @@ struct rpmsg_lite_queue *rpmsg_lite_queue_create(struct rpmsg_lite_instance *rl,
 	q = kzalloc(sizeof(*q), GFP_KERNEL);
 	if (!q)
 		return ERR_PTR(-ENOMEM);
-	ret = kfifo_alloc(&q->fifo, max_msgs, GFP_KERNEL);
+	/* a kfifo has at least two slots; @max_msgs bounds what is queued */
+	ret = kfifo_alloc(&q->fifo, max_t(u32, max_msgs, 2), GFP_KERNEL);
 	if (ret) {
 		kfree(q);
 		return ERR_PTR(ret);
@@ -270,9 +271,8 @@ static int rl_queue_wait_take(struct rpmsg_lite_queue *q,
 	if (timeout_ms == RL_DONT_BLOCK)
 		return ret;
 
-	ret = rl_waiter_enter(q->rl);
-	if (ret)
-		return ret;
+	if (!rl_enter(q->rl))
+		return -ENODEV;
 #define rl_queue_ready() \
 	((ret = rl_queue_take(q, msg, maxlen, len)) != -EAGAIN || \
 	 (gone = rl_queue_link_gone(q, gen)))
@@ -282,7 +282,7 @@ static int rl_queue_wait_take(struct rpmsg_lite_queue *q,
 		wret = wait_event_interruptible_timeout
 			(q->wq, rl_queue_ready(), msecs_to_jiffies(timeout_ms));
 #undef rl_queue_ready
-	rl_waiter_leave(q->rl);
+	rl_leave(q->rl);
 	if (ret != -EAGAIN)
 		return ret;
 	if (gone)

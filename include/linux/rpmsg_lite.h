@@ -21,7 +21,8 @@
  * RL_ERR_NOT_READY       -ENOTCONN       link not up yet (send before up)
  * RL_ERR_ALREADY_DONE    -EALREADY       already done (double release...)
  * (none)                 -EADDRINUSE     fixed endpoint address taken
- * (none)                 -EPIPE          link went down (remote reset)
+ * (none)                 -EPIPE          link went down (remote reset), or
+ *                                        the endpoint was destroyed
  * (none)                 -ERESTARTSYS    a wait was interrupted by a signal
  *
  * rpmsg_lite_errno_to_rl() and rpmsg_lite_rl_to_errno() convert between
@@ -63,8 +64,8 @@ struct rpmsg_lite_queue;
  */
 #define RL_HOLD			1
 
-/** RL_SEND_MORE - rpmsg_lite_send_nocopy_flags(): more messages follow,
- *  publish without notifying the peer
+/** RL_SEND_MORE - rpmsg_lite_send_nocopy_flags(), rpmsg_lite_send_flags():
+ *  more messages follow, publish without notifying the peer
  */
 #define RL_SEND_MORE		BIT(0)
 
@@ -277,6 +278,8 @@ struct rpmsg_lite_instance *
 rpmsg_lite_remote_init(const struct rpmsg_lite_link_desc *desc);
 int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl);
 void rpmsg_lite_isr(struct rpmsg_lite_instance *rl, u32 vq_id);
+struct rpmsg_lite_instance *rpmsg_lite_get(struct rpmsg_lite_instance *rl);
+void rpmsg_lite_put(struct rpmsg_lite_instance *rl);
 
 bool rpmsg_lite_is_link_up(struct rpmsg_lite_instance *rl);
 int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
@@ -316,11 +319,18 @@ rpmsg_lite_create_ept(struct rpmsg_lite_instance *rl, u32 addr,
 int rpmsg_lite_destroy_ept(struct rpmsg_lite_instance *rl,
 			   struct rpmsg_lite_endpoint *ept);
 u32 rpmsg_lite_ept_addr(const struct rpmsg_lite_endpoint *ept);
+struct rpmsg_lite_endpoint *
+rpmsg_lite_ept_get(struct rpmsg_lite_endpoint *ept);
+void rpmsg_lite_ept_put(struct rpmsg_lite_endpoint *ept);
 
 /* ---- send ---- */
 int rpmsg_lite_send(struct rpmsg_lite_instance *rl,
 		    struct rpmsg_lite_endpoint *ept, u32 dst,
 		    const void *data, u32 size, unsigned long timeout_ms);
+int rpmsg_lite_send_flags(struct rpmsg_lite_instance *rl,
+			  struct rpmsg_lite_endpoint *ept, u32 dst,
+			  const void *data, u32 size,
+			  unsigned long timeout_ms, unsigned int send_flags);
 
 /* ---- zero copy ---- */
 void *rpmsg_lite_alloc_tx_buffer(struct rpmsg_lite_instance *rl, u32 *size,
@@ -361,6 +371,10 @@ int rpmsg_lite_ns_unbind(struct rpmsg_lite_instance *rl);
 int rpmsg_lite_ns_announce(struct rpmsg_lite_instance *rl,
 			   struct rpmsg_lite_endpoint *ept,
 			   const char *ept_name, u32 flags);
+int rpmsg_lite_ns_announce_timeout(struct rpmsg_lite_instance *rl,
+				   struct rpmsg_lite_endpoint *ept,
+				   const char *ept_name, u32 flags,
+				   unsigned long timeout_ms);
 
 /* ---- link events, for front ends (char device, rpmsg bus bridge) ---- */
 
@@ -370,8 +384,10 @@ int rpmsg_lite_ns_announce(struct rpmsg_lite_instance *rl,
  * @RPMSG_LITE_EVENT_LINK_UP: the link came up
  * @RPMSG_LITE_EVENT_LINK_DOWN: the peer went away (reset); endpoints stay,
  *                              sends fail with -EPIPE until it is up again
- * @RPMSG_LITE_EVENT_LINK_REMOVED: the link is being deinitialised; drop
- *                                 every reference to it before returning
+ * @RPMSG_LITE_EVENT_LINK_REMOVED: the link is being deinitialised: no
+ *                                 call on it does anything any more (they
+ *                                 fail with -ENODEV); drop its pointer, or
+ *                                 keep it with rpmsg_lite_get()
  */
 enum rpmsg_lite_event {
 	RPMSG_LITE_EVENT_LINK_ADDED,
