@@ -2712,6 +2712,37 @@ static void rl_core_queue_test_full_queue_drops_further_messages(struct kunit *t
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_get_dropped(tq->q), 2U);
 }
 
+/* A queue of one message (kfifo needs two slots) keeps exactly one. */
+static void rl_core_queue_test_queue_of_one_keeps_one_message(struct kunit *test)
+{
+	const struct rpmsg_lite_config cfg = { .buffer_count = 8 };
+	struct rpmsg_lite_endpoint *tx;
+	struct rl_test_queue *tq;
+	struct rl_test_link l;
+	u32 i, v, src, len;
+	struct rl_sink *s;
+
+	rl_test_pair(test, &l, &cfg, true);
+	tq = rl_test_queue(test, l.m, 1);
+	s = rl_sink_new(test, l.m, RL_ADDR_ANY, RL_RELEASE);
+	tx = rl_test_tx_ept(test, l.r);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, tx,
+						      rpmsg_lite_ept_addr(tq->ept),
+						      &i, sizeof(i),
+						      RL_TEST_SEND_MS), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, tx, rl_sink_addr(s), &i,
+					      sizeof(i), RL_TEST_SEND_MS), 0);
+	KUNIT_ASSERT_TRUE(test, rl_sink_wait(s, 1));
+
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_get_current_size(tq->q), 1U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_recv(l.m, tq->q, &src, &v,
+						    sizeof(v), &len,
+						    RL_DONT_BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, v, 0U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_get_dropped(tq->q), 2U);
+}
+
 static void rl_core_queue_test_current_size_counts_waiting_messages(struct kunit *test)
 {
 	const struct rpmsg_lite_config cfg = { .buffer_count = 8 };
@@ -2745,6 +2776,7 @@ static struct kunit_case rl_core_queue_cases[] = {
 	KUNIT_CASE(rl_core_queue_test_recv_copies_message_and_source),
 	KUNIT_CASE(rl_core_queue_test_recv_nocopy_lends_buffer_until_freed),
 	KUNIT_CASE(rl_core_queue_test_full_queue_drops_further_messages),
+	KUNIT_CASE(rl_core_queue_test_queue_of_one_keeps_one_message),
 	KUNIT_CASE(rl_core_queue_test_current_size_counts_waiting_messages),
 	{}
 };

@@ -11,7 +11,7 @@
  * number, and every endpoint checks that nothing is lost, duplicated or
  * reordered.  Slab memory must come back to where it started.
  *
- * Module parameter: soak_ms (default 2000).
+ * Module parameters: soak_ms (default 2000), teardowns (default 40).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +19,7 @@
 #include <kunit/test.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/init.h>
@@ -38,6 +39,10 @@
 static uint soak_ms = 2000;
 module_param(soak_ms, uint, 0444);
 MODULE_PARM_DESC(soak_ms, "duration of the soak in milliseconds (default 2000)");
+
+static uint teardowns = 40;
+module_param(teardowns, uint, 0444);
+MODULE_PARM_DESC(teardowns, "link pairs torn down while peer events arrive (default 40)");
 
 /* How long a case waits for something that must happen. */
 #define HT_WAIT_MS		5000
@@ -490,6 +495,9 @@ static void rl_fault_test_failed_mailbox_tx_done_counts_and_the_retry_delivers(s
  * @dst: destination address
  * @id: writer number (0..HT_SOAK_WRITERS - 1)
  * @timeout_ms: send timeout
+ * @zero_copy: send with rpmsg_lite_alloc_tx_buffer() and
+ *             rpmsg_lite_send_nocopy(), taking a while to fill the buffer,
+ *             and follow the caller's rule after a failed send (release)
  * @stop_on_error: stop at the first failed send
  * @halt: if set, the writer stops sending once *@halt is true (all
  *        writers of a soak stop at once, before the slow kthread_stop()s)
@@ -505,6 +513,7 @@ struct ht_writer {
 	u32 dst;
 	u32 id;
 	unsigned long timeout_ms;
+	bool zero_copy;
 	bool stop_on_error;
 	const bool *halt;
 	struct task_struct *task;
@@ -514,14 +523,44 @@ struct ht_writer {
 	int bad_err;
 };
 
+/*
+ * Zero-copy send of the writer's next message, filled slowly, as a user
+ * copying from its own memory would: resets happen meanwhile.  After a
+ * failed send the buffer is still the writer's, whatever the errno, and
+ * its release must succeed.
+ */
+static int ht_send_zc(struct ht_writer *w)
+{
+	void *buf;
+	u32 size, len;
+	int ret, rel;
+
+	buf = rpmsg_lite_alloc_tx_buffer(w->rl, &size, w->timeout_ms);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	len = ht_fill(buf, w->id, w->sent, size);
+	usleep_range(50, 300);
+	ret = rpmsg_lite_send_nocopy(w->rl, w->ept, w->dst, buf, len);
+	if (ret) {
+		usleep_range(50, 300);
+		rel = rpmsg_lite_release_tx_buffer(w->rl, buf);
+		if (rel)
+			w->bad_err = rel;
+	}
+	return ret;
+}
+
 static int ht_writer_fn(void *arg)
 {
 	struct ht_writer *w = arg;
 	int ret;
 
 	while (!kthread_should_stop() && !(w->halt && READ_ONCE(*w->halt))) {
-		ret = ht_send(w->rl, w->ept, w->dst, w->id, w->sent,
-			      w->timeout_ms);
+		if (w->zero_copy)
+			ret = ht_send_zc(w);
+		else
+			ret = ht_send(w->rl, w->ept, w->dst, w->id, w->sent,
+				      w->timeout_ms);
 		if (!ret) {
 			w->sent++;
 			if (!(w->sent & 15))
@@ -738,6 +777,148 @@ static void rl_fault_test_link_teardown_waits_for_a_running_callback(struct kuni
 	KUNIT_EXPECT_EQ(test, rs->send_ret, -ENODEV);
 }
 
+/*
+ * Four zero-copy writers, each on its own endpoint, take a while between
+ * taking a buffer and sending it while the master resets again and again:
+ * a buffer a reset voided must never reach a second writer before its
+ * first one let go.  Every message that arrives carries exactly its
+ * sender's bytes (the sink checks the pattern against the writer's
+ * source address), and every release after a failed send succeeds.
+ */
+static void rl_fault_test_zero_copy_writers_racing_resets_never_share_a_buffer(struct kunit *test)
+{
+	struct ht_sink *rs, *ms[4];
+	struct ht_writer w[4] = {};
+	struct ht_pair *hp;
+	int i, round, rounds = 60;
+	u32 sent = 0;
+
+	hp = ht_pair(test, 4, false);
+	rs = ht_sink(test, hp->r, 0x701);
+	for (i = 0; i < 4; i++) {
+		ms[i] = ht_sink(test, hp->m, 0x710 + i);
+		w[i] = (struct ht_writer){ .rl = hp->m, .ept = ms[i]->ept,
+					   .dst = 0x701, .id = i,
+					   .timeout_ms = 20, .zero_copy = true };
+		KUNIT_ASSERT_EQ(test, ht_writer_start(&w[i]), 0);
+	}
+	for (round = 0; round < rounds; round++) {
+		if (rpmsg_lite_reset_link(hp->m) ||
+		    rpmsg_lite_wait_for_link_up(hp->r, HT_WAIT_MS))
+			break;
+		usleep_range(1000, 3000);
+	}
+	for (i = 0; i < 4; i++) {
+		ht_writer_stop(&w[i]);
+		KUNIT_EXPECT_EQ_MSG(test, w[i].bad_err, 0, "writer %d", i);
+		sent += w[i].sent;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, round, rounds, "links not up again after reset %d",
+			    round + 1);
+	KUNIT_EXPECT_EQ(test, rs->bad, 0ULL);
+	KUNIT_EXPECT_EQ(test, rs->dup, 0ULL);
+	KUNIT_EXPECT_GT(test, sent, 0U);
+	kunit_info(test, "%d resets, %u zero-copy messages sent, %llu received\n",
+		   round, sent, ht_sink_got(rs));
+}
+
+/**
+ * struct ht_storm - a thread making the peer misbehave
+ * @hp: the pair
+ * @task: the thread
+ * @rounds: storms made (READ_ONCE)
+ */
+struct ht_storm {
+	struct ht_pair *hp;
+	struct task_struct *task;
+	u32 rounds;
+};
+
+/*
+ * Peer events, in a loop: the master rebuilds its rings (the remote
+ * follows: LINK_DOWN, LINK_UP from its receive work), then the master
+ * breaks the remote's receive ring (an available index a whole ring
+ * ahead) and kicks it (LINK_DOWN from the receive work), and repairs it
+ * with another rebuild.
+ */
+static int ht_storm_fn(void *arg)
+{
+	struct ht_storm *st = arg;
+	struct rl_loopback_pair *p = st->hp->p;
+	struct rl_vring_avail *avail;
+	size_t shm_size;
+	u8 *shm;
+	u16 idx;
+
+	shm = rl_loopback_shm(p, &shm_size);
+	/* vring 1, the remote's receive ring; its avail ring after 4 descs */
+	avail = (struct rl_vring_avail *)(shm + RL_DEFAULT_VRING_SIZE +
+					  4 * sizeof(struct rl_vring_desc));
+	while (!kthread_should_stop()) {
+		rpmsg_lite_reset_link(st->hp->m);
+		idx = le16_to_cpu(READ_ONCE(avail->idx));
+		WRITE_ONCE(avail->idx, cpu_to_le16(idx + 100));
+		rpmsg_lite_isr(st->hp->r, rl_vq_id(0, RL_VQ_MASTER_TX));
+		WRITE_ONCE(st->rounds, st->rounds + 1);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * A link pair is torn down again and again while its peer misbehaves:
+ * the receive work of the remote tells its front ends (the control node
+ * of the char device, the rpmsg bus bridge) LINK_DOWN and LINK_UP while
+ * deinit removes them.  Nothing may touch a front end once it is gone
+ * (KASAN reports a use after free; the run fails on it).  The storm, and
+ * so the receive work it kicks, and the teardown share one CPU: on a
+ * preemptible kernel the teardown then runs in the middle of an event.
+ */
+static void rl_fault_test_teardown_while_peer_events_arrive(struct kunit *test)
+{
+	struct rpmsg_lite_config cfg = { .buffer_count = 4 };
+	unsigned long end;
+	struct ht_pair *hp;
+	struct ht_storm st;
+	u32 i, storms = 0;
+
+	set_cpus_allowed_ptr(current, cpumask_of(0));
+	for (i = 0; i < teardowns; i++) {
+		hp = kunit_kzalloc(test, sizeof(*hp), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hp);
+		hp->p = rl_loopback_pair_create(&cfg);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hp->p);
+		hp->m = rl_loopback_master(hp->p);
+		hp->r = rl_loopback_remote(hp->p);
+		st = (struct ht_storm){ .hp = hp };
+		st.task = kthread_create(ht_storm_fn, &st, "rl_ht_storm");
+		if (IS_ERR(st.task)) {
+			rl_loopback_pair_destroy(hp->p);
+			KUNIT_FAIL(test, "no storm thread");
+			break;
+		}
+		kthread_bind(st.task, 0);
+		wake_up_process(st.task);
+		/* events are flowing, for a different while each time */
+		end = jiffies + msecs_to_jiffies(HT_WAIT_MS);
+		while (!READ_ONCE(st.rounds) && time_before(jiffies, end))
+			usleep_range(100, 200);
+		usleep_range(97 * i % 2000, 100 + 97 * i % 2000);
+		kthread_stop(st.task);
+		storms += st.rounds;
+		/* the remote's receive work is still telling its events */
+		rl_loopback_pair_destroy(hp->p);
+		if (!st.rounds) {
+			KUNIT_FAIL(test, "teardown %u: no peer event in %d ms",
+				   i, HT_WAIT_MS);
+			break;
+		}
+	}
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	kunit_info(test, "%u teardowns during %u storms of peer events\n",
+		   i, storms);
+}
+
 static struct kunit_case rl_fault_cases[] = {
 	KUNIT_CASE(rl_fault_test_lost_kicks_master_to_remote_lose_no_message),
 	KUNIT_CASE(rl_fault_test_lost_kicks_remote_to_master_lose_no_message),
@@ -750,6 +931,8 @@ static struct kunit_case rl_fault_cases[] = {
 	KUNIT_CASE(rl_fault_test_resets_racing_senders_never_reuse_a_stale_buffer),
 	KUNIT_CASE(rl_fault_test_destroy_ept_waits_for_a_running_callback),
 	KUNIT_CASE(rl_fault_test_link_teardown_waits_for_a_running_callback),
+	KUNIT_CASE(rl_fault_test_zero_copy_writers_racing_resets_never_share_a_buffer),
+	KUNIT_CASE(rl_fault_test_teardown_while_peer_events_arrive),
 	{}
 };
 

@@ -12,14 +12,16 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/test.h>
-#include <linux/bitmap.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
+#include <linux/poll.h>
 #include <linux/rpmsg_lite.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -768,6 +770,126 @@ static void rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer(struct k
 	lc_expect_idle(test, c->m);
 }
 
+/**
+ * struct lc_poller - one poll_wait() entry on a link's transmit queue
+ * @pt: poll table handed to rpmsg_lite_poll()
+ * @wait: the entry
+ * @wqh: the queue it is on, or NULL
+ */
+struct lc_poller {
+	poll_table pt;
+	wait_queue_entry_t wait;
+	wait_queue_head_t *wqh;
+};
+
+static void lc_poller_qproc(struct file *filp, wait_queue_head_t *wqh,
+			    poll_table *pt)
+{
+	struct lc_poller *p = container_of(pt, struct lc_poller, pt);
+
+	init_waitqueue_entry(&p->wait, current);
+	p->wqh = wqh;
+	add_wait_queue(wqh, &p->wait);
+}
+
+/* Fill the master's transmit ring: the remote hears of nothing. */
+static void lc_fill_master(struct kunit *test, struct lc_sink *sm,
+			   struct lc_sink *sr)
+{
+	struct lc_ctx *c = test->priv;
+	u32 i, v = 0;
+
+	rl_loopback_drop_kicks(c->pair, true, INT_MAX);
+	for (i = 0; i <= LC_COUNT; i++)
+		if (rpmsg_lite_send(c->m, sm->ept, lc_addr(sr), &v, sizeof(v),
+				    RL_DONT_BLOCK))
+			break;
+	KUNIT_ASSERT_EQ(test, i, LC_COUNT);
+}
+
+/*
+ * With the ring full, a poller makes the link look for returned buffers
+ * every millisecond (the peer may not kick for them).  Once the poller
+ * is gone the look stops: the front ends keep no permanent entry on the
+ * link's queue that would make it go on forever.
+ */
+static void rl_lifecycle_test_full_ring_rechecks_only_while_polled(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_poller p = {};
+	struct lc_sink *sm, *sr;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_fill_master(test, sm, sr);
+
+	init_poll_funcptr(&p.pt, lc_poller_qproc);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_poll(c->m, NULL, &p.pt), (__poll_t)0);
+	KUNIT_ASSERT_NOT_NULL(test, p.wqh);
+	KUNIT_EXPECT_TRUE(test, work_busy(&c->m->tx_poll_work.work));
+	remove_wait_queue(p.wqh, &p.wait);
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(!work_busy(&c->m->tx_poll_work.work)));
+	rl_loopback_drop_kicks(c->pair, true, 0);
+}
+
+/*
+ * rpmsg_lite_deinit() with a sender blocked on a full ring: the sender
+ * returns -ENODEV; a reference taken with rpmsg_lite_get() keeps the
+ * link's memory, and every call on it fails cleanly until it is put.
+ */
+static int lc_blocked_send(void *arg)
+{
+	struct lc_sink *s = arg;
+	u32 v = 7;
+
+	return rpmsg_lite_send(s->rl, s->ept, 1024, &v, sizeof(v), RL_BLOCK);
+}
+
+static void rl_lifecycle_test_deinit_wakes_senders_and_a_reference_outlives_it(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct rpmsg_lite_endpoint *ept;
+	struct rpmsg_lite_instance *m;
+	struct task_struct *t;
+	struct lc_sink *sm, *sr;
+	u32 size;
+	int ret;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	lc_fill_master(test, sm, sr);
+	t = kthread_run(lc_blocked_send, sm, "lc_send");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(READ_ONCE(c->m->tx_nwaiters) == 1));
+
+	m = rpmsg_lite_get(c->m);
+	ept = rpmsg_lite_ept_get(sm->ept);
+	lc_destroy_pair(c);
+	ret = kthread_stop(t);
+	put_task_struct(t);
+	KUNIT_EXPECT_EQ(test, ret, -ENODEV);
+
+	KUNIT_EXPECT_FALSE(test, rpmsg_lite_is_link_up(m));
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(m), RPMSG_LITE_LINK_DOWN);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rpmsg_lite_alloc_tx_buffer(m, &size, 10)),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(m, ept, 1024, &size, 4, 10),
+			-EPIPE);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rpmsg_lite_create_ept(m, RL_ADDR_ANY,
+							    lc_sink_cb, NULL)),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_reset_link(m), -ENODEV);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_kick_peer(m), -ENODEV);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_free_tx_buffers(m), 0U);
+	/* deinit destroyed the endpoint the test left behind */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_destroy_ept(m, ept), -EINVAL);
+	rpmsg_lite_ept_put(ept);
+	rpmsg_lite_put(m);
+}
+
 static void rl_lifecycle_test_twenty_reset_cycles_leak_nothing(struct kunit *test)
 {
 	struct lc_ctx *c = test->priv;
@@ -1181,6 +1303,8 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_zero_copy_buffer_of_before_reset_cannot_be_sent),
 	KUNIT_CASE(rl_lifecycle_test_failed_send_then_release_frees_only_its_buffer),
 	KUNIT_CASE(rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer),
+	KUNIT_CASE(rl_lifecycle_test_full_ring_rechecks_only_while_polled),
+	KUNIT_CASE(rl_lifecycle_test_deinit_wakes_senders_and_a_reference_outlives_it),
 	KUNIT_CASE(rl_lifecycle_test_twenty_reset_cycles_leak_nothing),
 	KUNIT_CASE(rl_lifecycle_test_notifier_events_come_in_order),
 	KUNIT_CASE(rl_lifecycle_test_state_is_reported_through_every_transition),
