@@ -1182,6 +1182,87 @@ static bool lc_events_alternate(const char *ev, size_t min, size_t max)
 	return n >= min && n <= max;
 }
 
+/**
+ * struct lc_storm - the master rebuilds its rings again and again
+ * @m: the master
+ * @r: the remote, whose removal the storm outlives
+ * @task: the thread
+ * @rounds: rebuilds done (READ_ONCE)
+ * @stopped: the LINK_REMOVED handler of @r stopped it
+ */
+struct lc_storm {
+	struct rpmsg_lite_instance *m;
+	struct rpmsg_lite_instance *r;
+	struct task_struct *task;
+	u32 rounds;
+	bool stopped;
+};
+
+static int lc_storm_fn(void *arg)
+{
+	struct lc_storm *st = arg;
+
+	while (!kthread_should_stop()) {
+		rpmsg_lite_reset_link(st->m);
+		WRITE_ONCE(st->rounds, st->rounds + 1);
+		usleep_range(100, 500);
+	}
+	return 0;
+}
+
+/*
+ * A front end of the remote that takes its time to let go of the link in
+ * LINK_REMOVED, as one that frees its nodes does; the peer keeps
+ * rebuilding meanwhile, and is stopped when the handler ends.
+ */
+static void lc_removed_slowly(struct rpmsg_lite_instance *rl, void *data)
+{
+	struct lc_storm *st = data;
+
+	if (rl != st->r || st->stopped)
+		return;
+	msleep(200);
+	kthread_stop(st->task);
+	st->stopped = true;
+}
+
+/*
+ * A front end frees what it keeps for a link when it hears LINK_REMOVED.
+ * No LINK_DOWN or LINK_UP may reach it during or after that, however the
+ * peer behaves: before, deinit told LINK_REMOVED while the receive work
+ * still ran and told LINK_DOWN/LINK_UP concurrently (the char device then
+ * used its freed control node).
+ */
+static void rl_lifecycle_test_no_event_reaches_a_front_end_after_link_removed(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	struct lc_storm st = {};
+	char ev[LC_MAX_EVENTS];
+	unsigned int n;
+
+	lc_pair(test, LC_KICK_MS);
+	st.m = c->m;
+	st.r = c->r;
+	st.task = kthread_run(lc_storm_fn, &st, "lc_storm");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(st.task));
+	/* the remote is hearing rebuilds */
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_events_of(c, st.r, ev,
+							 sizeof(ev)) >= 4));
+	c->on_removed_data = &st;
+	c->on_removed = lc_removed_slowly;
+	lc_destroy_pair(c);
+	c->on_removed = NULL;
+	if (!st.stopped)
+		kthread_stop(st.task);
+	KUNIT_EXPECT_TRUE(test, st.stopped);
+	KUNIT_EXPECT_GT(test, READ_ONCE(st.rounds), 1U);
+
+	n = lc_events_of(c, st.r, ev, sizeof(ev));
+	KUNIT_ASSERT_GT(test, n, 0U);
+	KUNIT_EXPECT_EQ_MSG(test, strchr(ev, 'R') - ev, (long)n - 1,
+			    "remote events %s", ev);
+}
+
 static void rl_lifecycle_test_notifier_events_come_in_order(struct kunit *test)
 {
 	struct lc_ctx *c = test->priv;
@@ -1307,6 +1388,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_deinit_wakes_senders_and_a_reference_outlives_it),
 	KUNIT_CASE(rl_lifecycle_test_twenty_reset_cycles_leak_nothing),
 	KUNIT_CASE(rl_lifecycle_test_notifier_events_come_in_order),
+	KUNIT_CASE(rl_lifecycle_test_no_event_reaches_a_front_end_after_link_removed),
 	KUNIT_CASE(rl_lifecycle_test_state_is_reported_through_every_transition),
 	{}
 };
