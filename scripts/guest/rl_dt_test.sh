@@ -76,8 +76,9 @@ LIST
 
 # --- traffic ---------------------------------------------------------------
 # ctrl DEV: the control node of the link bound to platform device DEV
+# (a child of its link device rpmsg_lite_linkN)
 ctrl() {
-	for c in "$DEVS/$1"/rpmsg_lite/rpmsg_lite_ctrl*; do
+	for c in "$DEVS/$1"/rpmsg_lite_link/rpmsg_lite_link*/rpmsg_lite_ctrl*; do
 		[ -e "$c" ] && echo "/dev/${c##*/}" && return 0
 	done
 	return 1
