@@ -369,11 +369,13 @@ TEST_F(life, announced_create_appears_once_its_announce_is_sent)
 }
 
 /*
- * A write() whose source page faults and is not resolved: every control
- * operation of the link, even DESTROY_EPT of that very endpoint, returns
- * at once; once the page comes, the write sees its endpoint gone.
+ * A write() of @len bytes whose source page faults and is not resolved:
+ * every control operation of the link, even DESTROY_EPT of that very
+ * endpoint, returns at once; once the page comes, the write sees its
+ * endpoint gone.
  */
-TEST_F(life, slow_user_page_blocks_no_other_operation)
+static void slow_page_case(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(life) *self, size_t len)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg;
@@ -417,7 +419,7 @@ TEST_F(life, slow_user_page_blocks_no_other_operation)
 
 	w.fd = fd;
 	w.buf = area;
-	w.len = 64;
+	w.len = len;
 	op_start(&w);
 	/* the positive sign: the kernel asks for the page */
 	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
@@ -452,6 +454,18 @@ TEST_F(life, slow_user_page_blocks_no_other_operation)
 	close(uffd);
 	munmap(area, page);
 	free(src);
+}
+
+/* a small message goes through a kernel buffer on the stack */
+TEST_F(life, slow_user_page_of_a_small_write_blocks_no_other_operation)
+{
+	slow_page_case(_metadata, self, 64);
+}
+
+/* a large one is first tried straight into a transmit buffer */
+TEST_F(life, slow_user_page_of_a_large_write_blocks_no_other_operation)
+{
+	slow_page_case(_metadata, self, 400);
 }
 
 static long read_long(const char *path)

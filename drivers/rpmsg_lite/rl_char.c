@@ -19,10 +19,12 @@
  * - an endpoint node is published only once it is complete (its announce
  *   done), and destroyed by whoever takes it off its control device's
  *   list first (the DESTROY ioctls or the link's removal);
- * - no lock is held while waiting for the peer or while touching user
- *   memory: messages are copied between user space and a kernel buffer
- *   outside every lock and every shared buffer; the control device's lock
- *   only guards its list of endpoints.
+ * - no lock is held while waiting for the peer, and no lock or shared
+ *   buffer while a user page faults in: a message is copied from user
+ *   space into a shared buffer with page faults disabled, and through a
+ *   kernel buffer when its page is not there; readers copy out of the
+ *   endpoint's own queue.  The control device's lock only guards its list
+ *   of endpoints.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -57,8 +59,10 @@
 #define RL_EPT_MAX		1024
 /* Most name-service announcements remembered per link (hostile peers). */
 #define RL_SERVICES_MAX		64
-/* Messages up to this size are copied through the stack, larger ones
- * through an allocated buffer.
+/*
+ * Messages up to this size are copied through the stack and sent with one
+ * copy into shared memory; larger ones straight into a transmit buffer
+ * (or through an allocated buffer when the user page must fault in).
  */
 #define RL_STACK_MSG		256
 
@@ -502,18 +506,74 @@ static int rl_ept_xmit(struct rl_eptdev *e, u32 dst, const void *data,
 	return ret;
 }
 
-/* A kernel buffer for one message of up to @len bytes, or @stack. */
-static void *rl_ept_bounce(size_t len, u8 *stack)
+/*
+ * Copy a message larger than RL_STACK_MSG from user space straight into a
+ * transmit buffer and send it.  The copy runs with page faults disabled,
+ * so the buffer is never held while a page faults in.  Return: as
+ * rl_ept_xmit(); -EFAULT when the source is not resident (nothing was
+ * sent: copy it through a kernel buffer).
+ */
+static int rl_ept_xmit_user(struct rl_eptdev *e, u32 dst,
+			    const void __user *ubuf, size_t len,
+			    unsigned long timeout, bool more)
 {
-	if (len <= RL_STACK_MSG)
-		return stack;
-	return kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	void *buf;
+	u32 size;
+	int ret;
+
+	/* the shared memory stays mapped until the send is done */
+	if (!rl_link_enter(e->rl))
+		return -EPIPE;
+	buf = rl_ept_alloc_tx_buffer(e->rl, e->ept, &size, timeout);
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+	} else if (copy_from_user_nofault(buf, ubuf, len)) {
+		rpmsg_lite_release_tx_buffer(e->rl, buf);
+		ret = -EFAULT;
+	} else {
+		ret = rpmsg_lite_send_nocopy_flags(e->rl, e->ept, dst, buf, len,
+						   more ? RL_SEND_MORE : 0);
+		/* not sent: still ours, whatever the reason */
+		if (ret)
+			rpmsg_lite_release_tx_buffer(e->rl, buf);
+	}
+	rl_link_leave(e->rl);
+	if (ret == -ENOMEM)
+		return -EAGAIN;
+	if (ret == -ENODEV)
+		return -EPIPE;
+	return ret;
 }
 
-static void rl_ept_bounce_free(void *buf, u8 *stack)
+/*
+ * Send one message of user memory: straight into shared memory when it
+ * is large and resident, else copied into a kernel buffer first (the
+ * fault, if any, is taken with nothing held) and sent from there.
+ * @stack: RL_STACK_MSG bytes; @heap: a buffer of the payload size
+ * allocated on first need (the caller frees it with kvfree()).
+ */
+static int rl_ept_send_one(struct rl_eptdev *e, u32 dst,
+			   const void __user *ubuf, size_t len,
+			   unsigned long timeout, bool more, u8 *stack,
+			   void **heap)
 {
-	if (buf != stack)
-		kvfree(buf);
+	void *kbuf = stack;
+	int ret;
+
+	if (len > RL_STACK_MSG) {
+		ret = rl_ept_xmit_user(e, dst, ubuf, len, timeout, more);
+		if (ret != -EFAULT)
+			return ret;
+		if (!*heap)
+			*heap = kvmalloc(e->ctrl->payload_size,
+					 GFP_KERNEL_ACCOUNT);
+		kbuf = *heap;
+		if (!kbuf)
+			return -ENOMEM;
+	}
+	if (copy_from_user(kbuf, ubuf, len))
+		return -EFAULT;
+	return rl_ept_xmit(e, dst, kbuf, len, timeout, more);
 }
 
 static void rl_ept_count_tx(struct rl_eptdev *e, u32 msgs, u64 bytes)
@@ -524,29 +584,21 @@ static void rl_ept_count_tx(struct rl_eptdev *e, u32 msgs, u64 bytes)
 	}
 }
 
-/*
- * One message from user space: copied into a kernel buffer first, with
- * nothing held, then sent (the core copies it into a shared buffer).
- */
+/* One message from user space (write(), SENDTO). */
 static int rl_ept_send(struct rl_eptdev *e, bool nonblock, u32 dst,
 		       const void __user *ubuf, size_t len)
 {
 	unsigned long timeout = rl_ept_tx_timeout(e, nonblock);
 	u8 stack[RL_STACK_MSG];
-	void *kbuf;
+	void *heap = NULL;
 	int ret;
 
 	ret = rl_ept_check_send(e, dst, len);
 	if (ret)
 		return ret;
-	kbuf = rl_ept_bounce(len, stack);
-	if (!kbuf)
-		return -ENOMEM;
-	if (copy_from_user(kbuf, ubuf, len))
-		ret = -EFAULT;
-	else
-		ret = rl_ept_xmit(e, dst, kbuf, len, timeout, false);
-	rl_ept_bounce_free(kbuf, stack);
+	ret = rl_ept_send_one(e, dst, ubuf, len, timeout, false, stack,
+			      &heap);
+	kvfree(heap);
 
 	/* no free buffer at once: EAGAIN for O_NONBLOCK, else a timeout */
 	if (ret == -EAGAIN && !nonblock)
@@ -564,18 +616,15 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 	struct rpmsg_lite_msgs req;
 	struct rpmsg_lite_msg m;
 	u8 stack[RL_STACK_MSG];
+	void *heap = NULL;
 	u64 bytes = 0;
 	u32 done = 0;
-	void *kbuf;
 	int ret;
 
 	ret = rl_ept_get_msgs(e, argp, &req);
 	if (ret)
 		return ret;
 	ents = u64_to_user_ptr(req.msgs);
-	kbuf = rl_ept_bounce(e->ctrl->payload_size, stack);
-	if (!kbuf)
-		return -ENOMEM;
 
 	for (; !ret && done < req.count; done++) {
 		u32 dst;
@@ -592,11 +641,11 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 		}
 		dst = m.addr == RPMSG_LITE_ADDR_ANY ? READ_ONCE(e->dst) : m.addr;
 		ret = rl_ept_check_send(e, dst, m.len);
-		if (!ret && copy_from_user(kbuf, u64_to_user_ptr(m.buf), m.len))
-			ret = -EFAULT;
 		if (!ret)
-			ret = rl_ept_xmit(e, dst, kbuf, m.len, timeout,
-					  done + 1 < req.count);
+			ret = rl_ept_send_one(e, dst, u64_to_user_ptr(m.buf),
+					      m.len, timeout,
+					      done + 1 < req.count, stack,
+					      &heap);
 		if (ret)
 			break;
 		bytes += m.len;
@@ -607,7 +656,7 @@ static long rl_ept_send_msgs(struct rl_eptdev *e, bool nonblock,
 	 */
 	if (done && done < req.count)
 		rpmsg_lite_kick_peer(e->rl);
-	rl_ept_bounce_free(kbuf, stack);
+	kvfree(heap);
 
 	if (ret == -EAGAIN && !nonblock)
 		ret = -ETIMEDOUT;

@@ -1782,6 +1782,64 @@ void *rpmsg_lite_alloc_tx_buffer(struct rpmsg_lite_instance *rl, u32 *size,
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_alloc_tx_buffer, RPMSG_LITE);
 
 /**
+ * rl_ept_alloc_tx_buffer() - rpmsg_lite_alloc_tx_buffer() for a sender of
+ *			      one endpoint
+ * @rl: link
+ * @ept: the endpoint the buffer will be sent from
+ * @size: set to the bytes available
+ * @timeout_ms: as for rpmsg_lite_send()
+ *
+ * As rpmsg_lite_alloc_tx_buffer(), but the wait is that of a send of
+ * @ept: it uses the endpoint's burst credit, and ends with -EPIPE when
+ * @ept is destroyed meanwhile.
+ *
+ * Return: as rpmsg_lite_alloc_tx_buffer(), plus -EPIPE.
+ */
+void *rl_ept_alloc_tx_buffer(struct rpmsg_lite_instance *rl,
+			     struct rpmsg_lite_endpoint *ept, u32 *size,
+			     unsigned long timeout_ms)
+{
+	u16 head;
+	int ret;
+
+	if (READ_ONCE(ept->dead))
+		return ERR_PTR(-EPIPE);
+	if (!rl_enter(rl))
+		return ERR_PTR(-ENODEV);
+	ret = rl_tx_acquire(rl, ept, timeout_ms, &head);
+	rl_leave(rl);
+	if (ret)
+		return ERR_PTR(ret);
+	*size = rl->cfg.payload_size;
+	return rl_tx_buf(rl, head) + RL_MSG_HDR_SIZE;
+}
+
+/**
+ * rl_link_enter() - keep a link running across several calls
+ * @rl: link
+ *
+ * For a front end that fills a zero-copy buffer between two calls:
+ * rpmsg_lite_deinit() waits until it called rl_link_leave(), so the
+ * shared memory stays mapped meanwhile.  Do not sleep for long inside.
+ *
+ * Return: true, and rl_link_leave() must follow; false once deinit has
+ * started.
+ */
+bool rl_link_enter(struct rpmsg_lite_instance *rl)
+{
+	return rl_enter(rl);
+}
+
+/**
+ * rl_link_leave() - end rl_link_enter()
+ * @rl: link
+ */
+void rl_link_leave(struct rpmsg_lite_instance *rl)
+{
+	rl_leave(rl);
+}
+
+/**
  * rpmsg_lite_send_nocopy_flags() - send a buffer from
  *                                  rpmsg_lite_alloc_tx_buffer()
  * @rl: link

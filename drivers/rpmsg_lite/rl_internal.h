@@ -74,5 +74,10 @@ struct device *rl_link_device(struct rpmsg_lite_instance *rl);
 
 int rl_ns_announce_from(struct rpmsg_lite_instance *rl, u32 addr,
 			const char *name, u32 flags, unsigned long timeout_ms);
+void *rl_ept_alloc_tx_buffer(struct rpmsg_lite_instance *rl,
+			     struct rpmsg_lite_endpoint *ept, u32 *size,
+			     unsigned long timeout_ms);
+bool rl_link_enter(struct rpmsg_lite_instance *rl);
+void rl_link_leave(struct rpmsg_lite_instance *rl);
 
 #endif /* _RL_INTERNAL_H */
