@@ -11,6 +11,9 @@
 #   make check-debug   all suites on the debug kernel (KASAN, UBSAN, kmemleak,
 #                      debug objects, preemption), fuzzers at full length
 #                      [SEED=...] [FUZZ_STEPS=...] [SOAK_MS=...] [SUITE=...]
+#   make check-kcsan   all suites on the data-race detector kernel (KCSAN,
+#                      preemption); a KCSAN report fails the run
+#                      [SEED=...] [FUZZ_STEPS=...] [RACE_STEPS=...] [SUITE=...]
 #   make check-stock   suites on Debian's stock 6.1 kernel [SUITE=...]
 #   make check-arm64   arm64 guest: KUnit, kselftests, real device tree
 #   make check-kernels W=1 builds against stock 6.1 and 6.12 headers
@@ -44,7 +47,7 @@ export KDIR SUITE BENCH BENCH_KERNEL TIMEOUT STEP_TIMEOUT ARM64 DESTDIR INSTALL_
 
 .PHONY: modules check demo shell lint kernel setup selftests clean help bench \
 	install check-dkms check-udev check-docs check-stock check-arm64 \
-	check-kernels check-debug
+	check-kernels check-debug check-kcsan
 
 modules:
 	@scripts/build-modules
@@ -54,6 +57,9 @@ check:
 
 check-debug:
 	@scripts/check-debug
+
+check-kcsan:
+	@scripts/check-kcsan
 
 check-stock:
 	@scripts/check-stock

@@ -11,7 +11,13 @@
  * number, and every endpoint checks that nothing is lost, duplicated or
  * reordered.  Slab memory must come back to where it started.
  *
- * Module parameters: soak_ms (default 2000), teardowns (default 40).
+ * rl_race: everything at once on a link pair of a drawn configuration -
+ * copying, zero-copy and batch writers, held buffers, a receive queue,
+ * endpoints coming and going - while the links are reset, while a peer
+ * rewrites memory it published, and while the pair is removed.
+ *
+ * Module parameters: soak_ms (default 2000), teardowns (default 40),
+ * race_seed and race_steps (default 300).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,11 +34,14 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/prandom.h>
 #include <linux/rpmsg_lite.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+#include "rl_core.h"
 #include "rl_loopback.h"
 #include "rl_wire.h"
 
@@ -43,6 +52,14 @@ MODULE_PARM_DESC(soak_ms, "duration of the soak in milliseconds (default 2000)")
 static uint teardowns = 40;
 module_param(teardowns, uint, 0444);
 MODULE_PARM_DESC(teardowns, "link pairs torn down while peer events arrive (default 40)");
+
+static ulong race_seed = 20261207;
+module_param(race_seed, ulong, 0444);
+MODULE_PARM_DESC(race_seed, "prandom seed of the rl_race cases' choices (default 20261207)");
+
+static ulong race_steps = 300;
+module_param(race_steps, ulong, 0444);
+MODULE_PARM_DESC(race_steps, "misbehaviours per rl_race case, split over its rounds (default 300)");
 
 /* How long a case waits for something that must happen. */
 #define HT_WAIT_MS		5000
@@ -171,6 +188,12 @@ static struct rpmsg_lite_link_stats ht_stats(struct rpmsg_lite_instance *rl)
  * @done: set when a sleeping callback returns
  * @send_ret: result of a send made by a sleeping callback
  * @gone: the endpoint went with its link; nothing to destroy
+ * @hold_every: keep every this many messages (RL_HOLD) while there is room
+ *              in @held; 0: keep none
+ * @held: payloads kept, for a holder thread to release (under @lock)
+ * @nheld: entries in @held
+ * @too_long: messages longer than the link's payload size (never valid)
+ * @payload: the link's payload size
  */
 struct ht_sink {
 	struct rpmsg_lite_instance *rl;
@@ -187,6 +210,11 @@ struct ht_sink {
 	bool done;
 	int send_ret;
 	bool gone;
+	u32 hold_every;
+	void *held[16];
+	u32 nheld;
+	u64 too_long;
+	u32 payload;
 };
 
 /* Message: magic, writer, seq, then (u8)(seq + writer) bytes. */
@@ -201,13 +229,44 @@ static u32 ht_fill(u8 *buf, u32 writer, u32 seq, u32 payload)
 	return len;
 }
 
+/*
+ * Check one message against the writers' patterns and sequences; @s->lock
+ * held.  Return: true when it was intact.
+ */
+static bool ht_sink_check(struct ht_sink *s, const u8 *p, u32 len, u32 src)
+{
+	u32 writer = 0, seq = 0, i;
+	bool ok = len >= 12;
+	__le32 w[3];
+
+	if (ok) {
+		memcpy(w, p, sizeof(w));
+		writer = le32_to_cpu(w[1]);
+		seq = le32_to_cpu(w[2]);
+		ok = le32_to_cpu(w[0]) == HT_MAGIC && writer < HT_SOAK_WRITERS;
+		for (i = sizeof(w); ok && i < len; i++)
+			ok = p[i] == (u8)(seq + writer);
+	}
+	s->got++;
+	if (s->payload && len > s->payload)
+		s->too_long++;
+	if (!ok || (s->src[writer] && s->src[writer] != src)) {
+		s->bad++;
+		return false;
+	}
+	s->src[writer] = src;
+	if (seq > s->next[writer])
+		s->lost += seq - s->next[writer];
+	else if (seq < s->next[writer])
+		s->dup++;
+	s->next[writer] = seq + 1;
+	return true;
+}
+
 static int ht_sink_cb(void *payload, u32 len, u32 src, void *priv)
 {
 	struct ht_sink *s = priv;
-	const u8 *p = payload;
-	u32 writer, seq, i;
-	bool ok = len >= 12;
-	__le32 w[3];
+	int ret = RL_RELEASE;
 
 	if (s->sleep_ms) {
 		complete(&s->entered);
@@ -218,28 +277,15 @@ static int ht_sink_cb(void *payload, u32 len, u32 src, void *priv)
 		return RL_RELEASE;
 	}
 
-	if (ok) {
-		memcpy(w, p, sizeof(w));
-		writer = le32_to_cpu(w[1]);
-		seq = le32_to_cpu(w[2]);
-		ok = le32_to_cpu(w[0]) == HT_MAGIC && writer < HT_SOAK_WRITERS;
-		for (i = sizeof(w); ok && i < len; i++)
-			ok = p[i] == (u8)(seq + writer);
-	}
 	spin_lock(&s->lock);
-	s->got++;
-	if (!ok || (s->src[writer] && s->src[writer] != src)) {
-		s->bad++;
-	} else {
-		s->src[writer] = src;
-		if (seq > s->next[writer])
-			s->lost += seq - s->next[writer];
-		else if (seq < s->next[writer])
-			s->dup++;
-		s->next[writer] = seq + 1;
+	ht_sink_check(s, payload, len, src);
+	if (s->hold_every && !(s->got % s->hold_every) &&
+	    s->nheld < ARRAY_SIZE(s->held)) {
+		s->held[s->nheld++] = payload;
+		ret = RL_HOLD;
 	}
 	spin_unlock(&s->lock);
-	return RL_RELEASE;
+	return ret;
 }
 
 static void ht_sink_destroy(void *arg)
@@ -498,6 +544,11 @@ static void rl_fault_test_failed_mailbox_tx_done_counts_and_the_retry_delivers(s
  * @zero_copy: send with rpmsg_lite_alloc_tx_buffer() and
  *             rpmsg_lite_send_nocopy(), taking a while to fill the buffer,
  *             and follow the caller's rule after a failed send (release)
+ * @batch: more than 1: send up to this many messages at once with
+ *         RL_SEND_MORE, the last one (or rpmsg_lite_kick_peer()) notifying
+ * @refs: hold references on the link and the endpoint while running, so
+ *        that the link may be removed under the writer (-ENODEV is then
+ *        an expected errno)
  * @stop_on_error: stop at the first failed send
  * @halt: if set, the writer stops sending once *@halt is true (all
  *        writers of a soak stop at once, before the slow kthread_stop()s)
@@ -514,6 +565,8 @@ struct ht_writer {
 	u32 id;
 	unsigned long timeout_ms;
 	bool zero_copy;
+	u32 batch;
+	bool refs;
 	bool stop_on_error;
 	const bool *halt;
 	struct task_struct *task;
@@ -544,9 +597,35 @@ static int ht_send_zc(struct ht_writer *w)
 	if (ret) {
 		usleep_range(50, 300);
 		rel = rpmsg_lite_release_tx_buffer(w->rl, buf);
-		if (rel)
+		if (rel && !(w->refs && rel == -ENODEV))
 			w->bad_err = rel;
 	}
+	return ret;
+}
+
+/* Up to w->batch messages with RL_SEND_MORE; returns the first error. */
+static int ht_send_batch(struct ht_writer *w)
+{
+	u32 payload = rpmsg_lite_get_payload_size(w->rl);
+	u32 i, n = 1 + (w->sent * 2654435761U >> 16) % w->batch;
+	u8 *buf = kmalloc(payload, GFP_KERNEL);
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		ret = rpmsg_lite_send_flags(w->rl, w->ept, w->dst, buf,
+					    ht_fill(buf, w->id, w->sent,
+						    payload),
+					    w->timeout_ms,
+					    i + 1 < n ? RL_SEND_MORE : 0);
+		if (!ret)
+			w->sent++;
+	}
+	/* a batch that ended early still tells the peer */
+	if (ret && i > 1)
+		rpmsg_lite_kick_peer(w->rl);
+	kfree(buf);
 	return ret;
 }
 
@@ -555,12 +634,23 @@ static int ht_writer_fn(void *arg)
 	struct ht_writer *w = arg;
 	int ret;
 
+	if (w->refs) {
+		rpmsg_lite_get(w->rl);
+		rpmsg_lite_ept_get(w->ept);
+	}
 	while (!kthread_should_stop() && !(w->halt && READ_ONCE(*w->halt))) {
-		if (w->zero_copy)
+		if (w->batch > 1) {
+			ret = ht_send_batch(w);
+			if (!ret) {
+				cond_resched();
+				continue;
+			}
+		} else if (w->zero_copy) {
 			ret = ht_send_zc(w);
-		else
+		} else {
 			ret = ht_send(w->rl, w->ept, w->dst, w->id, w->sent,
 				      w->timeout_ms);
+		}
 		if (!ret) {
 			w->sent++;
 			if (!(w->sent & 15))
@@ -572,9 +662,12 @@ static int ht_writer_fn(void *arg)
 			break;
 		w->failed++;
 		w->last_err = ret;
-		/* what a send may say while the link resets or is starved */
+		/*
+		 * What a send may say while the link resets or is starved;
+		 * with references, also once the link is gone.
+		 */
 		if (ret != -EPIPE && ret != -ENOTCONN && ret != -ETIMEDOUT &&
-		    ret != -ENOMEM)
+		    ret != -ENOMEM && !(w->refs && ret == -ENODEV))
 			w->bad_err = ret;
 		if (w->stop_on_error)
 			break;
@@ -582,6 +675,10 @@ static int ht_writer_fn(void *arg)
 	}
 	while (!kthread_should_stop())
 		usleep_range(5000, 10000);
+	if (w->refs) {
+		rpmsg_lite_ept_put(w->ept);
+		rpmsg_lite_put(w->rl);
+	}
 	return 0;
 }
 
@@ -941,6 +1038,791 @@ static struct kunit_suite rl_fault_suite = {
 	.test_cases = rl_fault_cases,
 };
 
+/* ---- rl_race ---- */
+
+/*
+ * Everything a deployment does at once, on a loopback pair of a
+ * configuration drawn from race_seed: on each side copying, zero-copy and
+ * batch writers, an endpoint that keeps some of what it receives and a
+ * thread that gives it back later, a receive queue with a blocking
+ * reader, and endpoints created and destroyed; meanwhile the test resets
+ * the links (either side, peer lost) race_steps times in all.  Each case
+ * checks what must hold whatever the interleaving.
+ */
+
+/* Writers of a race round: 0-2 master -> remote, 3-5 back, 6 into a queue. */
+#define HR_WRITERS		7
+/* Longest a race thread may take to stop, or a link to come back. */
+#define HR_STOP_MS		20000
+
+/**
+ * struct hr_round - the threads and endpoints of one race round
+ * @test: the case
+ * @hp: the pair
+ * @cfg: its configuration
+ * @rnd: prandom state of the test's own choices
+ * @sink: per writer, the endpoint it sends to
+ * @from: per writer, the endpoint it sends from
+ * @w: the writers
+ * @holder: thread releasing what the holding sinks keep
+ * @q: receive queue of the remote, fed by writer 6
+ * @qept: the endpoint feeding it
+ * @qsink: checks what the queue's reader takes
+ * @reader: the queue's blocking reader
+ * @churn: thread creating and destroying endpoints
+ * @refs: the helpers hold link references (teardown rounds)
+ * @bad_release: a release of a held buffer failed unexpectedly
+ * @churned: endpoints created and destroyed by @churn
+ */
+struct hr_round {
+	struct kunit *test;
+	struct ht_pair *hp;
+	struct rpmsg_lite_config cfg;
+	struct rnd_state rnd;
+	struct ht_sink *sink[HR_WRITERS];
+	struct ht_sink *from[HR_WRITERS];
+	struct ht_writer w[HR_WRITERS];
+	struct task_struct *holder;
+	struct rpmsg_lite_queue *q;
+	struct rpmsg_lite_endpoint *qept;
+	struct ht_sink *qsink;
+	struct task_struct *reader;
+	struct task_struct *churn;
+	bool refs;
+	int bad_release;
+	u32 churned;
+};
+
+/* Give back what the holding sinks keep, a little later each time. */
+static int hr_holder_fn(void *arg)
+{
+	struct hr_round *hr = arg;
+	struct ht_sink *s;
+	void *p;
+	int i, ret;
+
+	while (!kthread_should_stop()) {
+		for (i = 0; i < HR_WRITERS; i++) {
+			s = hr->sink[i];
+			if (!s || !s->hold_every)
+				continue;
+			spin_lock(&s->lock);
+			p = s->nheld ? s->held[--s->nheld] : NULL;
+			spin_unlock(&s->lock);
+			if (!p)
+				continue;
+			ret = rpmsg_lite_release_rx_buffer(s->rl, p);
+			/* 0, also for a buffer a reset voided; or link gone */
+			if (ret && !(hr->refs && ret == -ENODEV))
+				hr->bad_release = ret;
+		}
+		usleep_range(200, 2000);
+	}
+	return 0;
+}
+
+/* The queue's reader: blocking receives, checked like a sink. */
+static int hr_reader_fn(void *arg)
+{
+	struct hr_round *hr = arg;
+	struct rpmsg_lite_instance *rl = hr->hp->r;
+	u32 src, len, size = rpmsg_lite_get_payload_size(rl);
+	u8 *buf = kmalloc(size, GFP_KERNEL);
+	int ret;
+
+	while (buf && !kthread_should_stop()) {
+		ret = rpmsg_lite_queue_recv(rl, hr->q, &src, buf, size, &len,
+					    20);
+		if (ret) {
+			usleep_range(100, 1000);
+			continue;
+		}
+		spin_lock(&hr->qsink->lock);
+		ht_sink_check(hr->qsink, buf, len, src);
+		spin_unlock(&hr->qsink->lock);
+	}
+	kfree(buf);
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
+static int hr_churn_cb(void *payload, u32 len, u32 src, void *priv)
+{
+	return RL_RELEASE;
+}
+
+/* Endpoints come and go on both sides, at fixed and dynamic addresses. */
+static int hr_churn_fn(void *arg)
+{
+	struct hr_round *hr = arg;
+	struct rpmsg_lite_endpoint *ept;
+	struct rpmsg_lite_instance *rl;
+	u32 n = 0;
+
+	while (!kthread_should_stop()) {
+		rl = n & 1 ? hr->hp->m : hr->hp->r;
+		ept = rpmsg_lite_create_ept(rl, n & 2 ? RL_ADDR_ANY : 0xa00,
+					    hr_churn_cb, NULL);
+		if (!IS_ERR(ept)) {
+			usleep_range(50, 500);
+			rpmsg_lite_destroy_ept(rl, ept);
+			hr->churned++;
+		} else {
+			usleep_range(500, 1000);
+		}
+		n++;
+	}
+	return 0;
+}
+
+/* A configuration of the pair: 2..1024 buffers, 16..4080 bytes each. */
+static void hr_draw_config(struct hr_round *hr)
+{
+	static const u32 sizes[] = { 16, 17, 64, 240, 496, 1008, 4080 };
+	u32 count, size;
+
+	do {
+		count = 2U << prandom_u32_state(&hr->rnd) % 10;
+		size = sizes[prandom_u32_state(&hr->rnd) % ARRAY_SIZE(sizes)];
+	} while ((size_t)count * (size + RL_MSG_HDR_SIZE) > SZ_1M);
+	hr->cfg = (struct rpmsg_lite_config){
+		.buffer_count = count,
+		.payload_size = size,
+		.notify_consumed = prandom_u32_state(&hr->rnd) & 1,
+		.event_idx = !(prandom_u32_state(&hr->rnd) % 3),
+		.link_up_kick_ms = 50,
+	};
+}
+
+static struct ht_pair *hr_pair(struct kunit *test,
+			       const struct rpmsg_lite_config *cfg)
+{
+	struct ht_pair *hp = kunit_kzalloc(test, sizeof(*hp), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hp);
+	hp->p = rl_loopback_pair_create(cfg);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hp->p);
+	ht_defer(test, ht_pair_destroy, hp);
+	hp->m = rl_loopback_master(hp->p);
+	hp->r = rl_loopback_remote(hp->p);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(hp->r, HT_WAIT_MS), 0);
+	return hp;
+}
+
+/* Set up and start everything of a round; ASSERTs on failure. */
+static void hr_start(struct hr_round *hr, bool refs)
+{
+	struct kunit *test = hr->test;
+	struct rpmsg_lite_instance *rl;
+	int i;
+
+	hr->refs = refs;
+	hr->hp = hr_pair(test, &hr->cfg);
+	for (i = 0; i < HR_WRITERS; i++) {
+		bool to_remote = i < 3 || i == 6;
+
+		rl = to_remote ? hr->hp->m : hr->hp->r;
+		hr->from[i] = ht_sink(test, rl, 0x720 + i);
+		if (i < 6) {
+			hr->sink[i] = ht_sink(test, to_remote ? hr->hp->r :
+					      hr->hp->m, 0x740 + i);
+			hr->sink[i]->payload = hr->cfg.payload_size;
+			/* the zero-copy writers' sinks keep some messages */
+			if (i % 3 == 1)
+				hr->sink[i]->hold_every = 3;
+		}
+		hr->w[i] = (struct ht_writer){
+			.rl = rl, .ept = hr->from[i]->ept, .id = i,
+			.dst = i < 6 ? 0x740 + i : 0x760,
+			.timeout_ms = 20, .zero_copy = i % 3 == 1,
+			.batch = i % 3 == 2 ? 8 : 0, .refs = refs,
+		};
+	}
+	hr->q = rpmsg_lite_queue_create(hr->hp->r, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hr->q);
+	hr->qept = rpmsg_lite_create_ept(hr->hp->r, 0x760,
+					 rpmsg_lite_queue_rx_cb, hr->q);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hr->qept);
+	hr->qsink = kunit_kzalloc(test, sizeof(*hr->qsink), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hr->qsink);
+	spin_lock_init(&hr->qsink->lock);
+	hr->qsink->payload = hr->cfg.payload_size;
+
+	for (i = 0; i < HR_WRITERS; i++)
+		KUNIT_ASSERT_EQ(test, ht_writer_start(&hr->w[i]), 0);
+	hr->holder = kthread_run(hr_holder_fn, hr, "rl_hr_hold");
+	hr->reader = kthread_run(hr_reader_fn, hr, "rl_hr_read");
+	hr->churn = kthread_run(hr_churn_fn, hr, "rl_hr_churn");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(hr->holder) || IS_ERR(hr->reader) ||
+			   IS_ERR(hr->churn));
+}
+
+/* Stop every thread of the round. */
+static void hr_stop(struct hr_round *hr)
+{
+	int i;
+
+	for (i = 0; i < HR_WRITERS; i++)
+		ht_writer_stop(&hr->w[i]);
+	kthread_stop(hr->holder);
+	kthread_stop(hr->reader);
+	if (hr->churn)
+		kthread_stop(hr->churn);
+	hr->churn = NULL;
+}
+
+/* Remove the round's endpoints and pair; the next round starts afresh. */
+static void hr_end_round(struct hr_round *hr)
+{
+	int i;
+
+	for (i = 0; i < HR_WRITERS; i++) {
+		ht_sink_destroy(hr->from[i]);
+		if (hr->sink[i])
+			ht_sink_destroy(hr->sink[i]);
+	}
+	ht_pair_destroy(hr->hp);
+}
+
+/* Wait until nothing is in flight: every transmit buffer free again. */
+static bool ht_wait_idle(struct ht_pair *hp)
+{
+	u32 count = rpmsg_lite_get_config(hp->m)->buffer_count;
+	unsigned long end = jiffies + msecs_to_jiffies(HT_WAIT_MS);
+
+	while (rpmsg_lite_get_free_tx_buffers(hp->m) != count ||
+	       rpmsg_lite_get_free_tx_buffers(hp->r) != count) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	return true;
+}
+
+/* The sinks keep nothing more and give back what they keep. */
+static void hr_release_held(struct hr_round *hr)
+{
+	struct ht_sink *s;
+	void *p;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		s = hr->sink[i];
+		spin_lock(&s->lock);
+		s->hold_every = 0;
+		spin_unlock(&s->lock);
+		for (;;) {
+			spin_lock(&s->lock);
+			p = s->nheld ? s->held[--s->nheld] : NULL;
+			spin_unlock(&s->lock);
+			if (!p)
+				break;
+			rpmsg_lite_release_rx_buffer(s->rl, p);
+		}
+	}
+}
+
+/* One misbehaviour of the links, drawn; then both are up again. */
+static void hr_chaos(struct hr_round *hr)
+{
+	struct rpmsg_lite_instance *m = hr->hp->m, *r = hr->hp->r;
+
+	switch (prandom_u32_state(&hr->rnd) % 5) {
+	case 0:		/* the master restarts */
+		rpmsg_lite_reset_link(m);
+		break;
+	case 1:		/* the remote restarts, then the master sees it */
+		rpmsg_lite_reset_link(r);
+		rpmsg_lite_reset_link(m);
+		break;
+	case 2:		/* the platform reports the remote lost, then back */
+		rpmsg_lite_peer_lost(m);
+		usleep_range(100, 2000);
+		rpmsg_lite_reset_link(m);
+		break;
+	case 3:		/* the remote's side reports the master lost */
+		rpmsg_lite_peer_lost(r);
+		usleep_range(100, 2000);
+		rpmsg_lite_reset_link(r);
+		rpmsg_lite_reset_link(m);
+		break;
+	default:	/* a quiet while */
+		usleep_range(500, 5000);
+		return;
+	}
+	rpmsg_lite_wait_for_link_up(m, HR_STOP_MS);
+	rpmsg_lite_wait_for_link_up(r, HR_STOP_MS);
+}
+
+/*
+ * Both links idle: every buffer back where it rests, no void holder, no
+ * refused state change.
+ */
+static void hr_expect_idle(struct kunit *test, struct rpmsg_lite_instance *rl)
+{
+	u32 i, held = 0, voids = 0, count = rl->cfg.buffer_count;
+
+	for (i = 0; i < count; i++) {
+		const struct rl_buf *rx = &rl->rx_bufs_state[i];
+		const struct rl_buf *tx = &rl->tx_bufs_state[i];
+
+		if (rx->state == RL_BUF_USER || rx->voids ||
+		    tx->state == RL_BUF_USER || tx->state == RL_BUF_PARKED ||
+		    tx->voids)
+			pr_info("%s: %s: head %u: rx state %u voids %u, tx state %u voids %u\n",
+				test->name, rl->name, i, rx->state, rx->voids,
+				tx->state, tx->voids);
+		held += rx->state == RL_BUF_USER || tx->state == RL_BUF_USER ||
+			tx->state == RL_BUF_PARKED;
+		voids += rx->voids + tx->voids;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, held, 0U, "%s: buffers still held",
+			    rl->name);
+	KUNIT_EXPECT_EQ_MSG(test, voids, 0U, "%s: void holders left",
+			    rl->name);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rl->buf_errors), 0);
+}
+
+/* After the round: one clean message each way reaches every sink. */
+static void hr_expect_clean_traffic(struct hr_round *hr)
+{
+	struct kunit *test = hr->test;
+	struct ht_sink *s;
+	u64 got;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		s = hr->sink[i];
+		got = ht_sink_got(s);
+		KUNIT_EXPECT_EQ_MSG(test, ht_send(hr->w[i].rl, hr->w[i].ept,
+						  hr->w[i].dst, i,
+						  hr->w[i].sent++, HT_SEND_MS),
+				    0, "writer %d after the round", i);
+		KUNIT_EXPECT_TRUE_MSG(test, ht_wait_got(s, got + 1, HT_WAIT_MS),
+				      "writer %d after the round", i);
+	}
+}
+
+static void hr_expect_no_damage(struct hr_round *hr)
+{
+	struct kunit *test = hr->test;
+	u64 bad = hr->qsink->bad, dup = hr->qsink->dup;
+	u64 too_long = hr->qsink->too_long;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		bad += hr->sink[i]->bad;
+		dup += hr->sink[i]->dup;
+		too_long += hr->sink[i]->too_long;
+	}
+	for (i = 0; i < HR_WRITERS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, hr->w[i].bad_err, 0, "writer %d", i);
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0ULL,
+			    "messages with bytes their writer did not write");
+	KUNIT_EXPECT_EQ_MSG(test, dup, 0ULL, "messages delivered twice");
+	KUNIT_EXPECT_EQ(test, too_long, 0ULL);
+	KUNIT_EXPECT_EQ(test, hr->bad_release, 0);
+}
+
+/* Rounds of a case: fewer, shorter ones for few steps. */
+static u32 hr_rounds(void)
+{
+	return clamp_t(u32, race_steps / 100, 1, 16);
+}
+
+static void hr_init(struct kunit *test, struct hr_round *hr, u32 round,
+		    u32 salt)
+{
+	memset(hr, 0, sizeof(*hr));
+	hr->test = test;
+	prandom_seed_state(&hr->rnd, race_seed * 1000003 + round * 31 + salt);
+	hr_draw_config(hr);
+	/* on the console only: the case's KTAP log has room for little */
+	pr_info("%s: round %u: %u x %u-byte buffers, notify_consumed %d, event_idx %d\n",
+		test->name, round, hr->cfg.buffer_count, hr->cfg.payload_size,
+		hr->cfg.notify_consumed, hr->cfg.event_idx);
+}
+
+/*
+ * Busy links reset again and again: every message that arrives (at a
+ * sink, through a queue, or kept and released) carries exactly its
+ * writer's bytes, at most once and in its writer's order; every release
+ * of a kept buffer succeeds; afterwards every buffer is back and traffic
+ * flows.
+ */
+static void rl_race_test_busy_links_reset_again_and_again(struct kunit *test)
+{
+	struct hr_round *hr = kunit_kzalloc(test, sizeof(*hr), GFP_KERNEL);
+	u32 round, rounds = hr_rounds(), step, churned = 0;
+	u64 sent = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, hr);
+	for (round = 0; round < rounds; round++) {
+		hr_init(test, hr, round, 1);
+		hr_start(hr, false);
+		for (step = 0; step < race_steps / rounds; step++)
+			hr_chaos(hr);
+		hr_stop(hr);
+		hr_release_held(hr);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(hr->hp->m,
+								  HR_STOP_MS),
+				0);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(hr->hp->r,
+								  HR_STOP_MS),
+				0);
+		hr_expect_clean_traffic(hr);
+		hr_expect_no_damage(hr);
+		rpmsg_lite_destroy_ept(hr->hp->r, hr->qept);
+		rpmsg_lite_queue_destroy(hr->hp->r, hr->q);
+		/* idle: nothing in flight, everything given back */
+		KUNIT_EXPECT_TRUE(test, ht_wait_idle(hr->hp));
+		hr_expect_idle(test, hr->hp->m);
+		hr_expect_idle(test, hr->hp->r);
+		for (i = 0; i < HR_WRITERS; i++)
+			sent += hr->w[i].sent;
+		churned += hr->churned;
+		hr_end_round(hr);
+		if (test->status == KUNIT_FAILURE)
+			break;
+	}
+	kunit_info(test, "%u rounds, %lu steps: %llu messages sent, %u endpoints churned\n",
+		   round, race_steps, sent, churned);
+}
+
+/**
+ * struct hr_mutator - a peer that rewrites memory it already published
+ * @hr: the round
+ * @shm: the pair's region
+ * @vring: start of each vring
+ * @avail: available ring of each vring
+ * @used: used ring of each vring
+ * @bufs: first buffer of each vring
+ * @task: the thread
+ * @bursts: bursts of writes made
+ */
+struct hr_mutator {
+	struct hr_round *hr;
+	u8 *shm;
+	u8 *vring[2];
+	struct rl_vring_avail *avail[2];
+	struct rl_vring_used *used[2];
+	u8 *bufs[2];
+	struct task_struct *task;
+	u32 bursts;
+};
+
+static void hr_mutator_layout(struct hr_mutator *mu)
+{
+	const struct rpmsg_lite_config *cfg = &mu->hr->cfg;
+	u32 num = cfg->buffer_count, align = RL_DEFAULT_VRING_ALIGN;
+	size_t avail_end = num * sizeof(struct rl_vring_desc) +
+			   sizeof(struct rl_vring_avail) + (num + 1) * 2;
+	size_t buf = cfg->payload_size + RL_MSG_HDR_SIZE;
+	int v;
+
+	mu->shm = rl_loopback_shm(mu->hr->hp->p, NULL);
+	for (v = 0; v < 2; v++) {
+		mu->vring[v] = mu->shm + v * RL_DEFAULT_VRING_SIZE;
+		mu->avail[v] = (void *)(mu->vring[v] +
+					num * sizeof(struct rl_vring_desc));
+		mu->used[v] = (void *)(mu->vring[v] + ALIGN(avail_end, align));
+		mu->bufs[v] = mu->shm + 2 * RL_DEFAULT_VRING_SIZE +
+			      v * num * buf;
+	}
+}
+
+/*
+ * One burst: pick a field the peer has just published (or may read any
+ * moment) and rewrite it a few times in a row, each time with a value
+ * that is wrong in its own way.
+ */
+static void hr_mutate_once(struct hr_mutator *mu, struct rnd_state *rnd)
+{
+	const struct rpmsg_lite_config *cfg = &mu->hr->cfg;
+	u32 num = cfg->buffer_count, mask = num - 1;
+	size_t buf = cfg->payload_size + RL_MSG_HDR_SIZE;
+	int v = prandom_u32_state(rnd) & 1, n;
+	struct rl_vring_desc *d = (void *)mu->vring[v];
+	u16 aidx = le16_to_cpu(READ_ONCE(mu->avail[v]->idx));
+	u16 uidx = le16_to_cpu(READ_ONCE(mu->used[v]->idx));
+	u32 r = prandom_u32_state(rnd), head;
+	struct rl_msg_hdr *hdr;
+
+	for (n = 1 + r % 6; n; n--) {
+		switch ((r >> 8) % 9) {
+		case 0:	/* the newest available entry names another head */
+			WRITE_ONCE(mu->avail[v]->ring[(aidx - 1) & mask],
+				   cpu_to_le16(prandom_u32_state(rnd) % (num + 2)));
+			break;
+		case 1:	/* the newest used entry: another head, a long length */
+			WRITE_ONCE(mu->used[v]->ring[(uidx - 1) & mask].id,
+				   cpu_to_le32(prandom_u32_state(rnd) % (num + 2)));
+			WRITE_ONCE(mu->used[v]->ring[(uidx - 1) & mask].len,
+				   cpu_to_le32(prandom_u32_state(rnd)));
+			break;
+		case 2:	/* the header of a just published message */
+			head = le16_to_cpu(READ_ONCE(mu->avail[v]->ring[(aidx - 1) & mask])) & mask;
+			hdr = (void *)(mu->bufs[!v] + head * buf);
+			WRITE_ONCE(hdr->len, cpu_to_le16(prandom_u32_state(rnd)));
+			WRITE_ONCE(hdr->dst, cpu_to_le32(0x740 + prandom_u32_state(rnd) % 8));
+			break;
+		case 3:	/* ... and of a just consumed one */
+			head = le32_to_cpu(READ_ONCE(mu->used[v]->ring[(uidx - 1) & mask].id)) & mask;
+			hdr = (void *)(mu->bufs[v] + head * buf);
+			WRITE_ONCE(hdr->len, cpu_to_le16(cfg->payload_size + 1 +
+							 prandom_u32_state(rnd) % 64));
+			WRITE_ONCE(hdr->src, cpu_to_le32(prandom_u32_state(rnd)));
+			break;
+		case 4:	/* an index jumps, a little or by a whole ring */
+			if (r & 1)
+				WRITE_ONCE(mu->avail[v]->idx,
+					   cpu_to_le16(aidx + 1 + (r & 2 ? num : 0)));
+			else
+				WRITE_ONCE(mu->used[v]->idx,
+					   cpu_to_le16(uidx + 1 + (r & 2 ? num : 0)));
+			break;
+		case 5:	/* a descriptor points elsewhere: the other vring, */
+			/* another buffer (aliasing), past the region */
+			head = prandom_u32_state(rnd) & mask;
+			WRITE_ONCE(d[head].addr, cpu_to_le64(RL_LOOPBACK_SHM_DA +
+				   (r & 1 ? (!v) * RL_DEFAULT_VRING_SIZE :
+				    2 * RL_DEFAULT_VRING_SIZE +
+				    (prandom_u32_state(rnd) % (2 * num)) * buf)));
+			break;
+		case 6:	/* a descriptor's length */
+			head = prandom_u32_state(rnd) & mask;
+			WRITE_ONCE(d[head].len, cpu_to_le32(prandom_u32_state(rnd) %
+							    (2 * buf)));
+			break;
+		case 7:	/* the flags words, generation bits included */
+			WRITE_ONCE(mu->avail[v]->flags,
+				   cpu_to_le16(prandom_u32_state(rnd)));
+			break;
+		default:
+			WRITE_ONCE(mu->used[v]->flags,
+				   cpu_to_le16(prandom_u32_state(rnd)));
+			break;
+		}
+		r = prandom_u32_state(rnd);
+		/* aimed between the driver's reads: a few hundred ns apart */
+		ndelay(r % 500);
+	}
+}
+
+static int hr_mutator_fn(void *arg)
+{
+	struct hr_mutator *mu = arg;
+	struct rnd_state rnd;
+
+	prandom_seed_state(&rnd, race_seed ^ 0x6d757461);
+	while (!kthread_should_stop()) {
+		/* wait for something to be published, then strike */
+		if (prandom_u32_state(&rnd) % 4)
+			usleep_range(20, 400);
+		hr_mutate_once(mu, &rnd);
+		mu->bursts++;
+	}
+	return 0;
+}
+
+/*
+ * A peer rewrites what it published - headers, lengths, ring entries,
+ * indices, descriptors, flags and generation bits - while the links are
+ * busy: every message delivered still respects the link's payload size
+ * (each header field is read once), nothing crashes or hangs, and once
+ * the peer behaves again and the links are reset, every buffer is back
+ * and traffic flows.
+ */
+static void rl_race_test_peer_rewrites_published_memory(struct kunit *test)
+{
+	struct hr_round *hr = kunit_kzalloc(test, sizeof(*hr), GFP_KERNEL);
+	struct hr_mutator *mu = kunit_kzalloc(test, sizeof(*mu), GFP_KERNEL);
+	u32 round, rounds = hr_rounds(), step, bursts = 0;
+	u64 too_long, errors = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, hr);
+	KUNIT_ASSERT_NOT_NULL(test, mu);
+	for (round = 0; round < rounds; round++) {
+		hr_init(test, hr, round, 2);
+		hr_start(hr, false);
+		memset(mu, 0, sizeof(*mu));
+		mu->hr = hr;
+		hr_mutator_layout(mu);
+		mu->task = kthread_run(hr_mutator_fn, mu, "rl_hr_mutate");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(mu->task));
+		for (step = 0; step < race_steps / rounds; step++) {
+			usleep_range(500, 2000);
+			/* a peer that broke the rings starts over, as one does */
+			if (!(step % 8)) {
+				rpmsg_lite_reset_link(hr->hp->r);
+				rpmsg_lite_reset_link(hr->hp->m);
+			}
+		}
+		kthread_stop(mu->task);
+		hr_stop(hr);
+		hr_release_held(hr);
+		/* the peer behaves again: both sides start over */
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(hr->hp->r), 0);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(hr->hp->m), 0);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(hr->hp->r,
+								  HR_STOP_MS),
+				0);
+		hr_expect_clean_traffic(hr);
+		too_long = hr->qsink->too_long;
+		for (i = 0; i < 6; i++)
+			too_long += hr->sink[i]->too_long;
+		KUNIT_EXPECT_EQ(test, too_long, 0ULL);
+		rpmsg_lite_destroy_ept(hr->hp->r, hr->qept);
+		rpmsg_lite_queue_destroy(hr->hp->r, hr->q);
+		KUNIT_EXPECT_TRUE(test, ht_wait_idle(hr->hp));
+		hr_expect_idle(test, hr->hp->m);
+		hr_expect_idle(test, hr->hp->r);
+		bursts += mu->bursts;
+		errors += ht_stats(hr->hp->m).ring_errors +
+			  ht_stats(hr->hp->r).ring_errors;
+		hr_end_round(hr);
+		if (test->status == KUNIT_FAILURE)
+			break;
+	}
+	kunit_info(test, "%u rounds: %u bursts of rewrites, %llu ring errors counted\n",
+		   round, bursts, errors);
+}
+
+/**
+ * struct hr_watch - a model front end: hears link events, keeps nothing
+ *		     of a link after LINK_REMOVED, and takes a while to let go
+ * @nb: notifier
+ * @links: the two links watched (master, remote)
+ * @removed: LINK_REMOVED was heard, per link
+ * @late: events heard for a link after its LINK_REMOVED
+ * @storm: the master's reset storm, stopped when the remote is removed
+ * @linger_ms: how long LINK_REMOVED of the remote takes
+ */
+struct hr_watch {
+	struct notifier_block nb;
+	struct rpmsg_lite_instance *links[2];
+	bool removed[2];
+	atomic_t late;
+	struct task_struct *storm;
+	u32 linger_ms;
+};
+
+static int hr_watch_fn(struct notifier_block *nb, unsigned long event,
+		       void *data)
+{
+	struct hr_watch *wt = container_of(nb, struct hr_watch, nb);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (data != wt->links[i])
+			continue;
+		if (READ_ONCE(wt->removed[i]))
+			atomic_inc(&wt->late);
+		if (event != RPMSG_LITE_EVENT_LINK_REMOVED)
+			continue;
+		WRITE_ONCE(wt->removed[i], true);
+		/* the remote goes first: the master keeps resetting meanwhile */
+		if (i == 1 && wt->storm) {
+			msleep(wt->linger_ms);
+			kthread_stop(wt->storm);
+			wt->storm = NULL;
+		}
+	}
+	return NOTIFY_OK;
+}
+
+/* The master restarts again and again (its remote follows: events). */
+static int hr_storm_fn(void *arg)
+{
+	struct rpmsg_lite_instance *m = arg;
+
+	rpmsg_lite_get(m);
+	while (!kthread_should_stop()) {
+		rpmsg_lite_reset_link(m);
+		usleep_range(100, 1000);
+	}
+	rpmsg_lite_put(m);
+	return 0;
+}
+
+/*
+ * The link pair is removed while all of it runs and the master keeps
+ * restarting: every thread comes out (its calls fail with -ENODEV or
+ * -EPIPE once the link is gone: its references keep the memory), no event
+ * reaches a front end during or after its LINK_REMOVED, and what arrived
+ * before the removal was intact.
+ */
+static void rl_race_test_link_removed_while_busy(struct kunit *test)
+{
+	struct hr_round *hr = kunit_kzalloc(test, sizeof(*hr), GFP_KERNEL);
+	struct hr_watch *wt = kunit_kzalloc(test, sizeof(*wt), GFP_KERNEL);
+	u32 round, rounds = hr_rounds(), step;
+	struct rpmsg_lite_instance *m, *r;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, hr);
+	KUNIT_ASSERT_NOT_NULL(test, wt);
+	wt->nb.notifier_call = hr_watch_fn;
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_register_notifier(&wt->nb), 0);
+	for (round = 0; round < rounds; round++) {
+		hr_init(test, hr, round, 3);
+		hr_start(hr, true);
+		m = rpmsg_lite_get(hr->hp->m);
+		r = rpmsg_lite_get(hr->hp->r);
+		wt->links[0] = m;
+		wt->links[1] = r;
+		wt->removed[0] = wt->removed[1] = false;
+		for (step = 0; step < race_steps / rounds / 4; step++)
+			hr_chaos(hr);
+		/* endpoint churn takes no references: it stops first */
+		kthread_stop(hr->churn);
+		hr->churn = NULL;
+		for (i = 0; i < HR_WRITERS; i++) {
+			hr->from[i]->gone = true;
+			if (hr->sink[i])
+				hr->sink[i]->gone = true;
+		}
+		/* resets in flight while the pair goes */
+		wt->linger_ms = prandom_u32_state(&hr->rnd) % 50;
+		wt->storm = kthread_run(hr_storm_fn, m, "rl_hr_storm");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(wt->storm));
+		usleep_range(1000, 3000);
+		ht_pair_destroy(hr->hp);
+		if (wt->storm)
+			kthread_stop(wt->storm);
+		wt->storm = NULL;
+		hr_stop(hr);
+		rpmsg_lite_queue_destroy(r, hr->q);
+		hr_expect_no_damage(hr);
+		KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(m),
+				RPMSG_LITE_LINK_DOWN);
+		rpmsg_lite_put(m);
+		rpmsg_lite_put(r);
+		wt->links[0] = wt->links[1] = NULL;
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&wt->late), 0,
+				    "events after LINK_REMOVED");
+		if (test->status == KUNIT_FAILURE)
+			break;
+	}
+	rpmsg_lite_unregister_notifier(&wt->nb);
+	kunit_info(test, "%u removals of busy link pairs\n", round);
+}
+
+static struct kunit_case rl_race_cases[] = {
+	KUNIT_CASE(rl_race_test_busy_links_reset_again_and_again),
+	KUNIT_CASE(rl_race_test_peer_rewrites_published_memory),
+	KUNIT_CASE(rl_race_test_link_removed_while_busy),
+	{}
+};
+
+static struct kunit_suite rl_race_suite = {
+	.name = "rl_race",
+	.test_cases = rl_race_cases,
+};
+
 /* ---- rl_soak ---- */
 
 static unsigned long ht_slab_bytes(void)
@@ -1078,7 +1960,9 @@ static struct kunit_suite rl_soak_suite = {
  * starts a module's suites when the module is "coming", before its
  * parameters are parsed, and the parameters above would be ignored.
  */
-static struct kunit_suite *rl_hardening_suites[] = { &rl_fault_suite, &rl_soak_suite };
+static struct kunit_suite *rl_hardening_suites[] = {
+	&rl_fault_suite, &rl_race_suite, &rl_soak_suite,
+};
 
 static int __init rl_hardening_init(void)
 {

@@ -386,6 +386,27 @@ static void rl_buf_unvoid(struct rpmsg_lite_instance *rl, int dir, u16 head)
 		rl_buf_move(rl, dir, head, RL_BUF_PARKED, RL_BUF_SPARE);
 }
 
+/*
+ * Remote: the ring gave @head with the mapping @va.  A holder from before
+ * a reset is recognised by the mapping it was given; when the master now
+ * maps the head elsewhere (a rebuilt layout, or a hostile descriptor),
+ * that holder's release can no longer be told from a stranger's: the
+ * head forgets it (else the head would wait for that release forever and
+ * never serve again).  The ring lock of @dir held.
+ */
+static void rl_buf_map(struct rpmsg_lite_instance *rl, int dir, u16 head,
+		       void *va)
+{
+	struct rl_buf *b = rl_buf(rl, dir, head);
+
+	if (b->voids && b->va != va) {
+		rl_warn_rl(rl, "%s buffer %u moved while a holder from before the reset had it: its release is not recognised\n",
+			   dir == RL_TX ? "transmit" : "receive", head);
+		b->voids = 0;
+	}
+	b->va = va;
+}
+
 /* Head of @buf in an array of @count buffers at @base, or -1. */
 static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
 			const void *buf)
@@ -613,7 +634,7 @@ static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 	} else {
 		ret = rl_vq_get_avail(rl->rxq, head, buf, len);
 		if (!ret)
-			rl_buf(rl, RL_RX, *head)->va = *buf;
+			rl_buf_map(rl, RL_RX, *head, *buf);
 	}
 	if ((ret && ret != -EBADMSG) ||
 	    !rl_buf_move(rl, RL_RX, *head, RL_BUF_RING, RL_BUF_USER))
@@ -1087,7 +1108,7 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 	for (tries = 0; tries < count; tries++) {
 		ret = rl_vq_get_avail(rl->txq, head, &buf, &len);
 		if (!ret) {
-			rl_buf(rl, RL_TX, *head)->va = buf;
+			rl_buf_map(rl, RL_TX, *head, buf);
 			if (rl_tx_taken_locked(rl, *head))
 				return 0;
 			continue;
