@@ -30,6 +30,7 @@
 
 #include "rl_core.h"
 #include "rl_loopback.h"
+#include "rl_wire.h"
 
 /* Generous: the guest runs under TCG with KASAN and lockdep. */
 #define LC_WAIT_MS		5000
@@ -770,6 +771,62 @@ static void rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer(struct k
 	lc_expect_idle(test, c->m);
 }
 
+/*
+ * A remote keeps a received buffer across a master reset (a void holder).
+ * The master then points that head's descriptor at another buffer, as a
+ * master with another layout (or a hostile one) may: the old holder can
+ * no longer be told by its mapping, so the head must serve its new users
+ * instead of waiting for that release forever.
+ */
+static void rl_lifecycle_test_moved_buffer_of_a_void_holder_serves_again(struct kunit *test)
+{
+	struct lc_ctx *c = test->priv;
+	u32 buf_size = RL_DEFAULT_PAYLOAD_SIZE + RL_MSG_HDR_SIZE;
+	struct rl_vring_desc *desc;
+	struct lc_sink *sm, *sr;
+	void *held;
+	size_t size;
+	u8 *shm;
+	u32 i, h;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	WRITE_ONCE(sr->hold, true);
+	lc_traffic(test, sm, sr, 1);
+	held = sr->held;
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+
+	/* vring 1 (master -> remote): the held head now maps elsewhere */
+	shm = rl_loopback_shm(c->pair, &size);
+	h = (held - (void *)(shm + 2 * RL_DEFAULT_VRING_SIZE +
+			     LC_COUNT * buf_size)) / buf_size;
+	KUNIT_ASSERT_LT(test, h, LC_COUNT);
+	desc = (struct rl_vring_desc *)(shm + RL_DEFAULT_VRING_SIZE);
+	WRITE_ONCE(desc[h].addr, cpu_to_le64(RL_LOOPBACK_SHM_DA +
+		   2 * RL_DEFAULT_VRING_SIZE +
+		   (LC_COUNT + (h + 1) % LC_COUNT) * buf_size));
+
+	/*
+	 * Every head serves in turn, the moved one too (its message reads
+	 * from the other buffer: what arrives of it does not matter), and
+	 * comes back.
+	 */
+	for (i = 0; i < 3 * LC_COUNT; i++)
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_send(c->m, sm->ept, lc_addr(sr),
+						      &i, sizeof(i), LC_WAIT_MS),
+				0);
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(rpmsg_lite_get_free_tx_buffers(c->m)
+					    == LC_COUNT));
+	/* the old holder's release finds nothing of its own any more */
+	KUNIT_EXPECT_NE(test, rpmsg_lite_release_rx_buffer(c->r, held), 0);
+	KUNIT_EXPECT_EQ(test, lc_bufs(c->r->rx_bufs_state, RL_BUF_NR_STATES,
+				      true), 0U);
+}
+
 /**
  * struct lc_poller - one poll_wait() entry on a link's transmit queue
  * @pt: poll table handed to rpmsg_lite_poll()
@@ -1385,6 +1442,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_failed_send_then_release_frees_only_its_buffer),
 	KUNIT_CASE(rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer),
 	KUNIT_CASE(rl_lifecycle_test_full_ring_rechecks_only_while_polled),
+	KUNIT_CASE(rl_lifecycle_test_moved_buffer_of_a_void_holder_serves_again),
 	KUNIT_CASE(rl_lifecycle_test_deinit_wakes_senders_and_a_reference_outlives_it),
 	KUNIT_CASE(rl_lifecycle_test_twenty_reset_cycles_leak_nothing),
 	KUNIT_CASE(rl_lifecycle_test_notifier_events_come_in_order),
