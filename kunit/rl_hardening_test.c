@@ -1563,13 +1563,17 @@ static void hr_mutate_once(struct hr_mutator *mu, struct rnd_state *rnd)
 				   cpu_to_le32(prandom_u32_state(rnd)));
 			break;
 		case 2:	/* the header of a just published message */
-			head = le16_to_cpu(READ_ONCE(mu->avail[v]->ring[(aidx - 1) & mask])) & mask;
+			head = le16_to_cpu(READ_ONCE(mu->avail[v]->ring[(aidx - 1) &
+									 mask]));
+			head &= mask;
 			hdr = (void *)(mu->bufs[!v] + head * buf);
 			WRITE_ONCE(hdr->len, cpu_to_le16(prandom_u32_state(rnd)));
 			WRITE_ONCE(hdr->dst, cpu_to_le32(0x740 + prandom_u32_state(rnd) % 8));
 			break;
 		case 3:	/* ... and of a just consumed one */
-			head = le32_to_cpu(READ_ONCE(mu->used[v]->ring[(uidx - 1) & mask].id)) & mask;
+			head = le32_to_cpu(READ_ONCE(mu->used[v]->ring[(uidx - 1) &
+									mask].id));
+			head &= mask;
 			hdr = (void *)(mu->bufs[v] + head * buf);
 			WRITE_ONCE(hdr->len, cpu_to_le16(cfg->payload_size + 1 +
 							 prandom_u32_state(rnd) % 64));
@@ -1774,7 +1778,8 @@ static void rl_race_test_link_removed_while_busy(struct kunit *test)
 		r = rpmsg_lite_get(hr->hp->r);
 		wt->links[0] = m;
 		wt->links[1] = r;
-		wt->removed[0] = wt->removed[1] = false;
+		wt->removed[0] = false;
+		wt->removed[1] = false;
 		for (step = 0; step < race_steps / rounds / 4; step++)
 			hr_chaos(hr);
 		/* endpoint churn takes no references: it stops first */
@@ -1801,7 +1806,8 @@ static void rl_race_test_link_removed_while_busy(struct kunit *test)
 				RPMSG_LITE_LINK_DOWN);
 		rpmsg_lite_put(m);
 		rpmsg_lite_put(r);
-		wt->links[0] = wt->links[1] = NULL;
+		wt->links[0] = NULL;
+		wt->links[1] = NULL;
 		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&wt->late), 0,
 				    "events after LINK_REMOVED");
 		if (test->status == KUNIT_FAILURE)

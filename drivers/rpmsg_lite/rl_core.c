@@ -400,7 +400,7 @@ static void rl_buf_map(struct rpmsg_lite_instance *rl, int dir, u16 head,
 	struct rl_buf *b = rl_buf(rl, dir, head);
 
 	if (b->voids && b->va != va) {
-		rl_warn_rl(rl, "%s buffer %u moved while a holder from before the reset had it: its release is not recognised\n",
+		rl_warn_rl(rl, "%s buffer %u moved under its holder from before the reset\n",
 			   dir == RL_TX ? "transmit" : "receive", head);
 		b->voids = 0;
 	}
