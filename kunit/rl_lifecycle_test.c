@@ -827,6 +827,64 @@ static void rl_lifecycle_test_moved_buffer_of_a_void_holder_serves_again(struct 
 				      true), 0U);
 }
 
+/*
+ * A master points a second descriptor at a buffer the remote holds: the
+ * remote refuses that descriptor (counted, its message dropped) rather
+ * than have one buffer held twice, and everything comes back.
+ */
+static void rl_lifecycle_test_held_buffer_is_refused_through_another_descriptor(struct kunit *test)
+{
+	u32 buf_size = RL_DEFAULT_PAYLOAD_SIZE + RL_MSG_HDR_SIZE;
+	u64 errors, held_da;
+	struct lc_ctx *c = test->priv;
+	struct rl_vring_desc *desc;
+	struct lc_sink *sm, *sr;
+	void *held;
+	u32 i, h, v;
+	u8 *shm;
+
+	lc_pair(test, LC_KICK_MS);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	WRITE_ONCE(sr->hold, true);
+	lc_traffic(test, sm, sr, 1);
+	held = sr->held;
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	memcpy(&v, held, sizeof(v));
+	KUNIT_ASSERT_EQ(test, v, 1U);
+
+	shm = rl_loopback_shm(c->pair, NULL);
+	held_da = RL_LOOPBACK_SHM_DA + ((u8 *)held - RL_MSG_HDR_SIZE - shm);
+	h = ((u8 *)held - RL_MSG_HDR_SIZE - (shm + 2 * RL_DEFAULT_VRING_SIZE +
+					     LC_COUNT * buf_size)) / buf_size;
+	KUNIT_ASSERT_LT(test, h, LC_COUNT);
+	desc = (struct rl_vring_desc *)(shm + RL_DEFAULT_VRING_SIZE);
+	/* every other descriptor of vring 1 names the held buffer */
+	for (i = 0; i < LC_COUNT; i++)
+		if (i != h)
+			WRITE_ONCE(desc[i].addr, cpu_to_le64(held_da));
+	errors = lc_stats(c->r).ring_errors;
+
+	for (i = 0; i < 2 * LC_COUNT; i++)
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_send(c->m, sm->ept, lc_addr(sr),
+						      &i, sizeof(i), LC_WAIT_MS),
+				0);
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(lc_stats(c->r).ring_errors >
+					    errors));
+	/* the held buffer kept what it had */
+	memcpy(&v, held, sizeof(v));
+	KUNIT_EXPECT_EQ(test, v, 1U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_release_rx_buffer(c->r, held), 0);
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(rpmsg_lite_get_free_tx_buffers(c->m)
+					    == LC_COUNT));
+	/* a rebuild puts the descriptors right again */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	lc_traffic(test, sm, sr, 99);
+	lc_expect_idle(test, c->r);
+}
+
 /**
  * struct lc_poller - one poll_wait() entry on a link's transmit queue
  * @pt: poll table handed to rpmsg_lite_poll()
@@ -1443,6 +1501,7 @@ static struct kunit_case rl_lifecycle_cases[] = {
 	KUNIT_CASE(rl_lifecycle_test_send_on_a_resetting_link_keeps_the_buffer),
 	KUNIT_CASE(rl_lifecycle_test_full_ring_rechecks_only_while_polled),
 	KUNIT_CASE(rl_lifecycle_test_moved_buffer_of_a_void_holder_serves_again),
+	KUNIT_CASE(rl_lifecycle_test_held_buffer_is_refused_through_another_descriptor),
 	KUNIT_CASE(rl_lifecycle_test_deinit_wakes_senders_and_a_reference_outlives_it),
 	KUNIT_CASE(rl_lifecycle_test_twenty_reset_cycles_leak_nothing),
 	KUNIT_CASE(rl_lifecycle_test_notifier_events_come_in_order),

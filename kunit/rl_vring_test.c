@@ -1040,6 +1040,71 @@ static void rl_vring_test_buffer_at_the_end_of_the_region_is_accepted(struct kun
 	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + p->size - p->buf_size);
 }
 
+/*
+ * A remote told where its vring's buffers are (its half of the buffer
+ * area) takes only descriptors naming a whole buffer there: not the
+ * vrings, not the other direction's buffers, not an odd offset.
+ */
+static void rl_vring_test_remote_with_an_area_takes_only_its_buffers(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *r = &p->remote[0];
+	struct rl_vq_config cfg;
+	void *buf;
+	u16 head;
+	u32 len;
+
+	rl_vq_cleanup(r);
+	rl_test_cfg(p, 0, false, RL_DEFAULT_VRING_ALIGN, false, &cfg);
+	cfg.area = p->region + rl_pair_bufs_off(p, 0);
+	cfg.area_da = RL_TEST_SHM_DA + rl_pair_bufs_off(p, 0);
+	cfg.area_size = (size_t)p->num * p->buf_size;
+	KUNIT_ASSERT_EQ(test, rl_vq_init(r, &cfg), 0);
+
+	/* descriptor 0: into vring 1; 1: vring 1's first buffer */
+	WRITE_ONCE(p->master[0].desc[0].addr,
+		   cpu_to_le64(RL_TEST_SHM_DA + p->vring_size));
+	WRITE_ONCE(p->master[0].desc[1].addr,
+		   cpu_to_le64(RL_TEST_SHM_DA + rl_pair_bufs_off(p, 1)));
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, head, 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, head, 1);
+	KUNIT_EXPECT_EQ(test, r->stats.bad_addr, 2u);
+	KUNIT_EXPECT_FALSE(test, r->broken);
+	KUNIT_EXPECT_EQ(test, rl_vq_add_used(r, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_add_used(r, 1, 0), 0);
+
+	/* back in the master's hands, descriptor 0 now 8 bytes into a buffer */
+	rl_vq_reset(r);
+	rl_vq_master_setup_rx(&p->master[0]);
+	WRITE_ONCE(p->master[0].desc[0].addr,
+		   cpu_to_le64(RL_TEST_SHM_DA + rl_pair_bufs_off(p, 0) + 8));
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	/* descriptor 1 in its place: accepted */
+	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, head, 1);
+	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + rl_pair_bufs_off(p, 0) +
+			    p->buf_size);
+}
+
+/* The area must lie inside the region, at the offset its address says. */
+static void rl_vring_test_area_outside_the_region_is_refused(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq_config cfg;
+	struct rl_vq vq = {};
+
+	rl_test_cfg(p, 0, false, RL_DEFAULT_VRING_ALIGN, false, &cfg);
+	cfg.area = p->region + rl_pair_bufs_off(p, 0);
+	cfg.area_da = RL_TEST_SHM_DA + rl_pair_bufs_off(p, 0) + 16;
+	cfg.area_size = (size_t)p->num * p->buf_size;
+	KUNIT_EXPECT_EQ(test, rl_vq_init(&vq, &cfg), -EINVAL);
+	cfg.area_da -= 16;
+	cfg.area_size = p->size;
+	KUNIT_EXPECT_EQ(test, rl_vq_init(&vq, &cfg), -EINVAL);
+}
+
 static void rl_vring_test_master_never_trusts_descriptor_addresses(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, false);
@@ -1249,6 +1314,8 @@ static struct kunit_case rl_vring_test_cases[] = {
 	KUNIT_CASE(rl_vring_test_descriptor_address_wrapping_u64_is_rejected),
 	KUNIT_CASE(rl_vring_test_buffer_at_the_end_of_the_region_is_accepted),
 	KUNIT_CASE(rl_vring_test_master_never_trusts_descriptor_addresses),
+	KUNIT_CASE(rl_vring_test_remote_with_an_area_takes_only_its_buffers),
+	KUNIT_CASE(rl_vring_test_area_outside_the_region_is_refused),
 	KUNIT_CASE(rl_vring_test_broken_vq_stays_broken_until_reset),
 	KUNIT_CASE(rl_vring_test_remote_reset_continues_from_the_rebuilt_ring),
 	KUNIT_CASE(rl_vring_test_roles_reject_the_other_sides_operations),

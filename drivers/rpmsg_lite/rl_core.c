@@ -386,27 +386,6 @@ static void rl_buf_unvoid(struct rpmsg_lite_instance *rl, int dir, u16 head)
 		rl_buf_move(rl, dir, head, RL_BUF_PARKED, RL_BUF_SPARE);
 }
 
-/*
- * Remote: the ring gave @head with the mapping @va.  A holder from before
- * a reset is recognised by the mapping it was given; when the master now
- * maps the head elsewhere (a rebuilt layout, or a hostile descriptor),
- * that holder's release can no longer be told from a stranger's: the
- * head forgets it (else the head would wait for that release forever and
- * never serve again).  The ring lock of @dir held.
- */
-static void rl_buf_map(struct rpmsg_lite_instance *rl, int dir, u16 head,
-		       void *va)
-{
-	struct rl_buf *b = rl_buf(rl, dir, head);
-
-	if (b->voids && b->va != va) {
-		rl_warn_rl(rl, "%s buffer %u moved under its holder from before the reset\n",
-			   dir == RL_TX ? "transmit" : "receive", head);
-		b->voids = 0;
-	}
-	b->va = va;
-}
-
 /* Head of @buf in an array of @count buffers at @base, or -1. */
 static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
 			const void *buf)
@@ -420,6 +399,59 @@ static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
 	return off / rl->buf_size;
 }
 
+static u16 *rl_slots(struct rpmsg_lite_instance *rl, int dir)
+{
+	return dir == RL_TX ? rl->tx_slots : rl->rx_slots;
+}
+
+/* Someone has @head: a user, set aside, or a holder from before a reset. */
+static bool rl_buf_busy(const struct rl_buf *b)
+{
+	return b->state == RL_BUF_USER || b->state == RL_BUF_PARKED ||
+	       b->voids;
+}
+
+/*
+ * Remote: the ring gave @head with the mapping @va, a whole buffer of its
+ * half of the buffer area (the vring engine checked that).  A buffer is
+ * held through one head at a time: when another head still holds it (a
+ * master that points two descriptors at one buffer), the descriptor is
+ * refused.  A holder from before a reset is recognised by the mapping it
+ * was given; when the master now maps the head elsewhere (a rebuilt
+ * layout, or a hostile descriptor), that holder's release can no longer
+ * be told from a stranger's: the head forgets it (else the head would
+ * wait for that release forever and never serve again).  The ring lock of
+ * @dir held.  Return: false when the descriptor is refused (logged).
+ */
+static bool rl_buf_map(struct rpmsg_lite_instance *rl, int dir, u16 head,
+		       void *va)
+{
+	const void *base = dir == RL_TX ? rl->tx_bufs : rl->rx_bufs;
+	struct rl_buf *b = rl_buf(rl, dir, head);
+	int slot = rl_buf_index(rl, base, va), owner;
+	u16 *slots = rl_slots(rl, dir);
+
+	if (slot < 0)
+		return false;
+	owner = slots[slot] - 1;
+	if (owner >= 0 && owner != head &&
+	    rl_buf_busy(rl_buf(rl, dir, owner)) &&
+	    rl_buf(rl, dir, owner)->va == va) {
+		rl_warn_rl(rl, "%s descriptor %u: buffer %d held through %d: refused\n",
+			   dir == RL_TX ? "transmit" : "receive", head, slot,
+			   owner);
+		return false;
+	}
+	if (b->voids && b->va != va) {
+		rl_warn_rl(rl, "%s buffer %u moved under its holder from before the reset\n",
+			   dir == RL_TX ? "transmit" : "receive", head);
+		b->voids = 0;
+	}
+	slots[slot] = head + 1;
+	b->va = va;
+	return true;
+}
+
 /*
  * Head of @dir whose buffer is @buf.  Master: arithmetic on its own buffer
  * array.  Remote: the mappings the engine gave us when we took each head
@@ -429,17 +461,14 @@ static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
 static int rl_head_of(struct rpmsg_lite_instance *rl, int dir,
 		      const void *base, const void *buf)
 {
-	int h = rl_buf_index(rl, base, buf);
-	u32 i;
+	int slot = rl_buf_index(rl, base, buf), h;
 
-	if (rl->role == RPMSG_LITE_MASTER)
-		return h;
-	if (h >= 0 && rl_buf(rl, dir, h)->va == buf)
-		return h;
-	for (i = 0; i < rl->cfg.buffer_count; i++)
-		if (rl_buf(rl, dir, i)->va == buf)
-			return i;
-	return -1;
+	if (rl->role == RPMSG_LITE_MASTER || slot < 0)
+		return slot;
+	h = rl_slots(rl, dir)[slot] - 1;
+	if (h < 0 || rl_buf(rl, dir, h)->va != buf)
+		return -1;
+	return h;
 }
 
 static void *rl_payload_to_buf(const void *payload)
@@ -633,8 +662,8 @@ static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 			*buf = rl_vq_master_buf(rl->rxq, *head);
 	} else {
 		ret = rl_vq_get_avail(rl->rxq, head, buf, len);
-		if (!ret)
-			rl_buf_map(rl, RL_RX, *head, *buf);
+		if (!ret && !rl_buf_map(rl, RL_RX, *head, *buf))
+			ret = -EBADMSG;
 	}
 	if ((ret && ret != -EBADMSG) ||
 	    !rl_buf_move(rl, RL_RX, *head, RL_BUF_RING, RL_BUF_USER))
@@ -1107,8 +1136,9 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 	/* bounded: each pass consumes one ring entry */
 	for (tries = 0; tries < count; tries++) {
 		ret = rl_vq_get_avail(rl->txq, head, &buf, &len);
+		if (!ret && !rl_buf_map(rl, RL_TX, *head, buf))
+			ret = -EBADMSG;
 		if (!ret) {
-			rl_buf_map(rl, RL_TX, *head, buf);
 			if (rl_tx_taken_locked(rl, *head))
 				return 0;
 			continue;
@@ -2377,6 +2407,8 @@ static void rl_link_release(struct device *dev)
 	rl_vq_cleanup(&rl->vq[1]);
 	kfree(rl->rx_bufs_state);
 	kfree(rl->tx_bufs_state);
+	kfree(rl->rx_slots);
+	kfree(rl->tx_slots);
 	xa_destroy(&rl->epts);
 	kfree_const(rl->name);
 	if (rl->index >= 0)
@@ -2765,7 +2797,10 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 {
 	struct rpmsg_lite_instance *rl;
 	struct rpmsg_lite_config cfg;
+	size_t half;
+	u64 area_da;
 	u32 count, q;
+	void *area;
 	int ret;
 
 	if (!desc || !desc->dev)
@@ -2845,6 +2880,26 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	if (ret)
 		goto err;
 
+	/*
+	 * Remote: the buffers the master's descriptors may name, both
+	 * directions' halves (rpmsg-lite's layout: after the two vrings; a
+	 * virtio master's: the separate buffer region), and which head holds
+	 * each one.
+	 */
+	half = (size_t)count * rl->buf_size;
+	area = desc->bufs ?: rl->shm + 2 * (size_t)cfg.vring_size;
+	area_da = desc->bufs ? desc->bufs_da : cfg.shm_da + 2ULL * cfg.vring_size;
+	if (role == RPMSG_LITE_REMOTE) {
+		rl->rx_slots = kcalloc(count, sizeof(*rl->rx_slots), GFP_KERNEL);
+		rl->tx_slots = kcalloc(count, sizeof(*rl->tx_slots), GFP_KERNEL);
+		if (!rl->rx_slots || !rl->tx_slots) {
+			ret = -ENOMEM;
+			goto err;
+		}
+	} else {
+		area = NULL;
+	}
+
 	for (q = 0; q < 2; q++) {
 		size_t bufs_off = 2 * (size_t)cfg.vring_size +
 				  (size_t)q * count * rl->buf_size;
@@ -2862,6 +2917,10 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 			.shm = desc->bufs ?: rl->shm,
 			.shm_da = desc->bufs ? desc->bufs_da : cfg.shm_da,
 			.shm_size = desc->bufs ? desc->bufs_size : rl->shm_size,
+			/* remote: vring q's buffers are half q of the area */
+			.area = area + q * half,
+			.area_da = area_da + q * half,
+			.area_size = half,
 			.id = rl_vq_id(cfg.link_id, q),
 		};
 
@@ -2881,8 +2940,13 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	}
 	rl->rx_vq_id = rl->rxq->cfg.id;
 	rl->tx_vq_id = rl->txq->cfg.id;
-	rl->rx_bufs = rl->rxq->cfg.bufs;
-	rl->tx_bufs = rl->txq->cfg.bufs;
+	if (role == RPMSG_LITE_MASTER) {
+		rl->rx_bufs = rl->rxq->cfg.bufs;
+		rl->tx_bufs = rl->txq->cfg.bufs;
+	} else {
+		rl->rx_bufs = rl->rxq->cfg.area;
+		rl->tx_bufs = rl->txq->cfg.area;
+	}
 
 	rl->wq = alloc_ordered_workqueue("rpmsg_lite/%s",
 					 WQ_HIGHPRI | WQ_MEM_RECLAIM, rl->name);

@@ -222,9 +222,12 @@ enum {
  * @txq: the vq we send on (master: @vq[1], remote: @vq[0])
  * @rx_vq_id: wire id of @rxq (kicked when returning buffers)
  * @tx_vq_id: wire id of @txq (kicked after a send)
- * @rx_bufs: where the master put the buffers of @rxq (master: the real
- *           array; remote: the expected place, a lookup hint only)
+ * @rx_bufs: the buffers of @rxq (master: its own array; remote: the half
+ *           of the buffer area the master's descriptors must point into)
  * @tx_bufs: same for @txq
+ * @rx_slots: remote: per buffer of @rx_bufs, the head that holds it, plus
+ *            one (0: none); a buffer is held through one head at a time
+ * @tx_slots: same for @txq
  * @rx_lock: see the lock list at the top of this file
  * @rx_bufs_state: one struct rl_buf per head of @rxq (under @rx_lock)
  * @rx_returned: returns since the last kick decision (notify_consumed)
@@ -316,6 +319,8 @@ struct rpmsg_lite_instance {
 	u32 tx_vq_id;
 	void *rx_bufs;
 	void *tx_bufs;
+	u16 *rx_slots;
+	u16 *tx_slots;
 
 	spinlock_t rx_lock;	/* rxq, rx_bufs_state, rx_returned */
 	struct rl_buf *rx_bufs_state;

@@ -118,6 +118,12 @@ static int rl_vq_check_config(const struct rl_vq_config *cfg)
 		if (!cfg->shm || !cfg->shm_size ||
 		    check_add_overflow(cfg->shm_da, (u64)cfg->shm_size, &end))
 			return -EINVAL;
+		/* the area lies inside the region, at the same offset */
+		if (cfg->area &&
+		    (cfg->area < cfg->shm || cfg->area_size > cfg->shm_size ||
+		     cfg->area - cfg->shm > cfg->shm_size - cfg->area_size ||
+		     cfg->area_da - cfg->shm_da != cfg->area - cfg->shm))
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -530,6 +536,16 @@ int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len)
 		vq->stats.bad_addr++;
 		pr_warn_ratelimited("vq %u: descriptor %u address 0x%llx + %u outside the shared region\n",
 				    vq->cfg.id, h, addr, l);
+		return -EBADMSG;
+	}
+
+	/* a whole buffer of this vring's half, when the caller says where */
+	if (vq->cfg.area && (addr < vq->cfg.area_da ||
+			     addr - vq->cfg.area_da >= vq->cfg.area_size ||
+			     (u32)(addr - vq->cfg.area_da) % vq->cfg.buf_size)) {
+		vq->stats.bad_addr++;
+		pr_warn_ratelimited("vq %u: descriptor %u address 0x%llx is not a buffer of this vring\n",
+				    vq->cfg.id, h, addr);
 		return -EBADMSG;
 	}
 

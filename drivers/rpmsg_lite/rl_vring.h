@@ -109,6 +109,13 @@ struct rl_vq_stats {
  * @shm_da: remote only: address of @shm as the master wrote it into
  *          descriptors
  * @shm_size: remote only: bytes in the shared region
+ * @area: remote only, optional: where this vring's buffers are (its half
+ *        of the buffer area); a descriptor must then name a whole buffer
+ *        of it, at a multiple of @buf_size from its start: not the vrings,
+ *        not the other direction's buffers, not an odd offset.  NULL: any
+ *        address in @shm
+ * @area_da: address of @area as the master writes it into descriptors
+ * @area_size: bytes of @area
  * @id: virtqueue id on the wire (for messages only)
  */
 struct rl_vq_config {
@@ -124,6 +131,9 @@ struct rl_vq_config {
 	void *shm;
 	u64 shm_da;
 	size_t shm_size;
+	void *area;
+	u64 area_da;
+	size_t area_size;
 	u32 id;
 };
 
