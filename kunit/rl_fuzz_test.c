@@ -27,8 +27,12 @@
  * - a corrupted ring is detected and counted, and after
  *   rpmsg_lite_reset_link() the link works again;
  * - the link stays up between the peer's corruptions, and a remote link
- *   follows no rebuild (stats.master_reinits stays 0): the peer rewrites
- *   the rings only after rpmsg_lite_reset_link() of the link.
+ *   follows exactly the rebuilds the peer (as master) announced with the
+ *   ring generation (stats.master_reinits), no other.
+ *
+ * Configurations: 2..1024 buffers of 16..65520 bytes (at most 512 KiB a
+ * direction), and for a remote link also short descriptors and buffers in
+ * a region apart from the vrings (the layout of Linux's virtio master).
  *
  * Seeded and reproducible: the module parameter "seed" drives a prandom
  * state; every run prints its seed, every failure the seed and the step.
@@ -79,8 +83,11 @@ MODULE_PARM_DESC(race_resets, "let link resets race with the link's sender (defa
 /* Address of the link's endpoint, and of the peer's. */
 #define FZ_EPT_ADDR		0x4000
 #define FZ_PEER_ADDR		0x5000
-/* Device address of the region. */
+/* Device address of the region, and of the buffer region when apart. */
 #define FZ_SHM_DA		0x80000000ULL
+#define FZ_BUFS_DA		0xa0000000ULL
+/* Most bytes of buffers per direction of a drawn configuration. */
+#define FZ_DIR_MAX		(512 * 1024)
 /* Guard zones around the region (no KASAN) and their poison. */
 #define FZ_GUARD		PAGE_SIZE
 #define FZ_POISON		0x6b
@@ -124,6 +131,12 @@ struct fz_ring {
  * @guard: bytes of guard zone on each side (0 with KASAN)
  * @shm: the region
  * @shm_size: its size
+ * @bufs_alloc: allocation holding the buffer region when apart, or NULL
+ * @bufs: the buffer region: apart, or in @shm after the vrings
+ * @bufs_da: its device address
+ * @bufs_size: its size
+ * @gen: peer as master: the ring generation it published last
+ * @exp_reinits: peer as master: generation rebuilds it made
  * @vr: the two vrings
  * @avail_last: peer as remote: entries taken from avail, per vring
  * @used_idx: peer as remote: used idx it publishes, per vring
@@ -160,6 +173,7 @@ struct fz_ring {
  * @tx_last_seq: sequence number of the last one
  * @breaks: corruptions that broke a ring
  * @resets: link resets
+ * @restarts: peer as master: restarts the link followed by itself
  */
 struct fz {
 	struct kunit *test;
@@ -179,6 +193,12 @@ struct fz {
 	size_t guard;
 	u8 *shm;
 	size_t shm_size;
+	u8 *bufs_alloc;
+	u8 *bufs;
+	u64 bufs_da;
+	size_t bufs_size;
+	u8 gen;
+	u64 exp_reinits;
 	struct fz_ring vr[2];
 	u16 avail_last[2];
 	u16 used_idx[2];
@@ -213,6 +233,7 @@ struct fz {
 	u32 tx_last_seq;
 	u64 breaks;
 	u64 resets;
+	u64 restarts;
 };
 
 #define fz_fail(f, fmt, ...)						\
@@ -284,8 +305,7 @@ static void fz_layout(struct fz *fz)
 		fz->vr[v].avail = (struct rl_vring_avail *)(ring + 16 * fz->num);
 		fz->vr[v].used = (struct rl_vring_used *)(ring +
 							 fz_used_off(&fz->cfg));
-		fz->vr[v].bufs = fz->shm + 2 * fz->cfg.vring_size +
-				 (size_t)v * fz->num * fz->buf_size;
+		fz->vr[v].bufs = fz->bufs + (size_t)v * fz->num * fz->buf_size;
 	}
 }
 
@@ -297,13 +317,21 @@ static u8 *fz_buf(struct fz *fz, int v, u32 head)
 /* Draw a configuration the driver must accept. */
 static void fz_draw_config(struct fz *fz)
 {
-	static const u32 payloads[] = { 16, 24, 64, 496, 1008 };
+	static const u32 payloads[] = {
+		16, 24, 64, 496, 1008, 4080, 16368, 65520,
+	};
 	struct rpmsg_lite_config *cfg = &fz->cfg;
 
 	memset(cfg, 0, sizeof(*cfg));
+	fz->bufs_alloc = NULL;
 	cfg->link_id = fz_rand(fz, 4);
-	cfg->buffer_count = 2 << fz_rand(fz, 5);	/* 2..32 */
-	cfg->payload_size = payloads[fz_rand(fz, ARRAY_SIZE(payloads))];
+	/* small rings mostly: they wrap, fill and break more often */
+	do {
+		cfg->buffer_count = 2 << (fz_chance(fz, 70) ? fz_rand(fz, 5) :
+					  fz_rand(fz, 10));	/* 2..1024 */
+		cfg->payload_size = payloads[fz_rand(fz, ARRAY_SIZE(payloads))];
+	} while ((size_t)cfg->buffer_count *
+		 (cfg->payload_size + RL_MSG_HDR_SIZE) > FZ_DIR_MAX);
 	cfg->vring_align = fz_chance(fz, 50) ? 0x10 : 0x1000;
 	cfg->vring_size = ALIGN(fz_vring_bytes(cfg), 8);
 	if (fz_chance(fz, 30))
@@ -312,12 +340,18 @@ static void fz_draw_config(struct fz *fz)
 	cfg->event_idx = fz_chance(fz, 30);
 	cfg->notify_consumed = fz_chance(fz, 30);
 	cfg->link_up_kick_ms = 20;
+	/* a remote link may face a virtio-style master */
+	cfg->short_descs = !fz->link_is_master && fz_chance(fz, 30);
 
 	fz->num = cfg->buffer_count;
 	fz->mask = fz->num - 1;
 	fz->buf_size = cfg->payload_size + RL_MSG_HDR_SIZE;
-	fz->shm_size = 2 * (size_t)cfg->vring_size +
-		       2 * (size_t)fz->num * fz->buf_size;
+	fz->bufs_size = 2 * (size_t)fz->num * fz->buf_size;
+	fz->shm_size = 2 * (size_t)cfg->vring_size;
+	if (fz->link_is_master || fz_chance(fz, 70))
+		fz->shm_size += fz->bufs_size;	/* rpmsg-lite's layout */
+	else
+		fz->bufs_alloc = ERR_PTR(-EAGAIN);	/* apart: allocated next */
 }
 
 /* ---- the region ---- */
@@ -332,21 +366,39 @@ static int fz_region_alloc(struct fz *fz)
 	fz->shm = fz->alloc + fz->guard;
 	memset(fz->shm, 0, fz->shm_size);
 	memset(fz->shm + fz->shm_size, FZ_POISON, fz->guard);
+	if (fz->bufs_alloc) {
+		/* apart, with guard zones of its own */
+		fz->bufs_alloc = kmalloc(fz->bufs_size + 2 * fz->guard,
+					 GFP_KERNEL);
+		if (!fz->bufs_alloc)
+			return -ENOMEM;
+		memset(fz->bufs_alloc, FZ_POISON, fz->guard);
+		fz->bufs = fz->bufs_alloc + fz->guard;
+		memset(fz->bufs, 0, fz->bufs_size);
+		memset(fz->bufs + fz->bufs_size, FZ_POISON, fz->guard);
+		fz->bufs_da = FZ_BUFS_DA;
+	} else {
+		fz->bufs = fz->shm + 2 * fz->cfg.vring_size;
+		fz->bufs_da = fz->cfg.shm_da + 2 * fz->cfg.vring_size;
+	}
 	fz_layout(fz);
 	return 0;
 }
 
 static void fz_check_guards(struct fz *fz)
 {
-	const u8 *z[2] = { fz->alloc, fz->shm + fz->shm_size };
+	const u8 *z[4] = { fz->alloc, fz->shm + fz->shm_size,
+			   fz->bufs_alloc, fz->bufs + fz->bufs_size };
 	size_t i;
 	int g;
 
-	for (g = 0; g < 2; g++) {
+	for (g = 0; g < (fz->bufs_alloc ? 4 : 2); g++) {
 		for (i = 0; i < fz->guard; i++) {
 			if (z[g][i] != FZ_POISON) {
-				fz_fail(fz, "guard zone %s the region changed at byte %zu: 0x%02x",
-					g ? "after" : "before", i, z[g][i]);
+				fz_fail(fz, "guard zone %s the %s changed at byte %zu: 0x%02x",
+					g & 1 ? "after" : "before",
+					g < 2 ? "region" : "buffer region", i,
+					z[g][i]);
 				return;
 			}
 		}
@@ -584,7 +636,7 @@ static void fz_r_rebuilt(struct fz *fz)
 static void fz_m_write_desc(struct fz *fz, int v, u32 i)
 {
 	struct rl_vring_desc *d = &fz->vr[v].desc[i];
-	u64 da = fz->cfg.shm_da + (fz->vr[v].bufs - fz->shm) +
+	u64 da = fz->bufs_da + (fz->vr[v].bufs - fz->bufs) +
 		 (u64)i * fz->buf_size;
 
 	WRITE_ONCE(d->addr, cpu_to_le64(da));
@@ -608,6 +660,10 @@ static void fz_m_build(struct fz *fz)
 			   cpu_to_le16(RL_VRING_AVAIL_F_NO_INTERRUPT));
 		bitmap_zero(fz->held[v], fz->num);
 	}
+	/* the generation this image carries (0: none, as rpmsg-lite) */
+	WRITE_ONCE(fz->vr[0].avail->flags,
+		   cpu_to_le16(RL_VRING_AVAIL_F_NO_INTERRUPT |
+			       (u16)fz->gen << RL_VRING_F_GEN_SHIFT));
 	/* vring 0: every buffer posted for the remote to send in */
 	for (i = 0; i < fz->num; i++)
 		WRITE_ONCE(fz->vr[0].avail->ring[i], cpu_to_le16(i));
@@ -767,19 +823,38 @@ static u32 fz_no_ept_addr(struct fz *fz)
 	return a;
 }
 
-/* A descriptor address/length pair the remote must refuse. */
+/*
+ * A descriptor address/length pair the remote must refuse, for a message
+ * the peer (as master) sends on vring 1.
+ */
 static void fz_bad_desc(struct fz *fz, struct rl_vring_desc *d)
 {
-	u64 end = fz->cfg.shm_da + fz->shm_size;
+	u64 start = fz->bufs_da, end = fz->bufs_da + fz->bufs_size;
+	u64 half = (u64)fz->num * fz->buf_size;
 
-	switch (fz_rand(fz, 6)) {
-	case 0:	/* straddles the end of the region */
+	switch (fz_rand(fz, 9)) {
+	case 0:	/* straddles the end of the buffer region */
 		WRITE_ONCE(d->addr,
 			   cpu_to_le64(end - 1 - fz_rand(fz, fz->buf_size - 1)));
 		break;
-	case 1:	/* just before the region */
-		WRITE_ONCE(d->addr, cpu_to_le64(fz->cfg.shm_da - 1 -
+	case 1:	/* just before the buffer region */
+		WRITE_ONCE(d->addr, cpu_to_le64(start - 1 -
 						fz_rand(fz, fz->buf_size)));
+		break;
+	case 6:	/* into the vrings */
+		WRITE_ONCE(d->addr, cpu_to_le64(fz->cfg.shm_da +
+						fz_rand(fz, 2 * fz->cfg.vring_size -
+							fz->buf_size)));
+		break;
+	case 7:	/* a buffer of the other direction (vring 0's half) */
+		WRITE_ONCE(d->addr, cpu_to_le64(start + fz_rand(fz, fz->num) *
+						(u64)fz->buf_size));
+		break;
+	case 8:	/* into a buffer of its own half, not at its start */
+		WRITE_ONCE(d->addr, cpu_to_le64(start + half +
+						fz_rand(fz, fz->num) *
+						(u64)fz->buf_size + 1 +
+						fz_rand(fz, fz->buf_size - 1)));
 		break;
 	case 2:	/* wraps around 64 bits */
 		WRITE_ONCE(d->addr, cpu_to_le64(U64_MAX - fz_rand(fz, 4096)));
@@ -787,9 +862,10 @@ static void fz_bad_desc(struct fz *fz, struct rl_vring_desc *d)
 	case 3:	/* anywhere past the region */
 		WRITE_ONCE(d->addr, cpu_to_le64(end + fz_rand(fz, 1 << 30)));
 		break;
-	case 4:	/* a length other than the buffer size */
+	case 4:	/* a length other than the buffer size (short: too short) */
 		WRITE_ONCE(d->len, cpu_to_le32(fz_chance(fz, 50) ?
-			   fz_rand(fz, fz->buf_size) :
+			   fz_rand(fz, fz->cfg.short_descs ? RL_MSG_HDR_SIZE :
+				   fz->buf_size) :
 			   fz->buf_size + 1 + prandom_u32_state(&fz->rnd) %
 			   0x7fffffff));
 		break;
@@ -819,8 +895,10 @@ static bool fz_send(struct fz *fz, enum fz_msg kind)
 	}
 	if (head < 0)
 		return false;
-	if (kind == FZ_MSG_SHORT_RING && !fz->link_is_master)
-		kind = FZ_MSG_BAD_LEN;	/* a remote's ring length is fixed */
+	/* a remote's ring length is fixed, unless descriptors are short */
+	if (kind == FZ_MSG_SHORT_RING && !fz->link_is_master &&
+	    !fz->cfg.short_descs)
+		kind = FZ_MSG_BAD_LEN;
 	buf = fz_buf(fz, v, head);
 	ring_len = fz->buf_size;
 
@@ -845,6 +923,9 @@ static bool fz_send(struct fz *fz, enum fz_msg kind)
 	case FZ_MSG_SHORT_RING:
 		len = 1 + fz_rand(fz, fz->cfg.payload_size);
 		ring_len = fz_rand(fz, RL_MSG_HDR_SIZE + len);
+		/* a short descriptor holds at least a header */
+		if (!fz->link_is_master)
+			ring_len = max_t(u32, ring_len, RL_MSG_HDR_SIZE);
 		fz->exp_bad_len++;
 		break;
 	case FZ_MSG_RING_LEN:
@@ -899,10 +980,18 @@ static bool fz_send(struct fz *fz, enum fz_msg kind)
 	}
 	fz_write_msg(buf, src, dst, len);
 
-	if (fz->link_is_master)
+	if (fz->link_is_master) {
 		fz_r_publish_used(fz, 0, head, ring_len);
-	else
+	} else {
+		/* a virtio master gives each message the length it needs */
+		if (fz->cfg.short_descs && kind != FZ_MSG_RING_LEN)
+			WRITE_ONCE(fz->vr[1].desc[head].len,
+				   cpu_to_le32(kind == FZ_MSG_SHORT_RING ?
+					       ring_len :
+					       min(RL_MSG_HDR_SIZE + len,
+						   fz->buf_size)));
 		fz_m_post(fz, 1, head);
+	}
 	fz->produced++;
 	return true;
 }
@@ -945,7 +1034,8 @@ static bool fz_counts_ok(struct fz *fz, bool report)
 	     (!fz->ns_bound || atomic64_read(&fz->ns_cb) == fz->exp_ns_cb) &&
 	     st.ring_errors >= fz->exp_ring &&
 	     st.ring_errors <= fz->exp_ring + fz->ring_slack &&
-	     st.kicks_in == fz->exp_kicks_in && !st.master_reinits &&
+	     st.kicks_in == fz->exp_kicks_in &&
+	     st.master_reinits == fz->exp_reinits &&
 	     out >= 0 && out <= 4 && err >= 0 && err <= 4 &&
 	     !atomic_read(&fz->bad_delivery) && !atomic_read(&fz->ns_bad) &&
 	     !atomic_read(&fz->tx_bad_errno);
@@ -975,9 +1065,9 @@ static bool fz_counts_ok(struct fz *fz, bool report)
 	if (st.kicks_in != fz->exp_kicks_in)
 		fz_fail(fz, "kicks_in %llu, the peer kicked %llu times",
 			st.kicks_in, fz->exp_kicks_in);
-	if (st.master_reinits)
-		fz_fail(fz, "link followed %llu master rebuilds, the peer made none",
-			st.master_reinits);
+	if (st.master_reinits != fz->exp_reinits)
+		fz_fail(fz, "link followed %llu master rebuilds, the peer made %llu",
+			st.master_reinits, fz->exp_reinits);
 	if (out < 0 || out > 4 || err < 0 || err > 4)
 		fz_fail(fz, "kicks_out %llu kick_errors %llu, transport saw %lld and %lld",
 			st.kicks_out, st.kick_errors,
@@ -1079,6 +1169,9 @@ static void fz_reset(struct fz *fz, bool paused)
 	if (fz->link_is_master) {
 		fz_r_rebuilt(fz);
 	} else {
+		/* a master that used generations shows a new one */
+		if (fz->gen)
+			fz->gen += 2;
 		fz_m_build(fz);
 		fz_kick(fz, fz_vq(fz, RL_VQ_MASTER_RX));
 	}
@@ -1097,6 +1190,69 @@ static void fz_peer_reboot(struct fz *fz)
 	fz_sync(fz);
 	mutex_lock(&fz->tx_lock);
 	fz_reset(fz, true);
+	mutex_unlock(&fz->tx_lock);
+}
+
+/*
+ * Peer as master: restart as this driver's master does.  Announce the
+ * rewrite with an odd generation in vring 0's avail.flags and kick; the
+ * remote link must stop writing and acknowledge it in vring 0's
+ * used.flags.  Then rebuild the image under the next even generation and
+ * kick: the link follows the rebuild by itself (master_reinits), without
+ * rpmsg_lite_reset_link().  The link's sender is paused meanwhile, so
+ * nothing it sends is voided.
+ */
+static void fz_m_restart(struct fz *fz)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(FZ_WAIT_MS);
+	u8 odd = fz->gen | 1;
+	u16 ack;
+
+	fz_sync(fz);
+	if (fz->failed)
+		return;
+	mutex_lock(&fz->tx_lock);
+	WRITE_ONCE(fz->vr[0].avail->flags,
+		   cpu_to_le16(RL_VRING_AVAIL_F_NO_INTERRUPT |
+			       (u16)odd << RL_VRING_F_GEN_SHIFT));
+	/* the announcement before the kick */
+	wmb();
+	fz_kick(fz, fz_vq(fz, RL_VQ_MASTER_RX));
+	for (;;) {
+		ack = le16_to_cpu(READ_ONCE(fz->vr[0].used->flags));
+		if ((ack & RL_VRING_USED_F_GEN_AWARE) &&
+		    (u8)(ack >> RL_VRING_F_GEN_SHIFT) == odd)
+			break;
+		if (time_after(jiffies, end)) {
+			fz_fail(fz, "remote link did not acknowledge generation %u (used.flags 0x%04x)",
+				odd, ack);
+			goto out;
+		}
+		usleep_range(50, 200);
+	}
+	/* the link is quiet: what it sent before is still readable */
+	fz_consume(fz);
+	/* the rewrite keeps announcing itself until the image is complete */
+	fz->gen = odd;
+	fz_m_build(fz);
+	fz->gen = odd + 1;
+	/* the whole new image before the generation that completes it */
+	wmb();
+	WRITE_ONCE(fz->vr[0].avail->flags,
+		   cpu_to_le16(RL_VRING_AVAIL_F_NO_INTERRUPT |
+			       (u16)fz->gen << RL_VRING_F_GEN_SHIFT));
+	fz->exp_reinits++;
+	fz->restarts++;
+	fz_kick(fz, fz_vq(fz, RL_VQ_MASTER_RX));
+	while (rpmsg_lite_get_link_state(fz->rl) != RPMSG_LITE_LINK_UP) {
+		if (time_after(jiffies, end)) {
+			fz_fail(fz, "remote link not up again after generation %u",
+				fz->gen);
+			break;
+		}
+		usleep_range(50, 200);
+	}
+out:
 	mutex_unlock(&fz->tx_lock);
 }
 
@@ -1156,7 +1312,8 @@ static void fz_break(struct fz *fz)
 
 /*
  * Scribble on what the link must not trust or need.  The generation bits
- * of the flags words (rl_wire.h) are left alone: a master that announces
+ * of the flags words (rl_wire.h) keep their value (vring 0's avail.flags:
+ * the peer's current generation, fz_m_restart()): a master that announces
  * a rewrite stops the remote until it completes one, and a remote that
  * claims to follow generations makes each rebuild wait for its answer;
  * both are the protocol, not noise.
@@ -1180,9 +1337,11 @@ static void fz_noise(struct fz *fz)
 					    &fz->vr[v].desc[fz_rand(fz,
 								   fz->num)],
 					    sizeof(struct rl_vring_desc));
-		else	/* the remote reads only the generation */
+		else	/* the remote reads only vring 0's generation */
 			WRITE_ONCE(fz->vr[v].avail->flags,
-				   cpu_to_le16(r & ~RL_VRING_F_GEN_MASK));
+				   cpu_to_le16((r & ~RL_VRING_F_GEN_MASK) |
+					       (v ? 0 : (u16)fz->gen <<
+						RL_VRING_F_GEN_SHIFT)));
 		break;
 	default:	/* used_event, the avail trailer */
 		WRITE_ONCE(fz->vr[v].avail->ring[fz->num], cpu_to_le16(r));
@@ -1229,8 +1388,10 @@ static void fz_act(struct fz *fz)
 		atomic_set(&fz->notify_fail, fz_rand(fz, 4));
 	} else if (a < 990) {
 		fz_sync(fz);
-	} else if (a < 996) {
+	} else if (a < 994) {
 		fz_break(fz);
+	} else if (a < 997 && !fz->link_is_master) {
+		fz_m_restart(fz);
 	} else {
 		fz_peer_reboot(fz);
 	}
@@ -1248,6 +1409,9 @@ static int fz_link_up(struct fz *fz)
 		.cfg = fz->cfg,
 		.ops = &fz_ops,
 		.ops_priv = fz,
+		.bufs = fz->bufs_alloc ? fz->bufs : NULL,
+		.bufs_size = fz->bufs_alloc ? fz->bufs_size : 0,
+		.bufs_da = fz->bufs_da,
 	};
 	unsigned long end = jiffies + msecs_to_jiffies(FZ_WAIT_MS);
 
@@ -1338,6 +1502,8 @@ static void fz_round_end(struct fz *fz)
 
 static void fz_round_reset(struct fz *fz)
 {
+	fz->gen = 0;
+	fz->exp_reinits = 0;
 	fz->exp_rx_msgs = 0;
 	fz->exp_bad_len = 0;
 	fz->exp_no_ept = 0;
@@ -1373,6 +1539,12 @@ static void fz_round(struct fz *fz, unsigned long n)
 			fz->shm_size);
 		return;
 	}
+	pr_info("%s: step %lu: %u buffers of %u bytes, align 0x%x%s%s%s%s\n",
+		fz->test->name, fz->step, fz->num, fz->cfg.payload_size,
+		fz->cfg.vring_align, fz->cfg.event_idx ? ", event idx" : "",
+		fz->cfg.notify_consumed ? ", consumed notices" : "",
+		fz->cfg.short_descs ? ", short descriptors" : "",
+		fz->bufs_alloc ? ", buffers apart" : "");
 	fz->held[0] = bitmap_zalloc(fz->num, GFP_KERNEL);
 	fz->held[1] = bitmap_zalloc(fz->num, GFP_KERNEL);
 	if (!fz->held[0] || !fz->held[1]) {
@@ -1402,13 +1574,16 @@ out:
 	fz->held[1] = NULL;
 	kfree(fz->alloc);
 	fz->alloc = NULL;
+	kfree(fz->bufs_alloc);
+	fz->bufs_alloc = NULL;
 }
 
 static void fz_run(struct kunit *test, bool link_is_master,
 		   unsigned int chunk)
 {
 	unsigned long todo = DIV_ROUND_UP(DIV_ROUND_UP(steps, 2), FZ_PARTS), n;
-	u64 rounds = 0, breaks = 0, resets = 0, sent = 0, got = 0;
+	u64 rounds = 0, breaks = 0, resets = 0, restarts = 0;
+	u64 sent = 0, got = 0;
 	struct fz *fz;
 
 	fz = kunit_kzalloc(test, sizeof(*fz), GFP_KERNEL);
@@ -1440,13 +1615,16 @@ static void fz_run(struct kunit *test, bool link_is_master,
 		rounds++;
 		breaks += fz->breaks;
 		resets += fz->resets;
+		restarts += fz->restarts;
 		sent += atomic64_read(&fz->tx_ok);
 		got += fz->exp_delivered;
 		fz->breaks = 0;
 		fz->resets = 0;
+		fz->restarts = 0;
 	}
-	pr_info("%s: chunk %u: %llu configurations, %llu rings broken and recovered, %llu resets, %llu messages from the link, %llu valid ones to it\n",
-		test->name, chunk, rounds, breaks, resets, sent, got);
+	pr_info("%s: chunk %u: %llu configurations, %llu rings broken and recovered, %llu resets, %llu restarts, %llu messages from the link, %llu valid ones to it\n",
+		test->name, chunk, rounds, breaks, resets, restarts, sent,
+		got);
 	platform_device_unregister(fz->dev);
 	mutex_destroy(&fz->tx_lock);
 }
