@@ -1224,7 +1224,7 @@ static void fz_m_restart(struct fz *fz)
 		    (u8)(ack >> RL_VRING_F_GEN_SHIFT) == odd)
 			break;
 		if (time_after(jiffies, end)) {
-			fz_fail(fz, "remote link did not acknowledge generation %u (used.flags 0x%04x)",
+			fz_fail(fz, "remote did not acknowledge generation %u (used.flags %#x)",
 				odd, ack);
 			goto out;
 		}

@@ -1373,10 +1373,111 @@ static const struct file_operations rl_lb_hold_fops = {
 	.llseek = default_llseek,
 };
 
+/* Ways rl_lb_reset() takes a pair down and up again. */
+enum rl_lb_reset_how {
+	RL_LB_RESET_MASTER,
+	RL_LB_RESET_REMOTE,
+	RL_LB_RESET_REMOTE_LOST,
+	RL_LB_RESET_MASTER_LOST,
+};
+
+static const char * const rl_lb_reset_names[] = {
+	[RL_LB_RESET_MASTER] = "master",
+	[RL_LB_RESET_REMOTE] = "remote",
+	[RL_LB_RESET_REMOTE_LOST] = "remote-lost",
+	[RL_LB_RESET_MASTER_LOST] = "master-lost",
+};
+
+/* How long rl_lb_reset() waits for each link to come up again. */
+#define RL_LB_RESET_WAIT_MS	5000
+
+/**
+ * rl_lb_reset() - take both links of a pair down and up again
+ * @p: pair
+ * @how: what happens, as on a board:
+ *	RL_LB_RESET_MASTER: the master restarts (rpmsg_lite_reset_link() of
+ *	the master: a new ring generation the remote follows);
+ *	RL_LB_RESET_REMOTE: the remote restarts, then the master notices;
+ *	RL_LB_RESET_REMOTE_LOST: the master's platform reports the remote
+ *	lost (rpmsg_lite_peer_lost()), then the master restarts it;
+ *	RL_LB_RESET_MASTER_LOST: the remote's side reports the master lost,
+ *	then both start over.
+ *
+ * Nothing is serialised here: resets racing each other, user I/O and
+ * teardown are what the knob is for.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 once both links are up; -ETIMEDOUT if one stays down for
+ * RL_LB_RESET_WAIT_MS (another reset may be running), or an error of the
+ * core's calls.
+ */
+static int rl_lb_reset(struct rl_loopback_pair *p, enum rl_lb_reset_how how)
+{
+	struct rpmsg_lite_instance *m = p->side[RL_LB_MASTER].rl;
+	struct rpmsg_lite_instance *r = p->side[RL_LB_REMOTE].rl;
+	int ret;
+
+	switch (how) {
+	case RL_LB_RESET_MASTER:
+		ret = rpmsg_lite_reset_link(m);
+		break;
+	case RL_LB_RESET_REMOTE:
+		ret = rpmsg_lite_reset_link(r) ?: rpmsg_lite_reset_link(m);
+		break;
+	case RL_LB_RESET_REMOTE_LOST:
+		ret = rpmsg_lite_peer_lost(m) ?: rpmsg_lite_reset_link(m);
+		break;
+	default:
+		ret = rpmsg_lite_peer_lost(r) ?: rpmsg_lite_reset_link(r) ?:
+		      rpmsg_lite_reset_link(m);
+		break;
+	}
+	if (ret)
+		return ret;
+	ret = rpmsg_lite_wait_for_link_up(m, RL_LB_RESET_WAIT_MS);
+	return ret ?: rpmsg_lite_wait_for_link_up(r, RL_LB_RESET_WAIT_MS);
+}
+
+static ssize_t rl_lb_reset_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct rl_loopback_pair *p = file->private_data;
+	char buf[16];
+	int how, ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	how = sysfs_match_string(rl_lb_reset_names, buf);
+	if (how < 0) {
+		dev_info_ratelimited(p->lb->dev,
+				     "pair %d: unknown reset \"%s\"\n", p->id,
+				     strim(buf));
+		return how;
+	}
+	ret = rl_lb_reset(p, how);
+	if (ret)
+		dev_info_ratelimited(p->lb->dev, "pair %d: reset %s: %d\n",
+				     p->id, rl_lb_reset_names[how], ret);
+	return ret ? ret : count;
+}
+
+static const struct file_operations rl_lb_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = rl_lb_reset_write,
+};
+
 /*
- * <debugfs>/rpmsg_lite_loopback/pairN/hold_remote of a load-time pair:
- * write 1 to hold the remote (see rl_lb_hold_remote()), 0 to release it;
- * reads 0 or 1.  Without debugfs nothing is created.
+ * <debugfs>/rpmsg_lite_loopback/pairN/ of a load-time pair:
+ * hold_remote: write 1 to hold the remote (see rl_lb_hold_remote()), 0 to
+ * release it; reads 0 or 1.
+ * reset: write "master", "remote", "remote-lost" or "master-lost" to take
+ * both links down and up again (see rl_lb_reset()); the write returns
+ * once both are up.
+ * Without debugfs nothing is created.
  */
 static void rl_lb_pair_debugfs(struct rl_loopback_pair *p)
 {
@@ -1387,6 +1488,7 @@ static void rl_lb_pair_debugfs(struct rl_loopback_pair *p)
 	snprintf(name, sizeof(name), "pair%d", p->id);
 	p->dbg = debugfs_create_dir(name, rl_lb_dbg_root);
 	debugfs_create_file("hold_remote", 0600, p->dbg, p, &rl_lb_hold_fops);
+	debugfs_create_file("reset", 0200, p->dbg, p, &rl_lb_reset_fops);
 }
 
 /* ---- module ---- */
