@@ -34,10 +34,13 @@
 #define DEBUGFS_DIR	"/sys/kernel/debug"
 #define HOLD_FMT	DEBUGFS_DIR "/rpmsg_lite_loopback/pair%u/hold_remote"
 #define CAP_PARAM	"/sys/module/rpmsg_lite/parameters/rx_queue_max_bytes"
-/* An operation that must not wait for anybody returns within this. */
-#define PROMPT_MS	2000
-/* A thread that is meant to block is found blocked within this. */
-#define BLOCKED_MS	5000
+/*
+ * An operation that must not wait for anybody returns within this (2 s at
+ * nominal speed, scaled).
+ */
+#define PROMPT_MS	rl_scaled_ms(2000)
+/* A thread that is meant to block is found blocked within this (scaled). */
+#define BLOCKED_MS	rl_scaled_ms(RL_WAIT_MS)
 
 FIXTURE(life) {
 	int ctrl;		/* /dev/rpmsg_lite_ctrlN of the master link */
@@ -139,7 +142,7 @@ FIXTURE_SETUP(life)
 	if (access(DEBUGFS_DIR "/rpmsg_lite_loopback", F_OK))
 		mount("debugfs", DEBUGFS_DIR, "debugfs", 0, NULL);
 	ASSERT_EQ(0, access(self->hold, W_OK)) TH_LOG("%s", self->hold);
-	ASSERT_EQ(0, rl_lookup(self->ctrl, RL_ECHO_NAME, 5000, &self->echo));
+	ASSERT_EQ(0, rl_lookup_echo(self->ctrl, &self->echo));
 
 	/* a ring with no free transmit buffer: hold the remote, fill it */
 	self->filler = rl_create(self->ctrl, "filler", RPMSG_LITE_ADDR_ANY,
@@ -162,12 +165,12 @@ FIXTURE_SETUP(life)
 
 /*
  * Let the remote go on: every buffer comes back, the filler's echoes
- * arrive and are read.  Returns 0, or -1 if that takes over 10 s.
+ * arrive and are read.  Returns 0, or -1 if that takes over 10 s (scaled).
  */
 static int release_and_drain(FIXTURE_DATA(life) *self)
 {
 	struct rpmsg_lite_ept_stats st;
-	long long end = rl_now_ms() + 10000;
+	long long end = rl_now_ms() + rl_scaled_ms(10000);
 	unsigned char in[64];
 
 	if (self->held)
@@ -361,7 +364,7 @@ TEST_F(life, announced_create_appears_once_its_announce_is_sent)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)sizeof(out), write(fd, out, sizeof(out)));
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
-	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	ASSERT_EQ(1, poll(&pfd, 1, rl_scaled_ms(RL_WAIT_MS)));
 	ASSERT_EQ((ssize_t)sizeof(in), read(fd, in, sizeof(in)));
 	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
 	close(fd);
@@ -523,7 +526,7 @@ TEST_F(life, queued_messages_stay_within_the_links_byte_limit)
 			usleep(1000);
 	}
 	/* every echo arrived: queued or dropped */
-	end = rl_now_ms() + 10000;
+	end = rl_now_ms() + rl_scaled_ms(10000);
 	do {
 		ASSERT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_EPT_STATS, &st));
 		if (st.rx_msgs + st.rx_dropped >= 64)

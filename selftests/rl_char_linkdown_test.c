@@ -37,7 +37,7 @@ TEST(link_removal_gives_epipe_and_pollhup_to_open_files)
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
 	ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, ctrl);
-	ASSERT_EQ(0, rl_lookup(ctrl, RL_ECHO_NAME, 5000, &echo));
+	ASSERT_EQ(0, rl_lookup_echo(ctrl, &echo));
 	ia = rl_create(ctrl, "linkdown-a", RPMSG_LITE_ADDR_ANY, echo, NULL);
 	ib = rl_create(ctrl, "linkdown-b", RPMSG_LITE_ADDR_ANY, echo, NULL);
 	ASSERT_LE(0, ia);
@@ -49,10 +49,13 @@ TEST(link_removal_gives_epipe_and_pollhup_to_open_files)
 
 	/* a: one reply queued; b: a reader blocked on an empty queue */
 	ASSERT_EQ(3, write(a, "abc", 3));
-	end = rl_now_ms() + 5000;
-	do {
+	end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
+	for (;;) {
 		ASSERT_EQ(0, ioctl(a, RPMSG_LITE_IOC_EPT_STATS, &st));
-	} while (!st.rx_queued && rl_now_ms() < end);
+		if (st.rx_queued || rl_now_ms() > end)
+			break;
+		usleep(1000);
+	}
 	ASSERT_EQ(1, st.rx_queued);
 	ASSERT_EQ(0, pthread_create(&thr, NULL, blocked_read, &b));
 	usleep(100000);
@@ -95,7 +98,7 @@ TEST(reloaded_link_gets_a_working_control_node)
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
 	ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, ctrl);
-	ASSERT_EQ(0, rl_lookup(ctrl, RL_ECHO_NAME, 5000, &echo));
+	ASSERT_EQ(0, rl_lookup_echo(ctrl, &echo));
 	index = rl_create(ctrl, "again", RPMSG_LITE_ADDR_ANY, echo, NULL);
 	ASSERT_LE(0, index);
 	fd = rl_open_ept(index, O_RDWR);

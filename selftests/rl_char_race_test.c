@@ -60,8 +60,11 @@
 #define MASTER_ADDR	0x500
 #define REMOTE_ADDR	0x600
 #define FIXED_ADDRS	6
-/* A call that is allowed to block is over within this after the stop. */
-#define STUCK_MS	10000
+/*
+ * A call that is allowed to block is over within this after the stop
+ * (10 s at nominal speed, scaled).
+ */
+#define STUCK_MS	rl_scaled_ms(10000)
 
 #define MSG_MAGIC	0x524c5243	/* "RLRC" */
 
@@ -743,7 +746,7 @@ static int link_info(int ctrl, struct rpmsg_lite_link_info *li)
 /* Wait until the link of @ctrl is up with all its transmit buffers. */
 static int wait_idle(int ctrl, struct rpmsg_lite_link_info *li)
 {
-	long long end = rl_now_ms() + 10000;
+	long long end = rl_now_ms() + rl_scaled_ms(10000);
 
 	while (rl_now_ms() < end) {
 		if (link_info(ctrl, li))
@@ -831,7 +834,7 @@ FIXTURE_SETUP(race)
 		r->ctrl[s] = open(r->ctrl_path[s], O_RDWR);
 		ASSERT_LE(0, r->ctrl[s]);
 	}
-	ASSERT_EQ(0, rl_lookup(r->ctrl[MASTER], RL_ECHO_NAME, 5000, &r->echo));
+	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	ASSERT_EQ(0, link_info(r->ctrl[MASTER], &li));
 	r->payload = li.payload_size;
 	r->buffers = li.buffer_count;
@@ -1012,7 +1015,7 @@ TEST_F_TIMEOUT(race, threads_resets_and_module_removal, 1800)
 				  sizeof(r->ctrl_path[MASTER])));
 	r->ctrl[MASTER] = open(r->ctrl_path[MASTER], O_RDWR);
 	ASSERT_LE(0, r->ctrl[MASTER]);
-	ASSERT_EQ(0, rl_lookup(r->ctrl[MASTER], RL_ECHO_NAME, 5000, &r->echo));
+	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	ASSERT_EQ(0, round_trip(r->ctrl[MASTER], r->echo));
 	for (i = 0; i < WORKERS; i++) {
 		for (j = 0; j < FDS; j++) {
@@ -1042,7 +1045,7 @@ TEST_F_TIMEOUT(race, threads_resets_and_module_removal, 1800)
 				  sizeof(r->ctrl_path[MASTER])));
 	r->ctrl[MASTER] = open(r->ctrl_path[MASTER], O_RDWR);
 	ASSERT_LE(0, r->ctrl[MASTER]);
-	ASSERT_EQ(0, rl_lookup(r->ctrl[MASTER], RL_ECHO_NAME, 5000, &r->echo));
+	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	EXPECT_EQ(0, round_trip(r->ctrl[MASTER], r->echo));
 }
 

@@ -21,9 +21,10 @@
 
 #define DEBUGFS_DIR		"/sys/kernel/debug"
 #define HOLD_FMT		DEBUGFS_DIR "/rpmsg_lite_loopback/pair%u/hold_remote"
-#define REPLY_TIMEOUT_MS	5000
 #define TX_TIMEOUT_MS		200
 #define MSG_MAX			4096
+/* How long a reply may take on this machine (RL_WAIT_MS, scaled). */
+#define REPLY_TIMEOUT_MS	rl_scaled_ms(RL_WAIT_MS)
 
 FIXTURE(txfull) {
 	int ctrl;		/* /dev/rpmsg_lite_ctrlN of the master link */
@@ -122,7 +123,7 @@ FIXTURE_SETUP(txfull)
 		return;
 	}
 
-	ASSERT_EQ(0, rl_lookup(self->ctrl, RL_ECHO_NAME, 5000, &echo))
+	ASSERT_EQ(0, rl_lookup_echo(self->ctrl, &echo))
 		TH_LOG("the peer did not announce %s", RL_ECHO_NAME);
 	self->index = rl_create(self->ctrl, "txfull", RPMSG_LITE_ADDR_ANY,
 				echo, NULL);
@@ -157,7 +158,7 @@ FIXTURE_TEARDOWN(txfull)
 	if (self->held) {
 		set_hold(self->hold, 0);
 		if (self->fd >= 0)
-			drain_quiet(self->fd, 1000, 10000);
+			drain_quiet(self->fd, 1000, rl_scaled_ms(10000));
 	}
 	if (self->fd >= 0)
 		close(self->fd);
@@ -299,7 +300,7 @@ TEST_F(txfull, blocking_write_times_out_after_the_tx_timeout)
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(ETIMEDOUT, errno);
 	EXPECT_LE(TX_TIMEOUT_MS * 3 / 4, dt);
-	EXPECT_GE(5000, dt);
+	EXPECT_GE(REPLY_TIMEOUT_MS, dt);
 	TH_LOG("blocking write gave up after %lld ms (timeout %u ms)", dt, tmo);
 }
 
@@ -480,7 +481,7 @@ TEST_F(txfull, blocking_send_msgs_returns_what_was_sent_at_the_timeout)
 	EXPECT_EQ((int)li.free_tx_buffers, send_batch(self->fd, n));
 	dt = rl_now_ms() - t0;
 	EXPECT_LE(TX_TIMEOUT_MS * 3 / 4, dt);
-	EXPECT_GE(5000, dt);
+	EXPECT_GE(REPLY_TIMEOUT_MS, dt);
 	/* a batch with nothing sent reports the timeout itself */
 	make_batch(self->payload, li.free_tx_buffers, 1);
 	EXPECT_EQ(-ETIMEDOUT, send_batch(self->fd, 1));

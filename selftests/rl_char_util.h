@@ -2,7 +2,8 @@
 /*
  * rl_char_util.h - helpers of the rpmsg-lite character-device selftests:
  * find the control node of the loopback master link and the address of
- * the echo service its peer announced.
+ * the echo service its peer announced; scale deadlines to the speed of
+ * the machine.
  */
 #ifndef RL_CHAR_UTIL_H
 #define RL_CHAR_UTIL_H
@@ -21,6 +22,43 @@
 
 #define RL_CLASS_DIR	"/sys/class/rpmsg_lite"
 #define RL_ECHO_NAME	"rpmsg-lite-echo"
+/* A bound on one wait for the peer (an answer, an announcement), nominal. */
+#define RL_WAIT_MS	5000
+
+/*
+ * How slow the machine is, in percent of nominal speed: the environment
+ * variable RL_TIME_SCALE (set by the test guest; 250: everything may take
+ * 2.5 times as long), 100 when unset or not a number, clamped to
+ * 100..2000.  errno is left alone.
+ */
+static inline int rl_time_scale(void)
+{
+	const char *v = getenv("RL_TIME_SCALE");
+	int saved = errno;
+	char *end;
+	long s;
+
+	if (!v || !*v)
+		return 100;
+	s = strtol(v, &end, 10);
+	errno = saved;
+	if (*end)
+		return 100;
+	if (s < 100)
+		return 100;
+	if (s > 2000)
+		return 2000;
+	return (int)s;
+}
+
+/*
+ * @ms, a bound on a wait at nominal speed, scaled to this machine.  For
+ * deadlines only: a delay that merely paces a test stays as it is.
+ */
+static inline int rl_scaled_ms(int ms)
+{
+	return (int)((long long)ms * rl_time_scale() / 100);
+}
 
 static inline long long rl_now_ms(void)
 {
@@ -103,6 +141,12 @@ static inline int rl_lookup(int fd, const char *name, unsigned int timeout_ms,
 			return -errno;
 		usleep(10000);
 	}
+}
+
+/* Address of the echo service, waiting up to RL_WAIT_MS (scaled). */
+static inline int rl_lookup_echo(int fd, __u32 *addr)
+{
+	return rl_lookup(fd, RL_ECHO_NAME, rl_scaled_ms(RL_WAIT_MS), addr);
 }
 
 /* Create an endpoint; returns its index or -errno. */

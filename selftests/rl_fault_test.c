@@ -38,10 +38,10 @@ static char proc_state(pid_t pid)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
-/* Wait until @pid sleeps (S), up to 5 s. */
+/* Wait until @pid sleeps (S), up to RL_WAIT_MS (scaled). */
 static int wait_sleeping(pid_t pid)
 {
-	long long end = rl_now_ms() + 5000;
+	long long end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
 
 	while (rl_now_ms() < end) {
 		if (proc_state(pid) == 'S')
@@ -102,7 +102,7 @@ TEST(process_killed_while_blocked_leaves_the_node_working)
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
 	ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, ctrl);
-	ASSERT_EQ(0, rl_lookup(ctrl, RL_ECHO_NAME, 5000, &echo));
+	ASSERT_EQ(0, rl_lookup_echo(ctrl, &echo));
 	/* writers use the echo; readers an endpoint nothing ever reaches */
 	index = rl_create(ctrl, "victim", RPMSG_LITE_ADDR_ANY, echo, NULL);
 	ASSERT_LE(0, index);
@@ -213,7 +213,7 @@ TEST(rmmod_with_blocked_readers_and_busy_writers_returns_epipe)
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
 	ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, ctrl);
-	ASSERT_EQ(0, rl_lookup(ctrl, RL_ECHO_NAME, 5000, &echo));
+	ASSERT_EQ(0, rl_lookup_echo(ctrl, &echo));
 	for (i = 0; i < WRITERS + READERS; i++) {
 		bool writer = i < WRITERS;
 
@@ -248,7 +248,7 @@ TEST(rmmod_with_blocked_readers_and_busy_writers_returns_epipe)
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
 	ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, ctrl);
-	ASSERT_EQ(0, rl_lookup(ctrl, RL_ECHO_NAME, 5000, &echo));
+	ASSERT_EQ(0, rl_lookup_echo(ctrl, &echo));
 	EXPECT_EQ(0, round_trip(ctrl, echo));
 	close(ctrl);
 }

@@ -299,7 +299,7 @@ TEST(random_requests_get_expected_errnos_and_the_link_survives)
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
 	f.ctrl = open(path, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, f.ctrl);
-	ASSERT_EQ(0, rl_lookup(f.ctrl, RL_ECHO_NAME, 5000, &f.echo));
+	ASSERT_EQ(0, rl_lookup_echo(f.ctrl, &f.echo));
 	index = rl_create(f.ctrl, "fuzz", RPMSG_LITE_ADDR_ANY, f.echo, NULL);
 	ASSERT_LE(0, index);
 	f.ept = rl_open_ept(index, O_RDWR | O_NONBLOCK);
@@ -322,7 +322,7 @@ TEST(random_requests_get_expected_errnos_and_the_link_survives)
 	fd = rl_open_ept(index, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(5, write(fd, "alive", 5));
-	end = rl_now_ms() + 5000;
+	end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
 	memset(buf, 0, sizeof(buf));
 	EXPECT_EQ(5, read(fd, buf, sizeof(buf)));
 	EXPECT_STREQ("alive", buf);

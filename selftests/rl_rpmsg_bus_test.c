@@ -23,7 +23,8 @@
 #define BUS_DIR		"/sys/bus/rpmsg/devices"
 #define RPMSG_CLASS	"/sys/class/rpmsg"
 #define LOOPBACK_KO	"/rl/modules/rpmsg_lite_loopback.ko"
-#define WAIT_MS		5000
+/* A bound on one wait for a device, a node or an echo (scaled) */
+#define WAIT_MS		rl_scaled_ms(RL_WAIT_MS)
 #define MTU		496
 #define RAW_ADDR	0x4000
 
@@ -267,7 +268,7 @@ TEST(announced_service_is_an_rpmsg_bus_device)
 	ASSERT_EQ(0, rl_find_ctrl("master", ctrl, sizeof(ctrl)));
 	fd = open(ctrl, O_RDWR);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, rl_lookup(fd, RL_ECHO_NAME, WAIT_MS, &looked_up));
+	ASSERT_EQ(0, rl_lookup_echo(fd, &looked_up));
 	close(fd);
 	EXPECT_EQ(looked_up, dst);
 
