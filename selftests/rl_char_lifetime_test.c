@@ -315,7 +315,7 @@ static void on_usr1(int sig)
  * once; when a signal ends the wait, nothing is left behind and no
  * transmit buffer is lost.
  */
-TEST_F(life, announced_create_publishes_nothing_until_announced)
+TEST_F_TIMEOUT(life, announced_create_publishes_nothing_until_announced, 90)
 {
 	struct op create = { .fn = op_create_announced, .ctrl = self->ctrl,
 			     .arg = self->echo, .name = "life-announced" };
@@ -347,7 +347,7 @@ TEST_F(life, announced_create_publishes_nothing_until_announced)
 }
 
 /* Once the announcement goes out, the node appears and works. */
-TEST_F(life, announced_create_appears_once_its_announce_is_sent)
+TEST_F_TIMEOUT(life, announced_create_appears_once_its_announce_is_sent, 90)
 {
 	struct op create = { .fn = op_create_announced, .ctrl = self->ctrl,
 			     .arg = self->echo, .name = "life-late" };
@@ -460,13 +460,13 @@ static void slow_page_case(struct __test_metadata *_metadata,
 }
 
 /* a small message goes through a kernel buffer on the stack */
-TEST_F(life, slow_user_page_of_a_small_write_blocks_no_other_operation)
+TEST_F_TIMEOUT(life, slow_user_page_of_a_small_write_blocks_no_other_operation, 90)
 {
 	slow_page_case(_metadata, self, 64);
 }
 
 /* a large one is first tried straight into a transmit buffer */
-TEST_F(life, slow_user_page_of_a_large_write_blocks_no_other_operation)
+TEST_F_TIMEOUT(life, slow_user_page_of_a_large_write_blocks_no_other_operation, 90)
 {
 	slow_page_case(_metadata, self, 400);
 }
@@ -499,7 +499,7 @@ static int write_long(const char *path, long v)
  * at most 4 KiB, the rest is dropped and counted, and reading gives the
  * memory back.
  */
-TEST_F(life, queued_messages_stay_within_the_links_byte_limit)
+TEST_F_TIMEOUT(life, queued_messages_stay_within_the_links_byte_limit, 90)
 {
 	struct rpmsg_lite_ept_stats st;
 	unsigned char out[200] = { 1 }, in[256];

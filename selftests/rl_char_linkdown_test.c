@@ -22,7 +22,22 @@ static void *blocked_read(void *arg)
 	return (void *)(long)(n < 0 ? errno : 0);
 }
 
-TEST(link_removal_gives_epipe_and_pollhup_to_open_files)
+/*
+ * No common set-up: the fixture only gives each test a time limit of its
+ * own (TEST_F_TIMEOUT(); kselftest_harness.h of Linux 6.1 has no
+ * TEST_TIMEOUT()).
+ */
+FIXTURE(linkdown) {};
+
+FIXTURE_SETUP(linkdown)
+{
+}
+
+FIXTURE_TEARDOWN(linkdown)
+{
+}
+
+TEST_F_TIMEOUT(linkdown, link_removal_gives_epipe_and_pollhup_to_open_files, 90)
 {
 	struct pollfd pfd = { .events = POLLIN | POLLOUT };
 	struct rpmsg_lite_ept_stats st;
@@ -88,7 +103,7 @@ TEST(link_removal_gives_epipe_and_pollhup_to_open_files)
 	EXPECT_EQ(0, system("insmod " LOOPBACK_KO));
 }
 
-TEST(reloaded_link_gets_a_working_control_node)
+TEST_F_TIMEOUT(linkdown, reloaded_link_gets_a_working_control_node, 90)
 {
 	char path[64];
 	int ctrl, index, fd;

@@ -99,7 +99,7 @@ static int ept_stats(int fd, struct rpmsg_lite_ept_stats *st)
 	return ioctl(fd, RPMSG_LITE_IOC_EPT_STATS, st) ? -errno : 0;
 }
 
-TEST_F(ept, link_info_describes_the_master_link)
+TEST_F_TIMEOUT(ept, link_info_describes_the_master_link, 60)
 {
 	struct rpmsg_lite_link_info li;
 	char dev[64], val[64];
@@ -120,7 +120,7 @@ TEST_F(ept, link_info_describes_the_master_link)
 	EXPECT_STREQ("up", val);
 }
 
-TEST_F(ept, link_info_on_an_endpoint_node_matches_its_link)
+TEST_F_TIMEOUT(ept, link_info_on_an_endpoint_node_matches_its_link, 60)
 {
 	struct rpmsg_lite_link_info a, b;
 
@@ -131,7 +131,7 @@ TEST_F(ept, link_info_on_an_endpoint_node_matches_its_link)
 	EXPECT_EQ(a.payload_size, b.payload_size);
 }
 
-TEST_F(ept, create_reports_index_and_dynamic_src_in_sysfs)
+TEST_F_TIMEOUT(ept, create_reports_index_and_dynamic_src_in_sysfs, 60)
 {
 	char dev[32], val[64];
 
@@ -148,7 +148,7 @@ TEST_F(ept, create_reports_index_and_dynamic_src_in_sysfs)
 	EXPECT_NE(0, val[0]);
 }
 
-TEST_F(ept, services_attribute_lists_the_echo_service)
+TEST_F_TIMEOUT(ept, services_attribute_lists_the_echo_service, 60)
 {
 	char path[64], buf[4096], line[64];
 	ssize_t n;
@@ -168,22 +168,22 @@ TEST_F(ept, services_attribute_lists_the_echo_service)
 	EXPECT_NE(NULL, strstr(buf, line)) TH_LOG("services: %s", buf);
 }
 
-TEST_F(ept, echo_round_trip_of_1_byte)
+TEST_F_TIMEOUT(ept, echo_round_trip_of_1_byte, 60)
 {
 	EXPECT_EQ(0, round_trip(self->fd, 1));
 }
 
-TEST_F(ept, echo_round_trip_of_16_bytes)
+TEST_F_TIMEOUT(ept, echo_round_trip_of_16_bytes, 60)
 {
 	EXPECT_EQ(0, round_trip(self->fd, 16));
 }
 
-TEST_F(ept, echo_round_trip_of_a_full_payload)
+TEST_F_TIMEOUT(ept, echo_round_trip_of_a_full_payload, 60)
 {
 	EXPECT_EQ(0, round_trip(self->fd, self->payload));
 }
 
-TEST_F(ept, write_larger_than_payload_fails_emsgsize)
+TEST_F_TIMEOUT(ept, write_larger_than_payload_fails_emsgsize, 60)
 {
 	unsigned char buf[4096] = { 0 };
 	struct rpmsg_lite_ept_stats st;
@@ -194,7 +194,7 @@ TEST_F(ept, write_larger_than_payload_fails_emsgsize)
 	EXPECT_EQ(0, st.tx_msgs);
 }
 
-TEST_F(ept, zero_byte_write_sends_an_empty_message)
+TEST_F_TIMEOUT(ept, zero_byte_write_sends_an_empty_message, 60)
 {
 	struct rpmsg_lite_ept_stats st;
 	char buf[16];
@@ -206,7 +206,7 @@ TEST_F(ept, zero_byte_write_sends_an_empty_message)
 	EXPECT_EQ(0, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 }
 
-TEST_F(ept, short_read_buffer_fails_emsgsize_and_keeps_the_message)
+TEST_F_TIMEOUT(ept, short_read_buffer_fails_emsgsize_and_keeps_the_message, 60)
 {
 	unsigned char out[32], in[32];
 	struct rpmsg_lite_ept_stats st;
@@ -220,7 +220,7 @@ TEST_F(ept, short_read_buffer_fails_emsgsize_and_keeps_the_message)
 	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
 }
 
-TEST_F(ept, nonblocking_read_of_an_empty_queue_fails_eagain)
+TEST_F_TIMEOUT(ept, nonblocking_read_of_an_empty_queue_fails_eagain, 60)
 {
 	char buf[16];
 	int fd = rl_open_ept(self->index, O_RDWR | O_NONBLOCK);
@@ -231,7 +231,7 @@ TEST_F(ept, nonblocking_read_of_an_empty_queue_fails_eagain)
 	close(fd);
 }
 
-TEST_F(ept, poll_reports_pollout_when_idle_and_pollin_after_the_echo)
+TEST_F_TIMEOUT(ept, poll_reports_pollout_when_idle_and_pollin_after_the_echo, 60)
 {
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN | POLLOUT };
 	char buf[16] = "ping";
@@ -262,7 +262,7 @@ static void *write_later(void *arg)
 	return NULL;
 }
 
-TEST_F(ept, blocking_read_is_woken_by_the_echo)
+TEST_F_TIMEOUT(ept, blocking_read_is_woken_by_the_echo, 60)
 {
 	struct delayed_write dw = { .fd = self->fd, .delay_ms = 200 };
 	long long start = rl_now_ms();
@@ -281,7 +281,7 @@ static void on_alarm(int sig)
 {
 }
 
-TEST_F(ept, signal_interrupts_a_blocking_read_with_eintr)
+TEST_F_TIMEOUT(ept, signal_interrupts_a_blocking_read_with_eintr, 60)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	char buf[16];
@@ -292,7 +292,7 @@ TEST_F(ept, signal_interrupts_a_blocking_read_with_eintr)
 	EXPECT_EQ(EINTR, errno);
 }
 
-TEST_F(ept, ept_stats_count_messages_and_bytes)
+TEST_F_TIMEOUT(ept, ept_stats_count_messages_and_bytes, 60)
 {
 	struct rpmsg_lite_ept_stats st;
 	char buf[64];
@@ -311,7 +311,7 @@ TEST_F(ept, ept_stats_count_messages_and_bytes)
 	(void)buf;
 }
 
-TEST_F(ept, rx_queue_overflow_is_dropped_and_counted)
+TEST_F_TIMEOUT(ept, rx_queue_overflow_is_dropped_and_counted, 90)
 {
 	const unsigned int limit = 8, sent = 40;
 	struct rpmsg_lite_ept_stats st;
@@ -350,7 +350,7 @@ TEST_F(ept, rx_queue_overflow_is_dropped_and_counted)
 	EXPECT_EQ(sent, got + st.rx_dropped);
 }
 
-TEST_F(ept, set_rx_queue_len_rejects_zero_and_too_large)
+TEST_F_TIMEOUT(ept, set_rx_queue_len_rejects_zero_and_too_large, 60)
 {
 	__u32 len = 0;
 
@@ -361,7 +361,7 @@ TEST_F(ept, set_rx_queue_len_rejects_zero_and_too_large)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ept, set_tx_timeout_is_reported_in_stats)
+TEST_F_TIMEOUT(ept, set_tx_timeout_is_reported_in_stats, 60)
 {
 	struct rpmsg_lite_ept_stats st;
 	__u32 ms = 123;
@@ -391,7 +391,7 @@ static int open_nodst(struct __test_metadata *_metadata, int ctrl,
 	return fd;
 }
 
-TEST_F(ept, sendto_reaches_an_explicit_destination)
+TEST_F_TIMEOUT(ept, sendto_reaches_an_explicit_destination, 60)
 {
 	struct rpmsg_lite_sendto st = { .dst = self->echo, .len = 5 };
 	char msg[] = "hello", buf[16];
@@ -412,7 +412,7 @@ TEST_F(ept, sendto_reaches_an_explicit_destination)
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
 }
 
-TEST_F(ept, bad_create_arguments_fail_with_their_errno)
+TEST_F_TIMEOUT(ept, bad_create_arguments_fail_with_their_errno, 60)
 {
 	struct rpmsg_lite_ept_info info;
 	__u32 src;
@@ -448,7 +448,7 @@ TEST_F(ept, bad_create_arguments_fail_with_their_errno)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ept, wrong_struct_size_fails_einval)
+TEST_F_TIMEOUT(ept, wrong_struct_size_fails_einval, 60)
 {
 	char big[sizeof(struct rpmsg_lite_ept_info) + 8] = "sized";
 	char small[16] = { 0 };
@@ -463,7 +463,7 @@ TEST_F(ept, wrong_struct_size_fails_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ept, unknown_ioctl_fails_enotty)
+TEST_F_TIMEOUT(ept, unknown_ioctl_fails_enotty, 60)
 {
 	__u32 v = 0;
 
@@ -476,7 +476,7 @@ TEST_F(ept, unknown_ioctl_fails_enotty)
 	EXPECT_EQ(ENOTTY, errno);
 }
 
-TEST_F(ept, null_pointers_fail_efault)
+TEST_F_TIMEOUT(ept, null_pointers_fail_efault, 60)
 {
 	EXPECT_EQ(-1, ioctl(self->ctrl, RPMSG_LITE_IOC_LINK_INFO, NULL));
 	EXPECT_EQ(EFAULT, errno);
@@ -493,19 +493,19 @@ TEST_F(ept, null_pointers_fail_efault)
 	EXPECT_EQ(EFAULT, errno);
 }
 
-TEST_F(ept, destroy_of_an_unknown_index_fails_enoent)
+TEST_F_TIMEOUT(ept, destroy_of_an_unknown_index_fails_enoent, 60)
 {
 	EXPECT_EQ(-ENOENT, rl_destroy(self->ctrl, 1000));
 }
 
-TEST_F(ept, lookup_of_an_unannounced_name_fails_enoent)
+TEST_F_TIMEOUT(ept, lookup_of_an_unannounced_name_fails_enoent, 60)
 {
 	__u32 addr;
 
 	EXPECT_EQ(-ENOENT, rl_lookup(self->ctrl, "no-such-service", 0, &addr));
 }
 
-TEST_F(ept, destroy_with_fd_open_drains_then_gives_epipe_and_pollhup)
+TEST_F_TIMEOUT(ept, destroy_with_fd_open_drains_then_gives_epipe_and_pollhup, 60)
 {
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN | POLLOUT };
 	struct rpmsg_lite_ept_stats st;
@@ -538,7 +538,7 @@ TEST_F(ept, destroy_with_fd_open_drains_then_gives_epipe_and_pollhup)
 	EXPECT_EQ(0, ept_stats(self->fd, &st));	/* still answers */
 }
 
-TEST_F(ept, destroy_from_the_endpoint_node_itself)
+TEST_F_TIMEOUT(ept, destroy_from_the_endpoint_node_itself, 60)
 {
 	__u32 self_index = RPMSG_LITE_EPT_SELF;
 	char buf[8];
@@ -552,7 +552,7 @@ TEST_F(ept, destroy_from_the_endpoint_node_itself)
 	self->index = -1;
 }
 
-TEST_F(ept, blocked_reader_is_woken_by_destroy_with_epipe)
+TEST_F_TIMEOUT(ept, blocked_reader_is_woken_by_destroy_with_epipe, 60)
 {
 	int index = self->index, status;
 	char buf[8];
@@ -571,7 +571,7 @@ TEST_F(ept, blocked_reader_is_woken_by_destroy_with_epipe)
 	EXPECT_EQ(0, status);
 }
 
-TEST_F(ept, recreate_with_the_same_src_works_after_destroy)
+TEST_F_TIMEOUT(ept, recreate_with_the_same_src_works_after_destroy, 60)
 {
 	__u32 src = self->src, got = 0;
 	int index, fd;
@@ -591,7 +591,7 @@ TEST_F(ept, recreate_with_the_same_src_works_after_destroy)
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
 }
 
-TEST_F(ept, fixed_src_is_used_as_given)
+TEST_F_TIMEOUT(ept, fixed_src_is_used_as_given, 60)
 {
 	__u32 got = 0;
 	int index;
@@ -602,7 +602,7 @@ TEST_F(ept, fixed_src_is_used_as_given)
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
 }
 
-TEST_F(ept, upstream_create_and_destroy_ioctls_work)
+TEST_F_TIMEOUT(ept, upstream_create_and_destroy_ioctls_work, 60)
 {
 	struct rpmsg_endpoint_info info = { .src = 300, .dst = self->echo };
 	char dev[300], val[64];
@@ -674,7 +674,7 @@ static int wait_queued(int fd, __u32 n)
 	return -ETIMEDOUT;
 }
 
-TEST_F(ept, send_msgs_and_recv_msgs_carry_a_batch_in_order)
+TEST_F_TIMEOUT(ept, send_msgs_and_recv_msgs_carry_a_batch_in_order, 90)
 {
 	static unsigned char out[BATCH][64], in[2 * BATCH][64];
 	struct rpmsg_lite_msg m[2 * BATCH];
@@ -722,7 +722,7 @@ TEST_F(ept, send_msgs_and_recv_msgs_carry_a_batch_in_order)
 	EXPECT_EQ(0, st.rx_dropped);
 }
 
-TEST_F(ept, batch_requests_with_bad_arguments_fail_and_send_nothing)
+TEST_F_TIMEOUT(ept, batch_requests_with_bad_arguments_fail_and_send_nothing, 60)
 {
 	struct rpmsg_lite_msg m[2] = {
 		{ .buf = (uintptr_t)"ab", .len = 2,
@@ -781,7 +781,7 @@ TEST_F(ept, batch_requests_with_bad_arguments_fail_and_send_nothing)
 	ASSERT_EQ(0, round_trip(self->fd, 16));
 }
 
-TEST_F(ept, send_msgs_stops_at_the_first_bad_message)
+TEST_F_TIMEOUT(ept, send_msgs_stops_at_the_first_bad_message, 60)
 {
 	unsigned char big[4096] = { 0 }, buf[64];
 	struct rpmsg_lite_msg m[3] = {
@@ -810,7 +810,7 @@ TEST_F(ept, send_msgs_stops_at_the_first_bad_message)
 	EXPECT_EQ(6, st.tx_bytes);
 }
 
-TEST_F(ept, recv_msgs_keeps_a_message_too_large_for_its_entry)
+TEST_F_TIMEOUT(ept, recv_msgs_keeps_a_message_too_large_for_its_entry, 60)
 {
 	unsigned char out[32], in[2][32];
 	struct rpmsg_lite_msg m[2];
@@ -844,7 +844,7 @@ TEST_F(ept, recv_msgs_keeps_a_message_too_large_for_its_entry)
 	EXPECT_EQ(0, memcmp(in[1], out, 32));
 }
 
-TEST_F(ept, nonblocking_recv_msgs_of_an_empty_queue_fails_eagain)
+TEST_F_TIMEOUT(ept, nonblocking_recv_msgs_of_an_empty_queue_fails_eagain, 60)
 {
 	struct rpmsg_lite_msg m = { .len = 16 };
 	char buf[16];
@@ -856,7 +856,7 @@ TEST_F(ept, nonblocking_recv_msgs_of_an_empty_queue_fails_eagain)
 	close(fd);
 }
 
-TEST_F(ept, send_msgs_uses_each_entry_destination)
+TEST_F_TIMEOUT(ept, send_msgs_uses_each_entry_destination, 60)
 {
 	struct rpmsg_lite_msg m = { .buf = (uintptr_t)"hello", .len = 5,
 				    .addr = RPMSG_LITE_ADDR_ANY };
@@ -934,7 +934,7 @@ static void *writer_thread(void *arg)
 	return NULL;
 }
 
-TEST_F(ept, concurrent_writers_see_no_loss_duplication_or_reordering)
+TEST_F_TIMEOUT(ept, concurrent_writers_see_no_loss_duplication_or_reordering, 120)
 {
 	struct writer w[WRITERS];
 	pthread_t thr[WRITERS];
@@ -973,7 +973,7 @@ static void *shared_write(void *arg)
 	return NULL;
 }
 
-TEST_F(ept, writers_and_readers_sharing_one_fd_lose_nothing)
+TEST_F_TIMEOUT(ept, writers_and_readers_sharing_one_fd_lose_nothing, 120)
 {
 	struct shared_writer w[WRITERS];
 	unsigned int next[WRITERS] = { 0 }, msg[2];

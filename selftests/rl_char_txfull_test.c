@@ -234,7 +234,7 @@ static void check_echoes(struct __test_metadata *_metadata, int fd,
 	       received, (unsigned long long)st.rx_dropped);
 }
 
-TEST_F(txfull, nonblocking_write_gets_eagain_and_pollout_clears)
+TEST_F_TIMEOUT(txfull, nonblocking_write_gets_eagain_and_pollout_clears, 90)
 {
 	struct rpmsg_lite_link_info li;
 	int sent;
@@ -280,7 +280,7 @@ static int fill_tx_blocking(struct __test_metadata *_metadata,
 	return sent;
 }
 
-TEST_F(txfull, blocking_write_times_out_after_the_tx_timeout)
+TEST_F_TIMEOUT(txfull, blocking_write_times_out_after_the_tx_timeout, 90)
 {
 	unsigned char msg[MSG_MAX];
 	__u32 tmo = TX_TIMEOUT_MS;
@@ -314,7 +314,7 @@ static void on_alarm(int sig)
  * its timeout; the message is not sent, nothing else is lost, and the
  * node works on.
  */
-TEST_F(txfull, blocking_write_interrupted_by_a_signal_fails_eintr)
+TEST_F_TIMEOUT(txfull, blocking_write_interrupted_by_a_signal_fails_eintr, 90)
 {
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
@@ -353,7 +353,7 @@ TEST_F(txfull, blocking_write_interrupted_by_a_signal_fails_eintr)
 	check_echoes(_metadata, self->fd, self->payload, sent + 1);
 }
 
-TEST_F(txfull, pollout_and_writes_come_back_when_the_peer_consumes)
+TEST_F_TIMEOUT(txfull, pollout_and_writes_come_back_when_the_peer_consumes, 90)
 {
 	unsigned char msg[MSG_MAX];
 	short rev;
@@ -422,7 +422,7 @@ static __u64 kicks_out(int fd)
  * notifies the peer about once for all of it, and the next batch gets
  * EAGAIN; every message sent comes back, in order.
  */
-TEST_F(txfull, nonblocking_send_msgs_sends_what_fits_then_eagain)
+TEST_F_TIMEOUT(txfull, nonblocking_send_msgs_sends_what_fits_then_eagain, 90)
 {
 	struct rpmsg_lite_link_info li;
 	__u64 k0, k1;
@@ -460,7 +460,7 @@ TEST_F(txfull, nonblocking_send_msgs_sends_what_fits_then_eagain)
  * sent before it waits, gives up after the tx timeout and reports what
  * was sent.
  */
-TEST_F(txfull, blocking_send_msgs_returns_what_was_sent_at_the_timeout)
+TEST_F_TIMEOUT(txfull, blocking_send_msgs_returns_what_was_sent_at_the_timeout, 90)
 {
 	struct rpmsg_lite_link_info li;
 	__u32 tmo = TX_TIMEOUT_MS;
@@ -509,7 +509,7 @@ static void *batch_thread(void *arg)
  * One blocking batch of three rings' worth: it waits for buffers the
  * peer gives back, and every message arrives once, in order.
  */
-TEST_F(txfull, blocking_send_msgs_larger_than_the_ring_goes_through)
+TEST_F_TIMEOUT(txfull, blocking_send_msgs_larger_than_the_ring_goes_through, 120)
 {
 	struct batch_sender b = { .fd = self->fd };
 	__u32 tmo = RPMSG_LITE_TIMEOUT_FOREVER;

@@ -60,6 +60,15 @@ static inline int rl_scaled_ms(int ms)
 	return (int)((long long)ms * rl_time_scale() / 100);
 }
 
+/*
+ * Every test states its time limit (TEST_F_TIMEOUT(), in seconds): 60 to
+ * 120 s, far above what a test takes at nominal speed and above its
+ * scaled waits, where the harness's default of 30 s is not; a program
+ * whose length is chosen by its environment (a fuzzer, a race) takes
+ * longer.  Above them, the guest stops a whole program that runs past
+ * its step limit (STEP_TIMEOUT of scripts/run-guest).
+ */
+
 static inline long long rl_now_ms(void)
 {
 	struct timespec ts;

@@ -86,11 +86,26 @@ static unsigned long slab_kb(void)
 }
 
 /*
+ * No common set-up: the fixture only gives each test a time limit of its
+ * own (TEST_F_TIMEOUT(); kselftest_harness.h of Linux 6.1 has no
+ * TEST_TIMEOUT()).
+ */
+FIXTURE(fault) {};
+
+FIXTURE_SETUP(fault)
+{
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+}
+
+/*
  * 20 times: a child opens an endpoint and blocks in read() (or loops in
  * write()), and is killed with SIGKILL.  Afterwards the same endpoint
  * node still works and the link carries messages.
  */
-TEST(process_killed_while_blocked_leaves_the_node_working)
+TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 {
 	struct rpmsg_lite_ept_stats st;
 	unsigned long slab0, slab1;
@@ -201,7 +216,7 @@ static void *worker_fn(void *arg)
  * then the loopback module goes away.  Every thread returns with EPIPE,
  * nothing hangs, and the module comes back with a working link.
  */
-TEST(rmmod_with_blocked_readers_and_busy_writers_returns_epipe)
+TEST_F_TIMEOUT(fault, rmmod_with_blocked_readers_and_busy_writers_returns_epipe, 120)
 {
 	struct worker w[WRITERS + READERS];
 	pthread_t thr[WRITERS + READERS];

@@ -254,7 +254,22 @@ static int open_upstream_ept(struct __test_metadata *_metadata,
 	return fd;
 }
 
-TEST(announced_service_is_an_rpmsg_bus_device)
+/*
+ * No common set-up: the fixture only gives each test a time limit of its
+ * own (TEST_F_TIMEOUT(); kselftest_harness.h of Linux 6.1 has no
+ * TEST_TIMEOUT()).
+ */
+FIXTURE(bus) {};
+
+FIXTURE_SETUP(bus)
+{
+}
+
+FIXTURE_TEARDOWN(bus)
+{
+}
+
+TEST_F_TIMEOUT(bus, announced_service_is_an_rpmsg_bus_device, 90)
 {
 	char dev[256], path[512], val[64], ctrl[64];
 	__u32 dst = 0, looked_up = 0;
@@ -289,7 +304,7 @@ TEST(announced_service_is_an_rpmsg_bus_device)
 	EXPECT_EQ(0, find_rpmsg_ctrl("remote", ctrl, sizeof(ctrl)));
 }
 
-TEST(rpmsg_char_endpoint_round_trips_to_the_echo_service)
+TEST_F_TIMEOUT(bus, rpmsg_char_endpoint_round_trips_to_the_echo_service, 90)
 {
 	char big[MTU + 1] = { 0 };
 	__u32 dst;
@@ -311,7 +326,7 @@ TEST(rpmsg_char_endpoint_round_trips_to_the_echo_service)
 	close(fd);
 }
 
-TEST(create_dev_channel_is_seen_by_both_ends)
+TEST_F_TIMEOUT(bus, create_dev_channel_is_seen_by_both_ends, 90)
 {
 	struct rpmsg_endpoint_info info;
 	char ctrl_path[64], mnode[64], rnode[64], buf[16];
@@ -353,7 +368,7 @@ TEST(create_dev_channel_is_seen_by_both_ends)
 	close(ctrl);
 }
 
-TEST(rpmsg_char_binds_an_announced_channel_by_driver_override)
+TEST_F_TIMEOUT(bus, rpmsg_char_binds_an_announced_channel_by_driver_override, 90)
 {
 	char dev[256], path[512], node[64];
 	__u32 dst = 0;
@@ -405,7 +420,7 @@ static void *traffic_thread(void *arg)
 	return NULL;
 }
 
-TEST(bridge_and_native_nodes_carry_traffic_at_once)
+TEST_F_TIMEOUT(bus, bridge_and_native_nodes_carry_traffic_at_once, 90)
 {
 	struct traffic up = { .seed = 1, .rounds = 300 };
 	struct traffic nat = { .seed = 1000, .rounds = 300 };
@@ -443,7 +458,7 @@ TEST(bridge_and_native_nodes_carry_traffic_at_once)
 }
 
 /* Last: takes the link away and brings a new one. */
-TEST(link_removal_removes_devices_and_hangs_up_nodes)
+TEST_F_TIMEOUT(bus, link_removal_removes_devices_and_hangs_up_nodes, 90)
 {
 	char ctrl[64], dev[256], path[512], buf[16];
 	__u32 dst;
