@@ -352,7 +352,6 @@ TEST_F_TIMEOUT(life, announced_create_appears_once_its_announce_is_sent, 90)
 	struct op create = { .fn = op_create_announced, .ctrl = self->ctrl,
 			     .arg = self->echo, .name = "life-late" };
 	unsigned char out[16] = "late", in[16];
-	struct pollfd pfd;
 	int fd;
 
 	op_start(&create);
@@ -363,9 +362,8 @@ TEST_F_TIMEOUT(life, announced_create_appears_once_its_announce_is_sent, 90)
 	fd = rl_open_ept(create.ret, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)sizeof(out), write(fd, out, sizeof(out)));
-	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
-	ASSERT_EQ(1, poll(&pfd, 1, rl_scaled_ms(RL_WAIT_MS)));
-	ASSERT_EQ((ssize_t)sizeof(in), read(fd, in, sizeof(in)));
+	ASSERT_EQ((ssize_t)sizeof(in), rl_read_reply(fd, in, sizeof(in),
+						     rl_scaled_ms(RL_WAIT_MS)));
 	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
 	close(fd);
 	EXPECT_EQ(0, rl_destroy(self->ctrl, create.ret));
@@ -384,6 +382,7 @@ static void slow_page_case(struct __test_metadata *_metadata,
 	struct uffdio_register reg;
 	struct uffdio_copy copy;
 	struct uffd_msg msg;
+	struct pollfd pfd;
 	struct op w = { .fn = op_write, .name = "write" };
 	struct op other[4] = {
 		{ .fn = op_link_info, .ctrl = self->ctrl, .name = "LINK_INFO" },
@@ -425,6 +424,9 @@ static void slow_page_case(struct __test_metadata *_metadata,
 	w.len = len;
 	op_start(&w);
 	/* the positive sign: the kernel asks for the page */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, BLOCKED_MS));
 	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
 	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
 	EXPECT_EQ(0, w.done);

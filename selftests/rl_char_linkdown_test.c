@@ -119,7 +119,8 @@ TEST_F_TIMEOUT(linkdown, reloaded_link_gets_a_working_control_node, 90)
 	fd = rl_open_ept(index, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(2, write(fd, "hi", 2));
-	EXPECT_EQ(2, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(2, rl_read_reply(fd, buf, sizeof(buf), rl_scaled_ms(RL_WAIT_MS)));
+	EXPECT_EQ(0, memcmp(buf, "hi", 2));
 	close(fd);
 	EXPECT_EQ(0, rl_destroy(ctrl, index));
 	close(ctrl);

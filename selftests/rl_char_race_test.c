@@ -772,7 +772,8 @@ static int round_trip(int ctrl, uint32_t echo)
 	fd = rl_open_ept(index, O_RDWR);
 	if (fd >= 0) {
 		if (write(fd, out, sizeof(out)) == sizeof(out) &&
-		    read(fd, in, sizeof(in)) == sizeof(in))
+		    rl_read_reply(fd, in, sizeof(in),
+				  rl_scaled_ms(RL_WAIT_MS)) == sizeof(in))
 			ret = memcmp(in, out, sizeof(in)) ? -1 : 0;
 		close(fd);
 	}

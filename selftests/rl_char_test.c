@@ -54,21 +54,6 @@ FIXTURE_TEARDOWN(ept)
 	close(self->ctrl);
 }
 
-/* Wait for a message with poll(), then read it; -errno on failure. */
-static ssize_t read_reply(int fd, void *buf, size_t len, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-
-	n = poll(&pfd, 1, timeout_ms);
-	if (n < 0)
-		return -errno;
-	if (n == 0)
-		return -ETIMEDOUT;
-	n = read(fd, buf, len);
-	return n < 0 ? -errno : n;
-}
-
 static void fill(unsigned char *buf, size_t len, unsigned int seed)
 {
 	size_t i;
@@ -86,7 +71,7 @@ static int round_trip(int fd, size_t len)
 	n = write(fd, out, len);
 	if (n != (ssize_t)len)
 		return n < 0 ? -errno : -EIO;
-	n = read_reply(fd, in, sizeof(in), REPLY_TIMEOUT_MS);
+	n = rl_read_reply(fd, in, sizeof(in), REPLY_TIMEOUT_MS);
 	if (n < 0)
 		return n;
 	if ((size_t)n != len || memcmp(in, out, len))
@@ -203,7 +188,9 @@ TEST_F_TIMEOUT(ept, zero_byte_write_sends_an_empty_message, 60)
 	ASSERT_EQ(0, ept_stats(self->fd, &st));
 	EXPECT_EQ(1, st.tx_msgs);
 	EXPECT_EQ(0, st.tx_bytes);
-	EXPECT_EQ(0, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	/* 0 is an empty message: a hang-up would be -EPIPE, none -ETIMEDOUT */
+	EXPECT_EQ(0, rl_read_reply(self->fd, buf, sizeof(buf),
+				   REPLY_TIMEOUT_MS));
 }
 
 TEST_F_TIMEOUT(ept, short_read_buffer_fails_emsgsize_and_keeps_the_message, 60)
@@ -213,7 +200,7 @@ TEST_F_TIMEOUT(ept, short_read_buffer_fails_emsgsize_and_keeps_the_message, 60)
 
 	fill(out, sizeof(out), 5);
 	ASSERT_EQ(sizeof(out), write(self->fd, out, sizeof(out)));
-	EXPECT_EQ(-EMSGSIZE, read_reply(self->fd, in, 8, REPLY_TIMEOUT_MS));
+	EXPECT_EQ(-EMSGSIZE, rl_read_reply(self->fd, in, 8, REPLY_TIMEOUT_MS));
 	ASSERT_EQ(0, ept_stats(self->fd, &st));
 	EXPECT_EQ(1, st.rx_queued);
 	EXPECT_EQ(sizeof(out), read(self->fd, in, sizeof(in)));
@@ -339,7 +326,7 @@ TEST_F_TIMEOUT(ept, rx_queue_overflow_is_dropped_and_counted, 90)
 	ASSERT_EQ(0, rl_sysfs_read(dev, "rx_dropped", val, sizeof(val)));
 	EXPECT_EQ(sent - limit, strtoul(val, NULL, 0));
 
-	while (read_reply(self->fd, buf, sizeof(buf), 0) == 4) {
+	while (rl_read_reply(self->fd, buf, sizeof(buf), 0) == 4) {
 		unsigned int seq;
 
 		memcpy(&seq, buf, 4);
@@ -403,7 +390,7 @@ TEST_F_TIMEOUT(ept, sendto_reaches_an_explicit_destination, 60)
 	EXPECT_EQ(EDESTADDRREQ, errno);
 	st.buf = (uintptr_t)msg;
 	EXPECT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_SENDTO, &st));
-	EXPECT_EQ(5, read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(5, rl_read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 	EXPECT_EQ(0, memcmp(buf, msg, 5));
 	st.len = self->payload + 1;
 	EXPECT_EQ(-1, ioctl(fd, RPMSG_LITE_IOC_SENDTO, &st));
@@ -796,15 +783,15 @@ TEST_F_TIMEOUT(ept, send_msgs_stops_at_the_first_bad_message, 60)
 
 	/* an oversize second message: the first is sent, then the batch ends */
 	EXPECT_EQ(1, send_msgs(self->fd, m, 3));
-	EXPECT_EQ(3, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(3, rl_read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 	EXPECT_EQ(0, memcmp(buf, "one", 3));
 	/* an unreadable second payload: the same */
 	m[1].len = 4;
 	m[1].buf = 0;
 	EXPECT_EQ(1, send_msgs(self->fd, m, 3));
-	EXPECT_EQ(3, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(3, rl_read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 	/* nothing else arrives: "three" was never sent */
-	EXPECT_EQ(-ETIMEDOUT, read_reply(self->fd, buf, sizeof(buf), 200));
+	EXPECT_EQ(-ETIMEDOUT, rl_read_reply(self->fd, buf, sizeof(buf), 200));
 	ASSERT_EQ(0, ept_stats(self->fd, &st));
 	EXPECT_EQ(2, st.tx_msgs);
 	EXPECT_EQ(6, st.tx_bytes);
@@ -869,7 +856,7 @@ TEST_F_TIMEOUT(ept, send_msgs_uses_each_entry_destination, 60)
 	EXPECT_EQ(-EDESTADDRREQ, send_msgs(fd, &m, 1));
 	m.addr = self->echo;
 	EXPECT_EQ(1, send_msgs(fd, &m, 1));
-	EXPECT_EQ(5, read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(5, rl_read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	close(fd);
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
@@ -915,7 +902,7 @@ static void *writer_thread(void *arg)
 		/* keep at most 16 in flight so the rx queue never overflows */
 		while (next + 16 <= seq + 1 || (seq == PER_WRITER - 1 &&
 						 next < PER_WRITER)) {
-			n = read_reply(fd, msg, sizeof(msg), REPLY_TIMEOUT_MS);
+			n = rl_read_reply(fd, msg, sizeof(msg), REPLY_TIMEOUT_MS);
 			if (n != sizeof(msg) || msg[0] != (unsigned int)w->id ||
 			    msg[1] != next) {
 				snprintf(w->why, sizeof(w->why),
@@ -989,8 +976,8 @@ TEST_F_TIMEOUT(ept, writers_and_readers_sharing_one_fd_lose_nothing, 120)
 		ASSERT_EQ(0, pthread_create(&thr[i], NULL, shared_write, &w[i]));
 	}
 	while (total < WRITERS * 50) {
-		ASSERT_EQ(sizeof(msg), read_reply(self->fd, msg, sizeof(msg),
-						  REPLY_TIMEOUT_MS));
+		ASSERT_EQ(sizeof(msg), rl_read_reply(self->fd, msg, sizeof(msg),
+						     REPLY_TIMEOUT_MS));
 		ASSERT_GT(WRITERS, msg[0]);
 		/* per writer, replies come back in the order it wrote */
 		EXPECT_EQ(next[msg[0]], msg[1]);

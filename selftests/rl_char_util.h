@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,32 @@ static inline int rl_lookup(int fd, const char *name, unsigned int timeout_ms,
 static inline int rl_lookup_echo(int fd, __u32 *addr)
 {
 	return rl_lookup(fd, RL_ECHO_NAME, rl_scaled_ms(RL_WAIT_MS), addr);
+}
+
+/*
+ * Wait up to @timeout_ms for a message on @fd, then read it into @buf.
+ * Return: its length (0: an empty message, which the ABI allows); or
+ * -ETIMEDOUT when none came; -EPIPE when poll() reports a hang-up
+ * (POLLHUP, POLLERR, POLLNVAL), even with a message still queued, so
+ * that a node that hung up never passes for one that answered, and a
+ * read() of 0 bytes at its end never for an empty message; else -errno
+ * of poll() or read().  Callers compare the length they expect.
+ */
+static inline ssize_t rl_read_reply(int fd, void *buf, size_t len,
+				    int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	n = poll(&pfd, 1, timeout_ms);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ETIMEDOUT;
+	if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return -EPIPE;
+	n = read(fd, buf, len);
+	return n < 0 ? -errno : n;
 }
 
 /* Create an endpoint; returns its index or -errno. */

@@ -62,7 +62,8 @@ static int round_trip(int ctrl, __u32 echo)
 		return index;
 	fd = rl_open_ept(index, O_RDWR);
 	if (fd >= 0) {
-		if (write(fd, "ping", 4) == 4 && read(fd, buf, sizeof(buf)) == 4)
+		if (write(fd, "ping", 4) == 4 &&
+		    rl_read_reply(fd, buf, sizeof(buf), rl_scaled_ms(RL_WAIT_MS)) == 4)
 			ret = memcmp(buf, "ping", 4) ? -1 : 0;
 		close(fd);
 	}

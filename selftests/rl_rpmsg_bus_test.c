@@ -201,7 +201,6 @@ static int wait_gone(const char *path)
 static int round_trip(int fd, size_t len, unsigned int seed)
 {
 	char out[MTU], in[MTU];
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	size_t i;
 	ssize_t n;
 
@@ -209,11 +208,9 @@ static int round_trip(int fd, size_t len, unsigned int seed)
 		out[i] = (char)(seed * 31 + i);
 	if (write(fd, out, len) != (ssize_t)len)
 		return -errno;
-	if (poll(&pfd, 1, WAIT_MS) != 1)
-		return -ETIMEDOUT;
-	n = read(fd, in, sizeof(in));
+	n = rl_read_reply(fd, in, sizeof(in), WAIT_MS);
 	if (n < 0)
-		return -errno;
+		return n;
 	if ((size_t)n != len || memcmp(in, out, len))
 		return -EBADMSG;
 	return 0;
@@ -356,7 +353,7 @@ TEST_F_TIMEOUT(bus, create_dev_channel_is_seen_by_both_ends, 90)
 	ASSERT_LE(0, r);
 
 	ASSERT_EQ(5, write(r, "ping", 5));
-	ASSERT_EQ(5, read(m, buf, sizeof(buf)));
+	ASSERT_EQ(5, rl_read_reply(m, buf, sizeof(buf), WAIT_MS));
 	EXPECT_STREQ("ping", buf);
 	ASSERT_EQ(0, round_trip(m, 100, 7));
 	close(m);
