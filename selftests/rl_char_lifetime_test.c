@@ -92,33 +92,10 @@ static int count_ept_nodes(void)
 	return n;
 }
 
-/*
- * Wait until thread @tid sleeps in the system call @nr (its first field
- * in /proc/self/task/<tid>/syscall) - the positive sign that it reached
- * the wait a test is about.  Returns 0, or -1 after BLOCKED_MS.
- */
+/* Wait until thread @tid sleeps in system call @nr: rl_wait_blocked(). */
 static int wait_blocked_in(pid_t tid, long nr)
 {
-	long long end = rl_now_ms() + BLOCKED_MS;
-	char path[64], buf[256], stat[512], *p;
-	long cur;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-	for (;;) {
-		if (!rl_read_file(path, buf, sizeof(buf)) &&
-		    sscanf(buf, "%ld", &cur) == 1 && cur == nr) {
-			snprintf(stat, sizeof(stat), "/proc/self/task/%d/stat",
-				 tid);
-			if (!rl_read_file(stat, buf, sizeof(buf))) {
-				p = strrchr(buf, ')');
-				if (p && p[1] == ' ' && p[2] == 'S')
-					return 0;
-			}
-		}
-		if (rl_now_ms() > end)
-			return -1;
-		usleep(2000);
-	}
+	return rl_wait_blocked(getpid(), tid, nr, BLOCKED_MS);
 }
 
 FIXTURE_SETUP(life)
@@ -223,7 +200,7 @@ static void *op_thread(void *arg)
 {
 	struct op *op = arg;
 
-	op->tid = syscall(SYS_gettid);
+	op->tid = rl_gettid();
 	op->started = 1;
 	op->ret = op->fn(op);
 	op->done = 1;

@@ -13,13 +13,31 @@
 
 #define LOOPBACK_KO	"/rl/modules/rpmsg_lite_loopback.ko"
 
+/**
+ * struct reader - a thread blocked in read()
+ * @fd: the node it reads
+ * @started: passed once @tid is set
+ * @tid: its thread id
+ * @err: errno of the read, 0 if it returned a message
+ */
+struct reader {
+	int fd;
+	pthread_barrier_t started;
+	pid_t tid;
+	int err;
+};
+
 static void *blocked_read(void *arg)
 {
-	int fd = *(int *)arg;
+	struct reader *r = arg;
 	char buf[16];
-	ssize_t n = read(fd, buf, sizeof(buf));
+	ssize_t n;
 
-	return (void *)(long)(n < 0 ? errno : 0);
+	r->tid = rl_gettid();
+	pthread_barrier_wait(&r->started);
+	n = read(r->fd, buf, sizeof(buf));
+	r->err = n < 0 ? errno : 0;
+	return NULL;
 }
 
 /*
@@ -42,11 +60,11 @@ TEST_F_TIMEOUT(linkdown, link_removal_gives_epipe_and_pollhup_to_open_files, 90)
 	struct pollfd pfd = { .events = POLLIN | POLLOUT };
 	struct rpmsg_lite_ept_stats st;
 	struct rpmsg_lite_link_info li;
+	struct reader rd;
 	char path[64], buf[16];
 	int ctrl, a, b, ia, ib;
 	__u32 echo = 0;
 	pthread_t thr;
-	void *res;
 	long long end;
 
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
@@ -72,13 +90,18 @@ TEST_F_TIMEOUT(linkdown, link_removal_gives_epipe_and_pollhup_to_open_files, 90)
 		usleep(1000);
 	}
 	ASSERT_EQ(1, st.rx_queued);
-	ASSERT_EQ(0, pthread_create(&thr, NULL, blocked_read, &b));
-	usleep(100000);
+	rd.fd = b;
+	ASSERT_EQ(0, pthread_barrier_init(&rd.started, NULL, 2));
+	ASSERT_EQ(0, pthread_create(&thr, NULL, blocked_read, &rd));
+	pthread_barrier_wait(&rd.started);
+	/* the link goes once the reader sleeps in read(), not before */
+	ASSERT_EQ(0, rl_wait_blocked(getpid(), rd.tid, SYS_read,
+				     rl_scaled_ms(RL_WAIT_MS)));
 
 	ASSERT_EQ(0, system("rmmod rpmsg_lite_loopback"));
 
-	pthread_join(thr, &res);
-	EXPECT_EQ(EPIPE, (long)res);
+	pthread_join(thr, NULL);
+	EXPECT_EQ(EPIPE, rd.err);
 
 	pfd.fd = a;
 	EXPECT_EQ(1, poll(&pfd, 1, 0));

@@ -234,34 +234,44 @@ TEST_F_TIMEOUT(ept, poll_reports_pollout_when_idle_and_pollin_after_the_echo, 60
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
 
-struct delayed_write {
+/**
+ * struct write_when_blocked - write once a reader sleeps in read()
+ * @fd: the node to write to
+ * @tid: the reader's thread id
+ * @blocked: 0 when the reader was seen blocked, -ETIMEDOUT when it was
+ *           not (the message is written anyway)
+ * @written: what write() returned
+ */
+struct write_when_blocked {
 	int fd;
-	int delay_ms;
+	pid_t tid;
+	int blocked;
+	ssize_t written;
 };
 
-static void *write_later(void *arg)
+static void *write_when_blocked(void *arg)
 {
-	struct delayed_write *dw = arg;
+	struct write_when_blocked *w = arg;
 
-	usleep(dw->delay_ms * 1000);
-	if (write(dw->fd, "wake", 4) != 4)
-		return (void *)1;
+	w->blocked = rl_wait_blocked(getpid(), w->tid, SYS_read,
+				     REPLY_TIMEOUT_MS);
+	w->written = write(w->fd, "wake", 4);
 	return NULL;
 }
 
+/* A read() that sleeps on an empty queue returns the echo that arrives. */
 TEST_F_TIMEOUT(ept, blocking_read_is_woken_by_the_echo, 60)
 {
-	struct delayed_write dw = { .fd = self->fd, .delay_ms = 200 };
-	long long start = rl_now_ms();
+	struct write_when_blocked w = { .fd = self->fd, .tid = rl_gettid() };
 	pthread_t thr;
 	char buf[16];
-	void *res;
 
-	ASSERT_EQ(0, pthread_create(&thr, NULL, write_later, &dw));
+	ASSERT_EQ(0, pthread_create(&thr, NULL, write_when_blocked, &w));
 	EXPECT_EQ(4, read(self->fd, buf, sizeof(buf)));
-	EXPECT_LE(150, rl_now_ms() - start);
-	pthread_join(thr, &res);
-	EXPECT_EQ(NULL, res);
+	pthread_join(thr, NULL);
+	EXPECT_EQ(0, w.blocked) TH_LOG("the read was never seen blocked");
+	EXPECT_EQ(4, w.written);
+	EXPECT_EQ(0, memcmp(buf, "wake", 4));
 }
 
 static void on_alarm(int sig)
@@ -271,12 +281,21 @@ static void on_alarm(int sig)
 TEST_F_TIMEOUT(ept, signal_interrupts_a_blocking_read_with_eintr, 60)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct rl_blocked_signal sig;
 	char buf[16];
+	ssize_t n;
+	int e;
 
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	alarm(1);
-	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
-	EXPECT_EQ(EINTR, errno);
+	/* signalled once it sleeps in read(), not after a guessed delay */
+	ASSERT_EQ(0, rl_signal_when_blocked(&sig, SYS_read, SIGALRM,
+					    REPLY_TIMEOUT_MS));
+	n = read(self->fd, buf, sizeof(buf));
+	e = errno;
+	pthread_join(sig.thread, NULL);
+	EXPECT_EQ(0, sig.ret) TH_LOG("the read was never seen blocked");
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EINTR, e);
 }
 
 TEST_F_TIMEOUT(ept, ept_stats_count_messages_and_bytes, 60)
@@ -539,23 +558,38 @@ TEST_F_TIMEOUT(ept, destroy_from_the_endpoint_node_itself, 60)
 	self->index = -1;
 }
 
+/*
+ * A reader asleep on an empty queue wakes with EPIPE when its endpoint is
+ * destroyed.  The child destroys it once it sees the reader sleeping in
+ * read() (exit status 2 if it never does: it destroys it anyway so that
+ * the read ends).
+ */
 TEST_F_TIMEOUT(ept, blocked_reader_is_woken_by_destroy_with_epipe, 60)
 {
-	int index = self->index, status;
+	int index = self->index, status, e;
+	pid_t pid, reader = getpid();
 	char buf[8];
-	pid_t pid;
+	ssize_t n;
 
 	self->index = -1;
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		usleep(200000);
-		_exit(rl_destroy(self->ctrl, index) ? 1 : 0);
+		int seen = rl_wait_blocked(reader, reader, SYS_read,
+					   REPLY_TIMEOUT_MS);
+
+		if (rl_destroy(self->ctrl, index))
+			_exit(1);
+		_exit(seen ? 2 : 0);
 	}
-	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
-	EXPECT_EQ(EPIPE, errno);
+	n = read(self->fd, buf, sizeof(buf));
+	e = errno;
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, status);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("1: DESTROY_EPT failed, 2: the read was never seen blocked");
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EPIPE, e);
 }
 
 TEST_F_TIMEOUT(ept, recreate_with_the_same_src_works_after_destroy, 60)

@@ -12,10 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,6 +108,90 @@ static inline int rl_sysfs_read(const char *dev, const char *attr,
 
 	snprintf(path, sizeof(path), RL_CLASS_DIR "/%s/%s", dev, attr);
 	return rl_read_file(path, buf, size);
+}
+
+/*
+ * Wait up to @timeout_ms until thread @tid of process @pid sleeps (state
+ * S) inside system call @nr (the first field of
+ * /proc/<pid>/task/<tid>/syscall): the positive sign that it reached the
+ * wait a test is about, rather than a delay that hopes it did.
+ * Return: 0, or -ETIMEDOUT.
+ */
+static inline int rl_wait_blocked(pid_t pid, pid_t tid, long nr,
+				  int timeout_ms)
+{
+	long long end = rl_now_ms() + timeout_ms;
+	char sc[64], st[64], buf[512], *p;
+
+	snprintf(sc, sizeof(sc), "/proc/%d/task/%d/syscall", pid, tid);
+	snprintf(st, sizeof(st), "/proc/%d/task/%d/stat", pid, tid);
+	for (;;) {
+		/* "<nr> <args>..." while in a call, else "running" or "-1 ..." */
+		if (!rl_read_file(sc, buf, sizeof(buf)) &&
+		    (buf[0] >= '0' && buf[0] <= '9') &&
+		    strtol(buf, NULL, 10) == nr &&
+		    !rl_read_file(st, buf, sizeof(buf))) {
+			p = strrchr(buf, ')');
+			if (p && p[1] == ' ' && p[2] == 'S')
+				return 0;
+		}
+		if (rl_now_ms() > end)
+			return -ETIMEDOUT;
+		usleep(2000);
+	}
+}
+
+static inline pid_t rl_gettid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+/**
+ * struct rl_blocked_signal - send a signal to a thread once it blocks
+ * @target: the thread to signal
+ * @tid: its thread id
+ * @nr: the system call it must be seen sleeping in
+ * @sig: the signal
+ * @timeout_ms: how long to wait for it to block
+ * @ret: 0: it was seen blocked, then signalled; -ETIMEDOUT: it was never
+ *       seen blocked within @timeout_ms and was signalled anyway (so that
+ *       a call that blocks late still ends)
+ * @thread: the thread that watches and signals
+ */
+struct rl_blocked_signal {
+	pthread_t target;
+	pid_t tid;
+	long nr;
+	int sig;
+	int timeout_ms;
+	int ret;
+	pthread_t thread;
+};
+
+static inline void *rl_blocked_signal_fn(void *arg)
+{
+	struct rl_blocked_signal *b = arg;
+
+	b->ret = rl_wait_blocked(getpid(), b->tid, b->nr, b->timeout_ms);
+	pthread_kill(b->target, b->sig);
+	return NULL;
+}
+
+/*
+ * Start a thread that sends @sig to the calling thread once the caller
+ * sleeps in system call @nr (waiting up to @timeout_ms); the caller then
+ * makes that call, joins @b->thread and checks @b->ret.  0 or -errno.
+ */
+static inline int rl_signal_when_blocked(struct rl_blocked_signal *b,
+					 long nr, int sig, int timeout_ms)
+{
+	b->target = pthread_self();
+	b->tid = rl_gettid();
+	b->nr = nr;
+	b->sig = sig;
+	b->timeout_ms = timeout_ms;
+	b->ret = -EINPROGRESS;
+	return -pthread_create(&b->thread, NULL, rl_blocked_signal_fn, b);
 }
 
 /* Path of the control node whose link has the given role ("master"). */

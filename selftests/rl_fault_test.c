@@ -18,37 +18,10 @@
 #define WRITERS		4
 #define READERS		4
 
-/* State letter of a process from /proc/<pid>/stat, or 0. */
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
-/* Wait until @pid sleeps (S), up to RL_WAIT_MS (scaled). */
+/* Wait until the single-threaded process @pid sleeps in read(). */
 static int wait_sleeping(pid_t pid)
 {
-	long long end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
-
-	while (rl_now_ms() < end) {
-		if (proc_state(pid) == 'S')
-			return 0;
-		usleep(10000);
-	}
-	return -1;
+	return rl_wait_blocked(pid, pid, SYS_read, rl_scaled_ms(RL_WAIT_MS));
 }
 
 /* One message to the echo service and back through a new endpoint. */
