@@ -17,6 +17,10 @@
 #define LOOPBACK_KO	"/rl/modules/rpmsg_lite_loopback.ko"
 #define WRITERS		4
 #define READERS		4
+/* Bytes of each message the killed writers send */
+#define WRITE_LEN	496
+/* Messages a writer is seen to send before it is killed */
+#define WRITE_RUN	32
 
 /* Wait until the single-threaded process @pid sleeps in read(). */
 static int wait_sleeping(pid_t pid)
@@ -42,6 +46,29 @@ static int round_trip(int ctrl, __u32 echo)
 	}
 	rl_destroy(ctrl, index);
 	return ret;
+}
+
+/* Messages the link of @ctrl has sent; -1 on error. */
+static long long link_tx_msgs(int ctrl)
+{
+	struct rpmsg_lite_link_info li;
+
+	if (ioctl(ctrl, RPMSG_LITE_IOC_LINK_INFO, &li))
+		return -1;
+	return li.stats.tx_msgs;
+}
+
+/* Wait until the link of @ctrl has sent @n messages: 0 or -ETIMEDOUT. */
+static int wait_link_tx(int ctrl, long long n)
+{
+	long long end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
+
+	while (link_tx_msgs(ctrl) < n) {
+		if (rl_now_ms() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	return 0;
 }
 
 static unsigned long slab_kb(void)
@@ -76,8 +103,9 @@ FIXTURE_TEARDOWN(fault)
 
 /*
  * 20 times: a child opens an endpoint and blocks in read() (or loops in
- * write()), and is killed with SIGKILL.  Afterwards the same endpoint
- * node still works and the link carries messages.
+ * write()), and is killed with SIGKILL once it is seen sleeping in read()
+ * (or once its messages flow).  Afterwards the same endpoint node still
+ * works and the link carries messages.
  */
 TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 {
@@ -85,7 +113,9 @@ TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 	unsigned long slab0, slab1;
 	char path[64], buf[512];
 	int ctrl, index, quiet, fd, i, status;
-	__u32 echo = 0;
+	__u32 echo = 0, qlen = RPMSG_LITE_MAX_RX_QUEUE_LEN;
+	long long tx0, echoes = 0;
+	ssize_t n;
 	pid_t pid;
 
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)));
@@ -97,9 +127,16 @@ TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 	ASSERT_LE(0, index);
 	quiet = rl_create(ctrl, "quiet", RPMSG_LITE_ADDR_ANY, 0x7ff0, NULL);
 	ASSERT_LE(0, quiet);
+	/* room for every echo the writers cause, so the marker's is kept */
+	fd = rl_open_ept(index, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen));
+	close(fd);
 	slab0 = slab_kb();
 
 	for (i = 0; i < 20; i++) {
+		tx0 = link_tx_msgs(ctrl);
+		ASSERT_LE(0, tx0);
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (!pid) {
@@ -110,14 +147,15 @@ TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 				_exit(1);
 			if (i % 2)
 				for (;;)
-					write(fd, cbuf, sizeof(cbuf) - 16);
+					write(fd, cbuf, WRITE_LEN);
 			read(fd, cbuf, sizeof(cbuf));
 			_exit(2);	/* nothing was sent: must not return */
 		}
+		/* braces: the harness's EXPECT is two statements */
 		if (i % 2 == 0) {
 			EXPECT_EQ(0, wait_sleeping(pid));
 		} else {
-			usleep(20000);
+			EXPECT_EQ(0, wait_link_tx(ctrl, tx0 + WRITE_RUN));
 		}
 		EXPECT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -125,21 +163,31 @@ TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 		EXPECT_EQ(SIGKILL, WTERMSIG(status));
 	}
 
-	/* the node works: drain the writers' echoes, then a round trip */
-	fd = rl_open_ept(index, O_RDWR | O_NONBLOCK);
-	ASSERT_LE(0, fd);
-	usleep(200000);
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
-	EXPECT_EQ(EAGAIN, errno);
-	ASSERT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_EPT_STATS, &st));
-	EXPECT_EQ(0, st.rx_queued);
-	close(fd);
+	/*
+	 * The node works: a marker written after every message of the
+	 * killed writers comes back after all their echoes (the echo
+	 * service answers in order), so what is read before it is theirs,
+	 * and once it is read nothing is left behind.  No delay guesses
+	 * when the echoes are over.
+	 */
 	fd = rl_open_ept(index, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(4, write(fd, "pong", 4));
-	EXPECT_EQ(4, read(fd, buf, sizeof(buf)));
+	for (;;) {
+		n = rl_read_reply(fd, buf, sizeof(buf),
+				  rl_scaled_ms(RL_WAIT_MS));
+		if (n != WRITE_LEN)
+			break;
+		echoes++;
+	}
+	ASSERT_EQ(4, n) TH_LOG("after %lld echoes of the writers", echoes);
+	EXPECT_EQ(0, memcmp(buf, "pong", 4));
+	ASSERT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_EPT_STATS, &st));
+	EXPECT_EQ(0, st.rx_queued);
+	EXPECT_GE(st.tx_msgs, echoes + 1);
 	close(fd);
+	TH_LOG("%lld echoes of the killed writers before the marker, %llu dropped",
+	       echoes, (unsigned long long)st.rx_dropped);
 	EXPECT_EQ(0, rl_destroy(ctrl, index));
 	fd = rl_open_ept(quiet, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -157,12 +205,16 @@ TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
  * struct worker - a thread on an endpoint node
  * @fd: the node
  * @writer: writes in a loop, else reads in a loop
- * @ops: calls that succeeded
+ * @started: passed by every worker and the test once @tid is set
+ * @tid: its thread id
+ * @ops: calls that succeeded (atomic: the test watches it)
  * @err: errno that ended the loop
  */
 struct worker {
 	int fd;
 	bool writer;
+	pthread_barrier_t *started;
+	pid_t tid;
 	long ops;
 	int err;
 };
@@ -173,6 +225,8 @@ static void *worker_fn(void *arg)
 	char buf[496];
 
 	memset(buf, 0x5a, sizeof(buf));
+	w->tid = rl_gettid();
+	pthread_barrier_wait(w->started);
 	for (;;) {
 		ssize_t n = w->writer ? write(w->fd, buf, sizeof(buf)) :
 					read(w->fd, buf, sizeof(buf));
@@ -181,19 +235,46 @@ static void *worker_fn(void *arg)
 			w->err = errno;
 			return NULL;
 		}
-		w->ops++;
+		__atomic_add_fetch(&w->ops, 1, __ATOMIC_RELAXED);
 	}
 }
 
 /*
+ * Wait until every reader sleeps in read() and every writer got a
+ * message through: 0, or -ETIMEDOUT.
+ */
+static int wait_workers_busy(struct worker *w, int n)
+{
+	long long end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!w[i].writer) {
+			if (rl_wait_blocked(getpid(), w[i].tid, SYS_read,
+					    end - rl_now_ms()))
+				return -ETIMEDOUT;
+			continue;
+		}
+		while (!__atomic_load_n(&w[i].ops, __ATOMIC_RELAXED)) {
+			if (rl_now_ms() > end)
+				return -ETIMEDOUT;
+			usleep(1000);
+		}
+	}
+	return 0;
+}
+
+/*
  * Readers block on endpoints nobody answers, writers keep the link busy;
- * then the loopback module goes away.  Every thread returns with EPIPE,
+ * then, once every reader is seen asleep in read() and every writer has
+ * sent, the loopback module goes away.  Every thread returns with EPIPE,
  * nothing hangs, and the module comes back with a working link.
  */
 TEST_F_TIMEOUT(fault, rmmod_with_blocked_readers_and_busy_writers_returns_epipe, 120)
 {
 	struct worker w[WRITERS + READERS];
 	pthread_t thr[WRITERS + READERS];
+	pthread_barrier_t started;
 	char path[64];
 	int ctrl, i, index;
 	__u32 echo = 0, tmo = RPMSG_LITE_TIMEOUT_FOREVER;
@@ -203,6 +284,8 @@ TEST_F_TIMEOUT(fault, rmmod_with_blocked_readers_and_busy_writers_returns_epipe,
 	ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, ctrl);
 	ASSERT_EQ(0, rl_lookup_echo(ctrl, &echo));
+	ASSERT_EQ(0, pthread_barrier_init(&started, NULL,
+					  WRITERS + READERS + 1));
 	for (i = 0; i < WRITERS + READERS; i++) {
 		bool writer = i < WRITERS;
 
@@ -216,11 +299,13 @@ TEST_F_TIMEOUT(fault, rmmod_with_blocked_readers_and_busy_writers_returns_epipe,
 		ASSERT_EQ(0, ioctl(w[i].fd, RPMSG_LITE_IOC_SET_TX_TIMEOUT,
 				   &tmo));
 		w[i].writer = writer;
+		w[i].started = &started;
 		w[i].ops = 0;
 		w[i].err = 0;
 		ASSERT_EQ(0, pthread_create(&thr[i], NULL, worker_fn, &w[i]));
 	}
-	usleep(300000);
+	pthread_barrier_wait(&started);
+	ASSERT_EQ(0, wait_workers_busy(w, WRITERS + READERS));
 
 	ASSERT_EQ(0, system("rmmod rpmsg_lite_loopback"));
 	for (i = 0; i < WRITERS + READERS; i++) {
