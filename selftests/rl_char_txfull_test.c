@@ -27,6 +27,7 @@
 
 FIXTURE(txfull) {
 	int ctrl;		/* /dev/rpmsg_lite_ctrlN of the master link */
+	int rctrl;		/* the control node of its peer, the remote */
 	int index;		/* N of our /dev/rpmsg_eptN */
 	int fd;			/* it, opened O_NONBLOCK */
 	__u32 payload;		/* the link's payload size */
@@ -103,10 +104,15 @@ FIXTURE_SETUP(txfull)
 	self->fd = -1;
 	self->index = -1;
 	self->held = 0;
+	self->rctrl = -1;
 	ASSERT_EQ(0, rl_find_ctrl("master", path, sizeof(path)))
 		TH_LOG("no control node of a master link in " RL_CLASS_DIR);
 	self->ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, self->ctrl) TH_LOG("open %s: %s", path, strerror(errno));
+	ASSERT_EQ(0, rl_find_ctrl("remote", path, sizeof(path)))
+		TH_LOG("no control node of a remote link in " RL_CLASS_DIR);
+	self->rctrl = open(path, O_RDWR);
+	ASSERT_LE(0, self->rctrl) TH_LOG("open %s: %s", path, strerror(errno));
 	ASSERT_EQ(0, ioctl(self->ctrl, RPMSG_LITE_IOC_LINK_INFO, &li));
 	self->payload = li.payload_size;
 	self->buffers = li.buffer_count;
@@ -136,20 +142,36 @@ FIXTURE_SETUP(txfull)
 	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_SET_RX_QUEUE_LEN, &qlen));
 }
 
+/* A message no test sends otherwise (they send whole payloads) */
+#define MARKER		"end"
+#define MARKER_LEN	3
+
 /*
- * Read and discard until nothing arrives for @quiet_ms (at most @max_ms):
- * the echoes of a backlog released at teardown must reach this endpoint,
- * not the next test's, which may be given the same address.
+ * After a test that ended with the remote held (it failed): send a
+ * marker behind the backlog and read until its echo comes back, so that
+ * the backlog's echoes reach this endpoint, not the next test's, which
+ * may be given the same address (the echo service answers in order).
+ * Bounded and best effort.
  */
-static void drain_quiet(int fd, int quiet_ms, long long max_ms)
+static void drain_backlog(int fd)
 {
+	long long end = rl_now_ms() + rl_scaled_ms(10000);
 	unsigned char in[MSG_MAX];
-	long long end = rl_now_ms() + max_ms;
+	ssize_t n;
 
 	set_nonblock(fd, 1);
-	while (rl_now_ms() < end && (poll_now(fd, POLLIN, quiet_ms) & POLLIN))
-		if (read(fd, in, sizeof(in)) < 0 && errno != EAGAIN)
-			break;
+	/* the ring frees up as the released remote answers: read meanwhile */
+	while (write(fd, MARKER, MARKER_LEN) < 0) {
+		if (errno != EAGAIN || rl_now_ms() > end)
+			return;
+		if (read(fd, in, sizeof(in)) < 0)
+			usleep(1000);
+	}
+	while (rl_now_ms() < end) {
+		n = rl_read_reply(fd, in, sizeof(in), REPLY_TIMEOUT_MS);
+		if (n < 0 || (n == MARKER_LEN && !memcmp(in, MARKER, n)))
+			return;
+	}
 }
 
 FIXTURE_TEARDOWN(txfull)
@@ -157,13 +179,42 @@ FIXTURE_TEARDOWN(txfull)
 	if (self->held) {
 		set_hold(self->hold, 0);
 		if (self->fd >= 0)
-			drain_quiet(self->fd, 1000, rl_scaled_ms(10000));
+			drain_backlog(self->fd);
 	}
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->index >= 0)
 		rl_destroy(self->ctrl, self->index);
+	if (self->rctrl >= 0)
+		close(self->rctrl);
 	close(self->ctrl);
+}
+
+/* Messages the link of @ctrl has delivered to its endpoints; -1: error. */
+static long long link_rx_msgs(int ctrl)
+{
+	struct rpmsg_lite_link_info li;
+
+	if (ioctl(ctrl, RPMSG_LITE_IOC_LINK_INFO, &li))
+		return -1;
+	return li.stats.rx_msgs;
+}
+
+/*
+ * Wait until the link of @ctrl has delivered @n messages in all (on the
+ * remote: its echo service got them, and keeps them while held): 0, or
+ * -ETIMEDOUT.
+ */
+static int wait_link_rx(int ctrl, long long n)
+{
+	long long end = rl_now_ms() + REPLY_TIMEOUT_MS;
+
+	while (link_rx_msgs(ctrl) < n) {
+		if (rl_now_ms() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	return 0;
 }
 
 /*
@@ -236,21 +287,30 @@ static void check_echoes(struct __test_metadata *_metadata, int fd,
 TEST_F_TIMEOUT(txfull, nonblocking_write_gets_eagain_and_pollout_clears, 90)
 {
 	struct rpmsg_lite_link_info li;
+	long long r0;
 	int sent;
 
 	if (self->no_knob)
 		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
 
 	EXPECT_EQ('0', get_hold(self->hold));
+	r0 = link_rx_msgs(self->rctrl);
+	ASSERT_LE(0, r0);
 	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
 		       self->buffers, &self->held);
 	ASSERT_LE(1, sent);
 	EXPECT_EQ('1', get_hold(self->hold));
 	EXPECT_GE((int)self->buffers, sent);
+	/*
+	 * Still refused, and no POLLOUT, once the remote has taken every
+	 * message: it had its chance to give buffers back, and kept them.
+	 */
+	ASSERT_EQ(0, wait_link_rx(self->rctrl, r0 + sent))
+		TH_LOG("the remote took %lld of %d messages",
+		       link_rx_msgs(self->rctrl) - r0, sent);
 	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_LINK_INFO, &li));
 	EXPECT_EQ(0, li.free_tx_buffers);
-	/* still refused, and no POLLOUT, not even after a while */
-	EXPECT_EQ(0, poll_now(self->fd, POLLOUT, 100) & POLLOUT);
+	EXPECT_EQ(0, poll_now(self->fd, POLLOUT, 0) & POLLOUT);
 	EXPECT_EQ(-1, write(self->fd, "x", 1));
 	EXPECT_EQ(EAGAIN, errno);
 	TH_LOG("%d messages filled the %u tx buffers", sent, self->buffers);
