@@ -936,7 +936,13 @@ static void *writer_thread(void *arg)
 		return NULL;
 	}
 	fd = rl_open_ept(index, O_RDWR);
-	for (seq = 0; fd >= 0 && seq < PER_WRITER; seq++) {
+	if (fd < 0) {
+		snprintf(w->why, sizeof(w->why), "open: %s", strerror(errno));
+		w->errors++;
+		rl_destroy(w->ctrl, index);
+		return NULL;
+	}
+	for (seq = 0; seq < PER_WRITER; seq++) {
 		msg[0] = w->id;
 		msg[1] = seq;
 		if (write(fd, msg, sizeof(msg)) != sizeof(msg)) {
@@ -961,8 +967,7 @@ static void *writer_thread(void *arg)
 			next++;
 		}
 	}
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	rl_destroy(w->ctrl, index);
 	return NULL;
 }
