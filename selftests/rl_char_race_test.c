@@ -31,6 +31,9 @@
  *   the old files, and once they are closed both modules unload and load
  *   again.
  *
+ * Every file is opened O_CLOEXEC: the shells system() starts for rmmod
+ * and insmod while the workers run must not hold copies of the nodes.
+ *
  * Bounded and seeded: RL_FUZZ_SEED (default 1) seeds the workers' draws
  * (printed; thread timing does not repeat), RL_RACE_MS (default 4000)
  * and RL_RACE_OPS (default 200000) bound the main pass.
@@ -353,7 +356,8 @@ static void op_open_ctrl(struct worker *w)
 	if (!h)
 		return;
 	enter(w, "open control node");
-	fd = open(w->r->ctrl_path[s], O_RDWR | (below(w, 2) ? O_NONBLOCK : 0));
+	fd = open(w->r->ctrl_path[s],
+		  O_RDWR | O_CLOEXEC | (below(w, 2) ? O_NONBLOCK : 0));
 	leave(w, fd, E_OPEN);
 	if (fd < 0)
 		return;
@@ -379,7 +383,8 @@ static void op_open_ept(struct worker *w)
 	if (index < 0)
 		return;
 	enter(w, "open endpoint node");
-	fd = rl_open_ept(index, O_RDWR | (below(w, 3) ? O_NONBLOCK : 0));
+	fd = rl_open_ept(index,
+			 O_RDWR | O_CLOEXEC | (below(w, 3) ? O_NONBLOCK : 0));
 	leave(w, fd, E_OPEN);
 	if (fd < 0)
 		return;
@@ -703,7 +708,7 @@ static void *worker_fn(void *arg)
 
 static int write_knob(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
 	int e;
 
@@ -769,7 +774,7 @@ static int round_trip(int ctrl, uint32_t echo)
 	index = rl_create(ctrl, "race-probe", RPMSG_LITE_ADDR_ANY, echo, NULL);
 	if (index < 0)
 		return index;
-	fd = rl_open_ept(index, O_RDWR);
+	fd = rl_open_ept(index, O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		if (write(fd, out, sizeof(out)) == sizeof(out) &&
 		    rl_read_reply(fd, in, sizeof(in),
@@ -832,7 +837,7 @@ FIXTURE_SETUP(race)
 	ASSERT_EQ(0, rl_find_ctrl("remote", r->ctrl_path[REMOTE],
 				  sizeof(r->ctrl_path[REMOTE])));
 	for (s = 0; s < SIDES; s++) {
-		r->ctrl[s] = open(r->ctrl_path[s], O_RDWR);
+		r->ctrl[s] = open(r->ctrl_path[s], O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, r->ctrl[s]);
 	}
 	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
@@ -1014,7 +1019,8 @@ TEST_F_TIMEOUT(race, threads_resets_and_module_removal, 1800)
 	}
 	ASSERT_EQ(0, rl_find_ctrl("master", r->ctrl_path[MASTER],
 				  sizeof(r->ctrl_path[MASTER])));
-	r->ctrl[MASTER] = open(r->ctrl_path[MASTER], O_RDWR);
+	r->ctrl[MASTER] = open(r->ctrl_path[MASTER],
+			       O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, r->ctrl[MASTER]);
 	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	ASSERT_EQ(0, round_trip(r->ctrl[MASTER], r->echo));
@@ -1044,7 +1050,8 @@ TEST_F_TIMEOUT(race, threads_resets_and_module_removal, 1800)
 	ASSERT_EQ(0, system("insmod " MOD_DIR "/rpmsg_lite_loopback.ko"));
 	ASSERT_EQ(0, rl_find_ctrl("master", r->ctrl_path[MASTER],
 				  sizeof(r->ctrl_path[MASTER])));
-	r->ctrl[MASTER] = open(r->ctrl_path[MASTER], O_RDWR);
+	r->ctrl[MASTER] = open(r->ctrl_path[MASTER],
+			       O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, r->ctrl[MASTER]);
 	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	EXPECT_EQ(0, round_trip(r->ctrl[MASTER], r->echo));
