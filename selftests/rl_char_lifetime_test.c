@@ -34,10 +34,13 @@
 #define DEBUGFS_DIR	"/sys/kernel/debug"
 #define HOLD_FMT	DEBUGFS_DIR "/rpmsg_lite_loopback/pair%u/hold_remote"
 #define CAP_PARAM	"/sys/module/rpmsg_lite/parameters/rx_queue_max_bytes"
-/* An operation that must not wait for anybody returns within this. */
-#define PROMPT_MS	2000
-/* A thread that is meant to block is found blocked within this. */
-#define BLOCKED_MS	5000
+/*
+ * An operation that must not wait for anybody returns within this (2 s at
+ * nominal speed, scaled).
+ */
+#define PROMPT_MS	rl_scaled_ms(2000)
+/* A thread that is meant to block is found blocked within this (scaled). */
+#define BLOCKED_MS	rl_scaled_ms(RL_WAIT_MS)
 
 FIXTURE(life) {
 	int ctrl;		/* /dev/rpmsg_lite_ctrlN of the master link */
@@ -89,33 +92,10 @@ static int count_ept_nodes(void)
 	return n;
 }
 
-/*
- * Wait until thread @tid sleeps in the system call @nr (its first field
- * in /proc/self/task/<tid>/syscall) - the positive sign that it reached
- * the wait a test is about.  Returns 0, or -1 after BLOCKED_MS.
- */
+/* Wait until thread @tid sleeps in system call @nr: rl_wait_blocked(). */
 static int wait_blocked_in(pid_t tid, long nr)
 {
-	long long end = rl_now_ms() + BLOCKED_MS;
-	char path[64], buf[256], stat[512], *p;
-	long cur;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-	for (;;) {
-		if (!rl_read_file(path, buf, sizeof(buf)) &&
-		    sscanf(buf, "%ld", &cur) == 1 && cur == nr) {
-			snprintf(stat, sizeof(stat), "/proc/self/task/%d/stat",
-				 tid);
-			if (!rl_read_file(stat, buf, sizeof(buf))) {
-				p = strrchr(buf, ')');
-				if (p && p[1] == ' ' && p[2] == 'S')
-					return 0;
-			}
-		}
-		if (rl_now_ms() > end)
-			return -1;
-		usleep(2000);
-	}
+	return rl_wait_blocked(getpid(), tid, nr, BLOCKED_MS);
 }
 
 FIXTURE_SETUP(life)
@@ -139,7 +119,7 @@ FIXTURE_SETUP(life)
 	if (access(DEBUGFS_DIR "/rpmsg_lite_loopback", F_OK))
 		mount("debugfs", DEBUGFS_DIR, "debugfs", 0, NULL);
 	ASSERT_EQ(0, access(self->hold, W_OK)) TH_LOG("%s", self->hold);
-	ASSERT_EQ(0, rl_lookup(self->ctrl, RL_ECHO_NAME, 5000, &self->echo));
+	ASSERT_EQ(0, rl_lookup_echo(self->ctrl, &self->echo));
 
 	/* a ring with no free transmit buffer: hold the remote, fill it */
 	self->filler = rl_create(self->ctrl, "filler", RPMSG_LITE_ADDR_ANY,
@@ -162,12 +142,12 @@ FIXTURE_SETUP(life)
 
 /*
  * Let the remote go on: every buffer comes back, the filler's echoes
- * arrive and are read.  Returns 0, or -1 if that takes over 10 s.
+ * arrive and are read.  Returns 0, or -1 if that takes over 10 s (scaled).
  */
 static int release_and_drain(FIXTURE_DATA(life) *self)
 {
 	struct rpmsg_lite_ept_stats st;
-	long long end = rl_now_ms() + 10000;
+	long long end = rl_now_ms() + rl_scaled_ms(10000);
 	unsigned char in[64];
 
 	if (self->held)
@@ -220,7 +200,7 @@ static void *op_thread(void *arg)
 {
 	struct op *op = arg;
 
-	op->tid = syscall(SYS_gettid);
+	op->tid = rl_gettid();
 	op->started = 1;
 	op->ret = op->fn(op);
 	op->done = 1;
@@ -312,7 +292,7 @@ static void on_usr1(int sig)
  * once; when a signal ends the wait, nothing is left behind and no
  * transmit buffer is lost.
  */
-TEST_F(life, announced_create_publishes_nothing_until_announced)
+TEST_F_TIMEOUT(life, announced_create_publishes_nothing_until_announced, 90)
 {
 	struct op create = { .fn = op_create_announced, .ctrl = self->ctrl,
 			     .arg = self->echo, .name = "life-announced" };
@@ -344,12 +324,11 @@ TEST_F(life, announced_create_publishes_nothing_until_announced)
 }
 
 /* Once the announcement goes out, the node appears and works. */
-TEST_F(life, announced_create_appears_once_its_announce_is_sent)
+TEST_F_TIMEOUT(life, announced_create_appears_once_its_announce_is_sent, 90)
 {
 	struct op create = { .fn = op_create_announced, .ctrl = self->ctrl,
 			     .arg = self->echo, .name = "life-late" };
 	unsigned char out[16] = "late", in[16];
-	struct pollfd pfd;
 	int fd;
 
 	op_start(&create);
@@ -360,9 +339,8 @@ TEST_F(life, announced_create_appears_once_its_announce_is_sent)
 	fd = rl_open_ept(create.ret, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)sizeof(out), write(fd, out, sizeof(out)));
-	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
-	ASSERT_EQ(1, poll(&pfd, 1, 5000));
-	ASSERT_EQ((ssize_t)sizeof(in), read(fd, in, sizeof(in)));
+	ASSERT_EQ((ssize_t)sizeof(in), rl_read_reply(fd, in, sizeof(in),
+						     rl_scaled_ms(RL_WAIT_MS)));
 	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
 	close(fd);
 	EXPECT_EQ(0, rl_destroy(self->ctrl, create.ret));
@@ -381,6 +359,7 @@ static void slow_page_case(struct __test_metadata *_metadata,
 	struct uffdio_register reg;
 	struct uffdio_copy copy;
 	struct uffd_msg msg;
+	struct pollfd pfd;
 	struct op w = { .fn = op_write, .name = "write" };
 	struct op other[4] = {
 		{ .fn = op_link_info, .ctrl = self->ctrl, .name = "LINK_INFO" },
@@ -422,6 +401,9 @@ static void slow_page_case(struct __test_metadata *_metadata,
 	w.len = len;
 	op_start(&w);
 	/* the positive sign: the kernel asks for the page */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, BLOCKED_MS));
 	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
 	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
 	EXPECT_EQ(0, w.done);
@@ -457,13 +439,13 @@ static void slow_page_case(struct __test_metadata *_metadata,
 }
 
 /* a small message goes through a kernel buffer on the stack */
-TEST_F(life, slow_user_page_of_a_small_write_blocks_no_other_operation)
+TEST_F_TIMEOUT(life, slow_user_page_of_a_small_write_blocks_no_other_operation, 90)
 {
 	slow_page_case(_metadata, self, 64);
 }
 
 /* a large one is first tried straight into a transmit buffer */
-TEST_F(life, slow_user_page_of_a_large_write_blocks_no_other_operation)
+TEST_F_TIMEOUT(life, slow_user_page_of_a_large_write_blocks_no_other_operation, 90)
 {
 	slow_page_case(_metadata, self, 400);
 }
@@ -496,7 +478,7 @@ static int write_long(const char *path, long v)
  * at most 4 KiB, the rest is dropped and counted, and reading gives the
  * memory back.
  */
-TEST_F(life, queued_messages_stay_within_the_links_byte_limit)
+TEST_F_TIMEOUT(life, queued_messages_stay_within_the_links_byte_limit, 90)
 {
 	struct rpmsg_lite_ept_stats st;
 	unsigned char out[200] = { 1 }, in[256];
@@ -523,7 +505,7 @@ TEST_F(life, queued_messages_stay_within_the_links_byte_limit)
 			usleep(1000);
 	}
 	/* every echo arrived: queued or dropped */
-	end = rl_now_ms() + 10000;
+	end = rl_now_ms() + rl_scaled_ms(10000);
 	do {
 		ASSERT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_EPT_STATS, &st));
 		if (st.rx_msgs + st.rx_dropped >= 64)

@@ -31,6 +31,9 @@
  *   the old files, and once they are closed both modules unload and load
  *   again.
  *
+ * Every file is opened O_CLOEXEC: the shells system() starts for rmmod
+ * and insmod while the workers run must not hold copies of the nodes.
+ *
  * Bounded and seeded: RL_FUZZ_SEED (default 1) seeds the workers' draws
  * (printed; thread timing does not repeat), RL_RACE_MS (default 4000)
  * and RL_RACE_OPS (default 200000) bound the main pass.
@@ -60,8 +63,11 @@
 #define MASTER_ADDR	0x500
 #define REMOTE_ADDR	0x600
 #define FIXED_ADDRS	6
-/* A call that is allowed to block is over within this after the stop. */
-#define STUCK_MS	10000
+/*
+ * A call that is allowed to block is over within this after the stop
+ * (10 s at nominal speed, scaled).
+ */
+#define STUCK_MS	rl_scaled_ms(10000)
 
 #define MSG_MAGIC	0x524c5243	/* "RLRC" */
 
@@ -350,7 +356,8 @@ static void op_open_ctrl(struct worker *w)
 	if (!h)
 		return;
 	enter(w, "open control node");
-	fd = open(w->r->ctrl_path[s], O_RDWR | (below(w, 2) ? O_NONBLOCK : 0));
+	fd = open(w->r->ctrl_path[s],
+		  O_RDWR | O_CLOEXEC | (below(w, 2) ? O_NONBLOCK : 0));
 	leave(w, fd, E_OPEN);
 	if (fd < 0)
 		return;
@@ -376,7 +383,8 @@ static void op_open_ept(struct worker *w)
 	if (index < 0)
 		return;
 	enter(w, "open endpoint node");
-	fd = rl_open_ept(index, O_RDWR | (below(w, 3) ? O_NONBLOCK : 0));
+	fd = rl_open_ept(index,
+			 O_RDWR | O_CLOEXEC | (below(w, 3) ? O_NONBLOCK : 0));
 	leave(w, fd, E_OPEN);
 	if (fd < 0)
 		return;
@@ -700,7 +708,7 @@ static void *worker_fn(void *arg)
 
 static int write_knob(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
 	int e;
 
@@ -743,7 +751,7 @@ static int link_info(int ctrl, struct rpmsg_lite_link_info *li)
 /* Wait until the link of @ctrl is up with all its transmit buffers. */
 static int wait_idle(int ctrl, struct rpmsg_lite_link_info *li)
 {
-	long long end = rl_now_ms() + 10000;
+	long long end = rl_now_ms() + rl_scaled_ms(10000);
 
 	while (rl_now_ms() < end) {
 		if (link_info(ctrl, li))
@@ -766,10 +774,11 @@ static int round_trip(int ctrl, uint32_t echo)
 	index = rl_create(ctrl, "race-probe", RPMSG_LITE_ADDR_ANY, echo, NULL);
 	if (index < 0)
 		return index;
-	fd = rl_open_ept(index, O_RDWR);
+	fd = rl_open_ept(index, O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		if (write(fd, out, sizeof(out)) == sizeof(out) &&
-		    read(fd, in, sizeof(in)) == sizeof(in))
+		    rl_read_reply(fd, in, sizeof(in),
+				  rl_scaled_ms(RL_WAIT_MS)) == sizeof(in))
 			ret = memcmp(in, out, sizeof(in)) ? -1 : 0;
 		close(fd);
 	}
@@ -828,10 +837,10 @@ FIXTURE_SETUP(race)
 	ASSERT_EQ(0, rl_find_ctrl("remote", r->ctrl_path[REMOTE],
 				  sizeof(r->ctrl_path[REMOTE])));
 	for (s = 0; s < SIDES; s++) {
-		r->ctrl[s] = open(r->ctrl_path[s], O_RDWR);
+		r->ctrl[s] = open(r->ctrl_path[s], O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, r->ctrl[s]);
 	}
-	ASSERT_EQ(0, rl_lookup(r->ctrl[MASTER], RL_ECHO_NAME, 5000, &r->echo));
+	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	ASSERT_EQ(0, link_info(r->ctrl[MASTER], &li));
 	r->payload = li.payload_size;
 	r->buffers = li.buffer_count;
@@ -1010,9 +1019,10 @@ TEST_F_TIMEOUT(race, threads_resets_and_module_removal, 1800)
 	}
 	ASSERT_EQ(0, rl_find_ctrl("master", r->ctrl_path[MASTER],
 				  sizeof(r->ctrl_path[MASTER])));
-	r->ctrl[MASTER] = open(r->ctrl_path[MASTER], O_RDWR);
+	r->ctrl[MASTER] = open(r->ctrl_path[MASTER],
+			       O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, r->ctrl[MASTER]);
-	ASSERT_EQ(0, rl_lookup(r->ctrl[MASTER], RL_ECHO_NAME, 5000, &r->echo));
+	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	ASSERT_EQ(0, round_trip(r->ctrl[MASTER], r->echo));
 	for (i = 0; i < WORKERS; i++) {
 		for (j = 0; j < FDS; j++) {
@@ -1040,9 +1050,10 @@ TEST_F_TIMEOUT(race, threads_resets_and_module_removal, 1800)
 	ASSERT_EQ(0, system("insmod " MOD_DIR "/rpmsg_lite_loopback.ko"));
 	ASSERT_EQ(0, rl_find_ctrl("master", r->ctrl_path[MASTER],
 				  sizeof(r->ctrl_path[MASTER])));
-	r->ctrl[MASTER] = open(r->ctrl_path[MASTER], O_RDWR);
+	r->ctrl[MASTER] = open(r->ctrl_path[MASTER],
+			       O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, r->ctrl[MASTER]);
-	ASSERT_EQ(0, rl_lookup(r->ctrl[MASTER], RL_ECHO_NAME, 5000, &r->echo));
+	ASSERT_EQ(0, rl_lookup_echo(r->ctrl[MASTER], &r->echo));
 	EXPECT_EQ(0, round_trip(r->ctrl[MASTER], r->echo));
 }
 

@@ -13,7 +13,8 @@
 #include "rl_char_util.h"
 #include "kselftest_harness.h"
 
-#define REPLY_TIMEOUT_MS	5000
+/* How long a reply may take on this machine (RL_WAIT_MS, scaled). */
+#define REPLY_TIMEOUT_MS	rl_scaled_ms(RL_WAIT_MS)
 
 FIXTURE(ept) {
 	int ctrl;		/* /dev/rpmsg_lite_ctrlN of the master link */
@@ -33,7 +34,7 @@ FIXTURE_SETUP(ept)
 		TH_LOG("no control node of a master link in " RL_CLASS_DIR);
 	self->ctrl = open(path, O_RDWR);
 	ASSERT_LE(0, self->ctrl) TH_LOG("open %s: %s", path, strerror(errno));
-	ASSERT_EQ(0, rl_lookup(self->ctrl, RL_ECHO_NAME, 5000, &self->echo))
+	ASSERT_EQ(0, rl_lookup_echo(self->ctrl, &self->echo))
 		TH_LOG("the peer did not announce %s", RL_ECHO_NAME);
 	ASSERT_EQ(0, ioctl(self->ctrl, RPMSG_LITE_IOC_LINK_INFO, &li));
 	self->payload = li.payload_size;
@@ -53,21 +54,6 @@ FIXTURE_TEARDOWN(ept)
 	close(self->ctrl);
 }
 
-/* Wait for a message with poll(), then read it; -errno on failure. */
-static ssize_t read_reply(int fd, void *buf, size_t len, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-
-	n = poll(&pfd, 1, timeout_ms);
-	if (n < 0)
-		return -errno;
-	if (n == 0)
-		return -ETIMEDOUT;
-	n = read(fd, buf, len);
-	return n < 0 ? -errno : n;
-}
-
 static void fill(unsigned char *buf, size_t len, unsigned int seed)
 {
 	size_t i;
@@ -85,7 +71,7 @@ static int round_trip(int fd, size_t len)
 	n = write(fd, out, len);
 	if (n != (ssize_t)len)
 		return n < 0 ? -errno : -EIO;
-	n = read_reply(fd, in, sizeof(in), REPLY_TIMEOUT_MS);
+	n = rl_read_reply(fd, in, sizeof(in), REPLY_TIMEOUT_MS);
 	if (n < 0)
 		return n;
 	if ((size_t)n != len || memcmp(in, out, len))
@@ -98,7 +84,7 @@ static int ept_stats(int fd, struct rpmsg_lite_ept_stats *st)
 	return ioctl(fd, RPMSG_LITE_IOC_EPT_STATS, st) ? -errno : 0;
 }
 
-TEST_F(ept, link_info_describes_the_master_link)
+TEST_F_TIMEOUT(ept, link_info_describes_the_master_link, 60)
 {
 	struct rpmsg_lite_link_info li;
 	char dev[64], val[64];
@@ -119,7 +105,7 @@ TEST_F(ept, link_info_describes_the_master_link)
 	EXPECT_STREQ("up", val);
 }
 
-TEST_F(ept, link_info_on_an_endpoint_node_matches_its_link)
+TEST_F_TIMEOUT(ept, link_info_on_an_endpoint_node_matches_its_link, 60)
 {
 	struct rpmsg_lite_link_info a, b;
 
@@ -130,7 +116,7 @@ TEST_F(ept, link_info_on_an_endpoint_node_matches_its_link)
 	EXPECT_EQ(a.payload_size, b.payload_size);
 }
 
-TEST_F(ept, create_reports_index_and_dynamic_src_in_sysfs)
+TEST_F_TIMEOUT(ept, create_reports_index_and_dynamic_src_in_sysfs, 60)
 {
 	char dev[32], val[64];
 
@@ -147,7 +133,7 @@ TEST_F(ept, create_reports_index_and_dynamic_src_in_sysfs)
 	EXPECT_NE(0, val[0]);
 }
 
-TEST_F(ept, services_attribute_lists_the_echo_service)
+TEST_F_TIMEOUT(ept, services_attribute_lists_the_echo_service, 60)
 {
 	char path[64], buf[4096], line[64];
 	ssize_t n;
@@ -167,22 +153,22 @@ TEST_F(ept, services_attribute_lists_the_echo_service)
 	EXPECT_NE(NULL, strstr(buf, line)) TH_LOG("services: %s", buf);
 }
 
-TEST_F(ept, echo_round_trip_of_1_byte)
+TEST_F_TIMEOUT(ept, echo_round_trip_of_1_byte, 60)
 {
 	EXPECT_EQ(0, round_trip(self->fd, 1));
 }
 
-TEST_F(ept, echo_round_trip_of_16_bytes)
+TEST_F_TIMEOUT(ept, echo_round_trip_of_16_bytes, 60)
 {
 	EXPECT_EQ(0, round_trip(self->fd, 16));
 }
 
-TEST_F(ept, echo_round_trip_of_a_full_payload)
+TEST_F_TIMEOUT(ept, echo_round_trip_of_a_full_payload, 60)
 {
 	EXPECT_EQ(0, round_trip(self->fd, self->payload));
 }
 
-TEST_F(ept, write_larger_than_payload_fails_emsgsize)
+TEST_F_TIMEOUT(ept, write_larger_than_payload_fails_emsgsize, 60)
 {
 	unsigned char buf[4096] = { 0 };
 	struct rpmsg_lite_ept_stats st;
@@ -193,7 +179,7 @@ TEST_F(ept, write_larger_than_payload_fails_emsgsize)
 	EXPECT_EQ(0, st.tx_msgs);
 }
 
-TEST_F(ept, zero_byte_write_sends_an_empty_message)
+TEST_F_TIMEOUT(ept, zero_byte_write_sends_an_empty_message, 60)
 {
 	struct rpmsg_lite_ept_stats st;
 	char buf[16];
@@ -202,24 +188,26 @@ TEST_F(ept, zero_byte_write_sends_an_empty_message)
 	ASSERT_EQ(0, ept_stats(self->fd, &st));
 	EXPECT_EQ(1, st.tx_msgs);
 	EXPECT_EQ(0, st.tx_bytes);
-	EXPECT_EQ(0, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	/* 0 is an empty message: a hang-up would be -EPIPE, none -ETIMEDOUT */
+	EXPECT_EQ(0, rl_read_reply(self->fd, buf, sizeof(buf),
+				   REPLY_TIMEOUT_MS));
 }
 
-TEST_F(ept, short_read_buffer_fails_emsgsize_and_keeps_the_message)
+TEST_F_TIMEOUT(ept, short_read_buffer_fails_emsgsize_and_keeps_the_message, 60)
 {
 	unsigned char out[32], in[32];
 	struct rpmsg_lite_ept_stats st;
 
 	fill(out, sizeof(out), 5);
 	ASSERT_EQ(sizeof(out), write(self->fd, out, sizeof(out)));
-	EXPECT_EQ(-EMSGSIZE, read_reply(self->fd, in, 8, REPLY_TIMEOUT_MS));
+	EXPECT_EQ(-EMSGSIZE, rl_read_reply(self->fd, in, 8, REPLY_TIMEOUT_MS));
 	ASSERT_EQ(0, ept_stats(self->fd, &st));
 	EXPECT_EQ(1, st.rx_queued);
 	EXPECT_EQ(sizeof(out), read(self->fd, in, sizeof(in)));
 	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
 }
 
-TEST_F(ept, nonblocking_read_of_an_empty_queue_fails_eagain)
+TEST_F_TIMEOUT(ept, nonblocking_read_of_an_empty_queue_fails_eagain, 60)
 {
 	char buf[16];
 	int fd = rl_open_ept(self->index, O_RDWR | O_NONBLOCK);
@@ -230,7 +218,7 @@ TEST_F(ept, nonblocking_read_of_an_empty_queue_fails_eagain)
 	close(fd);
 }
 
-TEST_F(ept, poll_reports_pollout_when_idle_and_pollin_after_the_echo)
+TEST_F_TIMEOUT(ept, poll_reports_pollout_when_idle_and_pollin_after_the_echo, 60)
 {
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN | POLLOUT };
 	char buf[16] = "ping";
@@ -246,52 +234,71 @@ TEST_F(ept, poll_reports_pollout_when_idle_and_pollin_after_the_echo)
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
 
-struct delayed_write {
+/**
+ * struct write_when_blocked - write once a reader sleeps in read()
+ * @fd: the node to write to
+ * @tid: the reader's thread id
+ * @blocked: 0 when the reader was seen blocked, -ETIMEDOUT when it was
+ *           not (the message is written anyway)
+ * @written: what write() returned
+ */
+struct write_when_blocked {
 	int fd;
-	int delay_ms;
+	pid_t tid;
+	int blocked;
+	ssize_t written;
 };
 
-static void *write_later(void *arg)
+static void *write_when_blocked(void *arg)
 {
-	struct delayed_write *dw = arg;
+	struct write_when_blocked *w = arg;
 
-	usleep(dw->delay_ms * 1000);
-	if (write(dw->fd, "wake", 4) != 4)
-		return (void *)1;
+	w->blocked = rl_wait_blocked(getpid(), w->tid, SYS_read,
+				     REPLY_TIMEOUT_MS);
+	w->written = write(w->fd, "wake", 4);
 	return NULL;
 }
 
-TEST_F(ept, blocking_read_is_woken_by_the_echo)
+/* A read() that sleeps on an empty queue returns the echo that arrives. */
+TEST_F_TIMEOUT(ept, blocking_read_is_woken_by_the_echo, 60)
 {
-	struct delayed_write dw = { .fd = self->fd, .delay_ms = 200 };
-	long long start = rl_now_ms();
+	struct write_when_blocked w = { .fd = self->fd, .tid = rl_gettid() };
 	pthread_t thr;
 	char buf[16];
-	void *res;
 
-	ASSERT_EQ(0, pthread_create(&thr, NULL, write_later, &dw));
+	ASSERT_EQ(0, pthread_create(&thr, NULL, write_when_blocked, &w));
 	EXPECT_EQ(4, read(self->fd, buf, sizeof(buf)));
-	EXPECT_LE(150, rl_now_ms() - start);
-	pthread_join(thr, &res);
-	EXPECT_EQ(NULL, res);
+	pthread_join(thr, NULL);
+	EXPECT_EQ(0, w.blocked) TH_LOG("the read was never seen blocked");
+	EXPECT_EQ(4, w.written);
+	EXPECT_EQ(0, memcmp(buf, "wake", 4));
 }
 
 static void on_alarm(int sig)
 {
 }
 
-TEST_F(ept, signal_interrupts_a_blocking_read_with_eintr)
+TEST_F_TIMEOUT(ept, signal_interrupts_a_blocking_read_with_eintr, 60)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct rl_blocked_signal sig;
 	char buf[16];
+	ssize_t n;
+	int e;
 
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	alarm(1);
-	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
-	EXPECT_EQ(EINTR, errno);
+	/* signalled once it sleeps in read(), not after a guessed delay */
+	ASSERT_EQ(0, rl_signal_when_blocked(&sig, SYS_read, SIGALRM,
+					    REPLY_TIMEOUT_MS));
+	n = read(self->fd, buf, sizeof(buf));
+	e = errno;
+	pthread_join(sig.thread, NULL);
+	EXPECT_EQ(0, sig.ret) TH_LOG("the read was never seen blocked");
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EINTR, e);
 }
 
-TEST_F(ept, ept_stats_count_messages_and_bytes)
+TEST_F_TIMEOUT(ept, ept_stats_count_messages_and_bytes, 60)
 {
 	struct rpmsg_lite_ept_stats st;
 	char buf[64];
@@ -310,7 +317,7 @@ TEST_F(ept, ept_stats_count_messages_and_bytes)
 	(void)buf;
 }
 
-TEST_F(ept, rx_queue_overflow_is_dropped_and_counted)
+TEST_F_TIMEOUT(ept, rx_queue_overflow_is_dropped_and_counted, 90)
 {
 	const unsigned int limit = 8, sent = 40;
 	struct rpmsg_lite_ept_stats st;
@@ -338,7 +345,7 @@ TEST_F(ept, rx_queue_overflow_is_dropped_and_counted)
 	ASSERT_EQ(0, rl_sysfs_read(dev, "rx_dropped", val, sizeof(val)));
 	EXPECT_EQ(sent - limit, strtoul(val, NULL, 0));
 
-	while (read_reply(self->fd, buf, sizeof(buf), 0) == 4) {
+	while (rl_read_reply(self->fd, buf, sizeof(buf), 0) == 4) {
 		unsigned int seq;
 
 		memcpy(&seq, buf, 4);
@@ -349,7 +356,7 @@ TEST_F(ept, rx_queue_overflow_is_dropped_and_counted)
 	EXPECT_EQ(sent, got + st.rx_dropped);
 }
 
-TEST_F(ept, set_rx_queue_len_rejects_zero_and_too_large)
+TEST_F_TIMEOUT(ept, set_rx_queue_len_rejects_zero_and_too_large, 60)
 {
 	__u32 len = 0;
 
@@ -360,7 +367,7 @@ TEST_F(ept, set_rx_queue_len_rejects_zero_and_too_large)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ept, set_tx_timeout_is_reported_in_stats)
+TEST_F_TIMEOUT(ept, set_tx_timeout_is_reported_in_stats, 60)
 {
 	struct rpmsg_lite_ept_stats st;
 	__u32 ms = 123;
@@ -390,7 +397,7 @@ static int open_nodst(struct __test_metadata *_metadata, int ctrl,
 	return fd;
 }
 
-TEST_F(ept, sendto_reaches_an_explicit_destination)
+TEST_F_TIMEOUT(ept, sendto_reaches_an_explicit_destination, 60)
 {
 	struct rpmsg_lite_sendto st = { .dst = self->echo, .len = 5 };
 	char msg[] = "hello", buf[16];
@@ -402,7 +409,7 @@ TEST_F(ept, sendto_reaches_an_explicit_destination)
 	EXPECT_EQ(EDESTADDRREQ, errno);
 	st.buf = (uintptr_t)msg;
 	EXPECT_EQ(0, ioctl(fd, RPMSG_LITE_IOC_SENDTO, &st));
-	EXPECT_EQ(5, read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(5, rl_read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 	EXPECT_EQ(0, memcmp(buf, msg, 5));
 	st.len = self->payload + 1;
 	EXPECT_EQ(-1, ioctl(fd, RPMSG_LITE_IOC_SENDTO, &st));
@@ -411,7 +418,7 @@ TEST_F(ept, sendto_reaches_an_explicit_destination)
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
 }
 
-TEST_F(ept, bad_create_arguments_fail_with_their_errno)
+TEST_F_TIMEOUT(ept, bad_create_arguments_fail_with_their_errno, 60)
 {
 	struct rpmsg_lite_ept_info info;
 	__u32 src;
@@ -447,7 +454,7 @@ TEST_F(ept, bad_create_arguments_fail_with_their_errno)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ept, wrong_struct_size_fails_einval)
+TEST_F_TIMEOUT(ept, wrong_struct_size_fails_einval, 60)
 {
 	char big[sizeof(struct rpmsg_lite_ept_info) + 8] = "sized";
 	char small[16] = { 0 };
@@ -462,7 +469,7 @@ TEST_F(ept, wrong_struct_size_fails_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ept, unknown_ioctl_fails_enotty)
+TEST_F_TIMEOUT(ept, unknown_ioctl_fails_enotty, 60)
 {
 	__u32 v = 0;
 
@@ -475,7 +482,7 @@ TEST_F(ept, unknown_ioctl_fails_enotty)
 	EXPECT_EQ(ENOTTY, errno);
 }
 
-TEST_F(ept, null_pointers_fail_efault)
+TEST_F_TIMEOUT(ept, null_pointers_fail_efault, 60)
 {
 	EXPECT_EQ(-1, ioctl(self->ctrl, RPMSG_LITE_IOC_LINK_INFO, NULL));
 	EXPECT_EQ(EFAULT, errno);
@@ -492,19 +499,19 @@ TEST_F(ept, null_pointers_fail_efault)
 	EXPECT_EQ(EFAULT, errno);
 }
 
-TEST_F(ept, destroy_of_an_unknown_index_fails_enoent)
+TEST_F_TIMEOUT(ept, destroy_of_an_unknown_index_fails_enoent, 60)
 {
 	EXPECT_EQ(-ENOENT, rl_destroy(self->ctrl, 1000));
 }
 
-TEST_F(ept, lookup_of_an_unannounced_name_fails_enoent)
+TEST_F_TIMEOUT(ept, lookup_of_an_unannounced_name_fails_enoent, 60)
 {
 	__u32 addr;
 
 	EXPECT_EQ(-ENOENT, rl_lookup(self->ctrl, "no-such-service", 0, &addr));
 }
 
-TEST_F(ept, destroy_with_fd_open_drains_then_gives_epipe_and_pollhup)
+TEST_F_TIMEOUT(ept, destroy_with_fd_open_drains_then_gives_epipe_and_pollhup, 60)
 {
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN | POLLOUT };
 	struct rpmsg_lite_ept_stats st;
@@ -512,9 +519,12 @@ TEST_F(ept, destroy_with_fd_open_drains_then_gives_epipe_and_pollhup)
 	long long end = rl_now_ms() + REPLY_TIMEOUT_MS;
 
 	ASSERT_EQ(3, write(self->fd, "abc", 3));
-	do {	/* wait until the reply is queued */
+	for (;;) {	/* wait until the reply is queued */
 		ASSERT_EQ(0, ept_stats(self->fd, &st));
-	} while (!st.rx_queued && rl_now_ms() < end);
+		if (st.rx_queued || rl_now_ms() > end)
+			break;
+		usleep(1000);
+	}
 	ASSERT_EQ(1, st.rx_queued);
 
 	ASSERT_EQ(0, rl_destroy(self->ctrl, self->index));
@@ -534,7 +544,7 @@ TEST_F(ept, destroy_with_fd_open_drains_then_gives_epipe_and_pollhup)
 	EXPECT_EQ(0, ept_stats(self->fd, &st));	/* still answers */
 }
 
-TEST_F(ept, destroy_from_the_endpoint_node_itself)
+TEST_F_TIMEOUT(ept, destroy_from_the_endpoint_node_itself, 60)
 {
 	__u32 self_index = RPMSG_LITE_EPT_SELF;
 	char buf[8];
@@ -548,26 +558,41 @@ TEST_F(ept, destroy_from_the_endpoint_node_itself)
 	self->index = -1;
 }
 
-TEST_F(ept, blocked_reader_is_woken_by_destroy_with_epipe)
+/*
+ * A reader asleep on an empty queue wakes with EPIPE when its endpoint is
+ * destroyed.  The child destroys it once it sees the reader sleeping in
+ * read() (exit status 2 if it never does: it destroys it anyway so that
+ * the read ends).
+ */
+TEST_F_TIMEOUT(ept, blocked_reader_is_woken_by_destroy_with_epipe, 60)
 {
-	int index = self->index, status;
+	int index = self->index, status, e;
+	pid_t pid, reader = getpid();
 	char buf[8];
-	pid_t pid;
+	ssize_t n;
 
 	self->index = -1;
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		usleep(200000);
-		_exit(rl_destroy(self->ctrl, index) ? 1 : 0);
+		int seen = rl_wait_blocked(reader, reader, SYS_read,
+					   REPLY_TIMEOUT_MS);
+
+		if (rl_destroy(self->ctrl, index))
+			_exit(1);
+		_exit(seen ? 2 : 0);
 	}
-	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
-	EXPECT_EQ(EPIPE, errno);
+	n = read(self->fd, buf, sizeof(buf));
+	e = errno;
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, status);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("1: DESTROY_EPT failed, 2: the read was never seen blocked");
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EPIPE, e);
 }
 
-TEST_F(ept, recreate_with_the_same_src_works_after_destroy)
+TEST_F_TIMEOUT(ept, recreate_with_the_same_src_works_after_destroy, 60)
 {
 	__u32 src = self->src, got = 0;
 	int index, fd;
@@ -587,7 +612,7 @@ TEST_F(ept, recreate_with_the_same_src_works_after_destroy)
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
 }
 
-TEST_F(ept, fixed_src_is_used_as_given)
+TEST_F_TIMEOUT(ept, fixed_src_is_used_as_given, 60)
 {
 	__u32 got = 0;
 	int index;
@@ -598,7 +623,7 @@ TEST_F(ept, fixed_src_is_used_as_given)
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
 }
 
-TEST_F(ept, upstream_create_and_destroy_ioctls_work)
+TEST_F_TIMEOUT(ept, upstream_create_and_destroy_ioctls_work, 60)
 {
 	struct rpmsg_endpoint_info info = { .src = 300, .dst = self->echo };
 	char dev[300], val[64];
@@ -670,7 +695,7 @@ static int wait_queued(int fd, __u32 n)
 	return -ETIMEDOUT;
 }
 
-TEST_F(ept, send_msgs_and_recv_msgs_carry_a_batch_in_order)
+TEST_F_TIMEOUT(ept, send_msgs_and_recv_msgs_carry_a_batch_in_order, 90)
 {
 	static unsigned char out[BATCH][64], in[2 * BATCH][64];
 	struct rpmsg_lite_msg m[2 * BATCH];
@@ -718,7 +743,7 @@ TEST_F(ept, send_msgs_and_recv_msgs_carry_a_batch_in_order)
 	EXPECT_EQ(0, st.rx_dropped);
 }
 
-TEST_F(ept, batch_requests_with_bad_arguments_fail_and_send_nothing)
+TEST_F_TIMEOUT(ept, batch_requests_with_bad_arguments_fail_and_send_nothing, 60)
 {
 	struct rpmsg_lite_msg m[2] = {
 		{ .buf = (uintptr_t)"ab", .len = 2,
@@ -770,14 +795,19 @@ TEST_F(ept, batch_requests_with_bad_arguments_fail_and_send_nothing)
 
 	ASSERT_EQ(0, ept_stats(self->fd, &st));
 	EXPECT_EQ(0, st.tx_msgs);
-	/* nothing was sent, so nothing comes back; the node still works */
-	usleep(100000);
-	ASSERT_EQ(0, ept_stats(self->fd, &st));
-	EXPECT_EQ(0, st.rx_msgs);
+	/*
+	 * Nothing was sent, so nothing comes back: a message sent now comes
+	 * back first and alone (the echo service answers in order, and
+	 * round_trip() fails on any other message), and the node works.
+	 */
 	ASSERT_EQ(0, round_trip(self->fd, 16));
+	ASSERT_EQ(0, ept_stats(self->fd, &st));
+	EXPECT_EQ(1, st.tx_msgs);
+	EXPECT_EQ(1, st.rx_msgs);
+	EXPECT_EQ(0, st.rx_queued);
 }
 
-TEST_F(ept, send_msgs_stops_at_the_first_bad_message)
+TEST_F_TIMEOUT(ept, send_msgs_stops_at_the_first_bad_message, 60)
 {
 	unsigned char big[4096] = { 0 }, buf[64];
 	struct rpmsg_lite_msg m[3] = {
@@ -792,21 +822,28 @@ TEST_F(ept, send_msgs_stops_at_the_first_bad_message)
 
 	/* an oversize second message: the first is sent, then the batch ends */
 	EXPECT_EQ(1, send_msgs(self->fd, m, 3));
-	EXPECT_EQ(3, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(3, rl_read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 	EXPECT_EQ(0, memcmp(buf, "one", 3));
 	/* an unreadable second payload: the same */
 	m[1].len = 4;
 	m[1].buf = 0;
 	EXPECT_EQ(1, send_msgs(self->fd, m, 3));
-	EXPECT_EQ(3, read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
-	/* nothing else arrives: "three" was never sent */
-	EXPECT_EQ(-ETIMEDOUT, read_reply(self->fd, buf, sizeof(buf), 200));
+	EXPECT_EQ(3, rl_read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(0, memcmp(buf, "one", 3));
+	/*
+	 * "three" was never sent: the next echo is that of a marker sent
+	 * after it (the echo service answers in order).
+	 */
+	ASSERT_EQ(4, write(self->fd, "mark", 4));
+	EXPECT_EQ(4, rl_read_reply(self->fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(0, memcmp(buf, "mark", 4));
 	ASSERT_EQ(0, ept_stats(self->fd, &st));
-	EXPECT_EQ(2, st.tx_msgs);
-	EXPECT_EQ(6, st.tx_bytes);
+	EXPECT_EQ(3, st.tx_msgs);
+	EXPECT_EQ(10, st.tx_bytes);
+	EXPECT_EQ(0, st.rx_queued);
 }
 
-TEST_F(ept, recv_msgs_keeps_a_message_too_large_for_its_entry)
+TEST_F_TIMEOUT(ept, recv_msgs_keeps_a_message_too_large_for_its_entry, 60)
 {
 	unsigned char out[32], in[2][32];
 	struct rpmsg_lite_msg m[2];
@@ -840,7 +877,7 @@ TEST_F(ept, recv_msgs_keeps_a_message_too_large_for_its_entry)
 	EXPECT_EQ(0, memcmp(in[1], out, 32));
 }
 
-TEST_F(ept, nonblocking_recv_msgs_of_an_empty_queue_fails_eagain)
+TEST_F_TIMEOUT(ept, nonblocking_recv_msgs_of_an_empty_queue_fails_eagain, 60)
 {
 	struct rpmsg_lite_msg m = { .len = 16 };
 	char buf[16];
@@ -852,7 +889,7 @@ TEST_F(ept, nonblocking_recv_msgs_of_an_empty_queue_fails_eagain)
 	close(fd);
 }
 
-TEST_F(ept, send_msgs_uses_each_entry_destination)
+TEST_F_TIMEOUT(ept, send_msgs_uses_each_entry_destination, 60)
 {
 	struct rpmsg_lite_msg m = { .buf = (uintptr_t)"hello", .len = 5,
 				    .addr = RPMSG_LITE_ADDR_ANY };
@@ -865,7 +902,7 @@ TEST_F(ept, send_msgs_uses_each_entry_destination)
 	EXPECT_EQ(-EDESTADDRREQ, send_msgs(fd, &m, 1));
 	m.addr = self->echo;
 	EXPECT_EQ(1, send_msgs(fd, &m, 1));
-	EXPECT_EQ(5, read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
+	EXPECT_EQ(5, rl_read_reply(fd, buf, sizeof(buf), REPLY_TIMEOUT_MS));
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	close(fd);
 	EXPECT_EQ(0, rl_destroy(self->ctrl, index));
@@ -899,7 +936,13 @@ static void *writer_thread(void *arg)
 		return NULL;
 	}
 	fd = rl_open_ept(index, O_RDWR);
-	for (seq = 0; fd >= 0 && seq < PER_WRITER; seq++) {
+	if (fd < 0) {
+		snprintf(w->why, sizeof(w->why), "open: %s", strerror(errno));
+		w->errors++;
+		rl_destroy(w->ctrl, index);
+		return NULL;
+	}
+	for (seq = 0; seq < PER_WRITER; seq++) {
 		msg[0] = w->id;
 		msg[1] = seq;
 		if (write(fd, msg, sizeof(msg)) != sizeof(msg)) {
@@ -911,7 +954,7 @@ static void *writer_thread(void *arg)
 		/* keep at most 16 in flight so the rx queue never overflows */
 		while (next + 16 <= seq + 1 || (seq == PER_WRITER - 1 &&
 						 next < PER_WRITER)) {
-			n = read_reply(fd, msg, sizeof(msg), REPLY_TIMEOUT_MS);
+			n = rl_read_reply(fd, msg, sizeof(msg), REPLY_TIMEOUT_MS);
 			if (n != sizeof(msg) || msg[0] != (unsigned int)w->id ||
 			    msg[1] != next) {
 				snprintf(w->why, sizeof(w->why),
@@ -924,13 +967,12 @@ static void *writer_thread(void *arg)
 			next++;
 		}
 	}
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	rl_destroy(w->ctrl, index);
 	return NULL;
 }
 
-TEST_F(ept, concurrent_writers_see_no_loss_duplication_or_reordering)
+TEST_F_TIMEOUT(ept, concurrent_writers_see_no_loss_duplication_or_reordering, 120)
 {
 	struct writer w[WRITERS];
 	pthread_t thr[WRITERS];
@@ -969,7 +1011,7 @@ static void *shared_write(void *arg)
 	return NULL;
 }
 
-TEST_F(ept, writers_and_readers_sharing_one_fd_lose_nothing)
+TEST_F_TIMEOUT(ept, writers_and_readers_sharing_one_fd_lose_nothing, 120)
 {
 	struct shared_writer w[WRITERS];
 	unsigned int next[WRITERS] = { 0 }, msg[2];
@@ -985,8 +1027,8 @@ TEST_F(ept, writers_and_readers_sharing_one_fd_lose_nothing)
 		ASSERT_EQ(0, pthread_create(&thr[i], NULL, shared_write, &w[i]));
 	}
 	while (total < WRITERS * 50) {
-		ASSERT_EQ(sizeof(msg), read_reply(self->fd, msg, sizeof(msg),
-						  REPLY_TIMEOUT_MS));
+		ASSERT_EQ(sizeof(msg), rl_read_reply(self->fd, msg, sizeof(msg),
+						     REPLY_TIMEOUT_MS));
 		ASSERT_GT(WRITERS, msg[0]);
 		/* per writer, replies come back in the order it wrote */
 		EXPECT_EQ(next[msg[0]], msg[1]);

@@ -2,7 +2,8 @@
 /*
  * rl_char_util.h - helpers of the rpmsg-lite character-device selftests:
  * find the control node of the loopback master link and the address of
- * the echo service its peer announced.
+ * the echo service its peer announced; scale deadlines to the speed of
+ * the machine.
  */
 #ifndef RL_CHAR_UTIL_H
 #define RL_CHAR_UTIL_H
@@ -10,10 +11,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +26,52 @@
 
 #define RL_CLASS_DIR	"/sys/class/rpmsg_lite"
 #define RL_ECHO_NAME	"rpmsg-lite-echo"
+/* A bound on one wait for the peer (an answer, an announcement), nominal. */
+#define RL_WAIT_MS	5000
+
+/*
+ * How slow the machine is, in percent of nominal speed: the environment
+ * variable RL_TIME_SCALE (set by the test guest; 250: everything may take
+ * 2.5 times as long), 100 when unset or not a number, clamped to
+ * 100..2000.  errno is left alone.
+ */
+static inline int rl_time_scale(void)
+{
+	const char *v = getenv("RL_TIME_SCALE");
+	int saved = errno;
+	char *end;
+	long s;
+
+	if (!v || !*v)
+		return 100;
+	s = strtol(v, &end, 10);
+	errno = saved;
+	if (*end)
+		return 100;
+	if (s < 100)
+		return 100;
+	if (s > 2000)
+		return 2000;
+	return (int)s;
+}
+
+/*
+ * @ms, a bound on a wait at nominal speed, scaled to this machine.  For
+ * deadlines only: a delay that merely paces a test stays as it is.
+ */
+static inline int rl_scaled_ms(int ms)
+{
+	return (int)((long long)ms * rl_time_scale() / 100);
+}
+
+/*
+ * Every test states its time limit (TEST_F_TIMEOUT(), in seconds): 60 to
+ * 120 s, far above what a test takes at nominal speed and above its
+ * scaled waits, where the harness's default of 30 s is not; a program
+ * whose length is chosen by its environment (a fuzzer, a race) takes
+ * longer.  Above them, the guest stops a whole program that runs past
+ * its step limit (STEP_TIMEOUT of scripts/run-guest).
+ */
 
 static inline long long rl_now_ms(void)
 {
@@ -57,6 +108,90 @@ static inline int rl_sysfs_read(const char *dev, const char *attr,
 
 	snprintf(path, sizeof(path), RL_CLASS_DIR "/%s/%s", dev, attr);
 	return rl_read_file(path, buf, size);
+}
+
+/*
+ * Wait up to @timeout_ms until thread @tid of process @pid sleeps (state
+ * S) inside system call @nr (the first field of
+ * /proc/<pid>/task/<tid>/syscall): the positive sign that it reached the
+ * wait a test is about, rather than a delay that hopes it did.
+ * Return: 0, or -ETIMEDOUT.
+ */
+static inline int rl_wait_blocked(pid_t pid, pid_t tid, long nr,
+				  int timeout_ms)
+{
+	long long end = rl_now_ms() + timeout_ms;
+	char sc[64], st[64], buf[512], *p;
+
+	snprintf(sc, sizeof(sc), "/proc/%d/task/%d/syscall", pid, tid);
+	snprintf(st, sizeof(st), "/proc/%d/task/%d/stat", pid, tid);
+	for (;;) {
+		/* "<nr> <args>..." while in a call, else "running" or "-1 ..." */
+		if (!rl_read_file(sc, buf, sizeof(buf)) &&
+		    (buf[0] >= '0' && buf[0] <= '9') &&
+		    strtol(buf, NULL, 10) == nr &&
+		    !rl_read_file(st, buf, sizeof(buf))) {
+			p = strrchr(buf, ')');
+			if (p && p[1] == ' ' && p[2] == 'S')
+				return 0;
+		}
+		if (rl_now_ms() > end)
+			return -ETIMEDOUT;
+		usleep(2000);
+	}
+}
+
+static inline pid_t rl_gettid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+/**
+ * struct rl_blocked_signal - send a signal to a thread once it blocks
+ * @target: the thread to signal
+ * @tid: its thread id
+ * @nr: the system call it must be seen sleeping in
+ * @sig: the signal
+ * @timeout_ms: how long to wait for it to block
+ * @ret: 0: it was seen blocked, then signalled; -ETIMEDOUT: it was never
+ *       seen blocked within @timeout_ms and was signalled anyway (so that
+ *       a call that blocks late still ends)
+ * @thread: the thread that watches and signals
+ */
+struct rl_blocked_signal {
+	pthread_t target;
+	pid_t tid;
+	long nr;
+	int sig;
+	int timeout_ms;
+	int ret;
+	pthread_t thread;
+};
+
+static inline void *rl_blocked_signal_fn(void *arg)
+{
+	struct rl_blocked_signal *b = arg;
+
+	b->ret = rl_wait_blocked(getpid(), b->tid, b->nr, b->timeout_ms);
+	pthread_kill(b->target, b->sig);
+	return NULL;
+}
+
+/*
+ * Start a thread that sends @sig to the calling thread once the caller
+ * sleeps in system call @nr (waiting up to @timeout_ms); the caller then
+ * makes that call, joins @b->thread and checks @b->ret.  0 or -errno.
+ */
+static inline int rl_signal_when_blocked(struct rl_blocked_signal *b,
+					 long nr, int sig, int timeout_ms)
+{
+	b->target = pthread_self();
+	b->tid = rl_gettid();
+	b->nr = nr;
+	b->sig = sig;
+	b->timeout_ms = timeout_ms;
+	b->ret = -EINPROGRESS;
+	return -pthread_create(&b->thread, NULL, rl_blocked_signal_fn, b);
 }
 
 /* Path of the control node whose link has the given role ("master"). */
@@ -103,6 +238,38 @@ static inline int rl_lookup(int fd, const char *name, unsigned int timeout_ms,
 			return -errno;
 		usleep(10000);
 	}
+}
+
+/* Address of the echo service, waiting up to RL_WAIT_MS (scaled). */
+static inline int rl_lookup_echo(int fd, __u32 *addr)
+{
+	return rl_lookup(fd, RL_ECHO_NAME, rl_scaled_ms(RL_WAIT_MS), addr);
+}
+
+/*
+ * Wait up to @timeout_ms for a message on @fd, then read it into @buf.
+ * Return: its length (0: an empty message, which the ABI allows); or
+ * -ETIMEDOUT when none came; -EPIPE when poll() reports a hang-up
+ * (POLLHUP, POLLERR, POLLNVAL), even with a message still queued, so
+ * that a node that hung up never passes for one that answered, and a
+ * read() of 0 bytes at its end never for an empty message; else -errno
+ * of poll() or read().  Callers compare the length they expect.
+ */
+static inline ssize_t rl_read_reply(int fd, void *buf, size_t len,
+				    int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	n = poll(&pfd, 1, timeout_ms);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ETIMEDOUT;
+	if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return -EPIPE;
+	n = read(fd, buf, len);
+	return n < 0 ? -errno : n;
 }
 
 /* Create an endpoint; returns its index or -errno. */

@@ -23,7 +23,8 @@
 #define BUS_DIR		"/sys/bus/rpmsg/devices"
 #define RPMSG_CLASS	"/sys/class/rpmsg"
 #define LOOPBACK_KO	"/rl/modules/rpmsg_lite_loopback.ko"
-#define WAIT_MS		5000
+/* A bound on one wait for a device, a node or an echo (scaled) */
+#define WAIT_MS		rl_scaled_ms(RL_WAIT_MS)
 #define MTU		496
 #define RAW_ADDR	0x4000
 
@@ -200,7 +201,6 @@ static int wait_gone(const char *path)
 static int round_trip(int fd, size_t len, unsigned int seed)
 {
 	char out[MTU], in[MTU];
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	size_t i;
 	ssize_t n;
 
@@ -208,11 +208,9 @@ static int round_trip(int fd, size_t len, unsigned int seed)
 		out[i] = (char)(seed * 31 + i);
 	if (write(fd, out, len) != (ssize_t)len)
 		return -errno;
-	if (poll(&pfd, 1, WAIT_MS) != 1)
-		return -ETIMEDOUT;
-	n = read(fd, in, sizeof(in));
+	n = rl_read_reply(fd, in, sizeof(in), WAIT_MS);
 	if (n < 0)
-		return -errno;
+		return n;
 	if ((size_t)n != len || memcmp(in, out, len))
 		return -EBADMSG;
 	return 0;
@@ -253,7 +251,22 @@ static int open_upstream_ept(struct __test_metadata *_metadata,
 	return fd;
 }
 
-TEST(announced_service_is_an_rpmsg_bus_device)
+/*
+ * No common set-up: the fixture only gives each test a time limit of its
+ * own (TEST_F_TIMEOUT(); kselftest_harness.h of Linux 6.1 has no
+ * TEST_TIMEOUT()).
+ */
+FIXTURE(bus) {};
+
+FIXTURE_SETUP(bus)
+{
+}
+
+FIXTURE_TEARDOWN(bus)
+{
+}
+
+TEST_F_TIMEOUT(bus, announced_service_is_an_rpmsg_bus_device, 90)
 {
 	char dev[256], path[512], val[64], ctrl[64];
 	__u32 dst = 0, looked_up = 0;
@@ -267,7 +280,7 @@ TEST(announced_service_is_an_rpmsg_bus_device)
 	ASSERT_EQ(0, rl_find_ctrl("master", ctrl, sizeof(ctrl)));
 	fd = open(ctrl, O_RDWR);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, rl_lookup(fd, RL_ECHO_NAME, WAIT_MS, &looked_up));
+	ASSERT_EQ(0, rl_lookup_echo(fd, &looked_up));
 	close(fd);
 	EXPECT_EQ(looked_up, dst);
 
@@ -288,7 +301,7 @@ TEST(announced_service_is_an_rpmsg_bus_device)
 	EXPECT_EQ(0, find_rpmsg_ctrl("remote", ctrl, sizeof(ctrl)));
 }
 
-TEST(rpmsg_char_endpoint_round_trips_to_the_echo_service)
+TEST_F_TIMEOUT(bus, rpmsg_char_endpoint_round_trips_to_the_echo_service, 90)
 {
 	char big[MTU + 1] = { 0 };
 	__u32 dst;
@@ -310,7 +323,7 @@ TEST(rpmsg_char_endpoint_round_trips_to_the_echo_service)
 	close(fd);
 }
 
-TEST(create_dev_channel_is_seen_by_both_ends)
+TEST_F_TIMEOUT(bus, create_dev_channel_is_seen_by_both_ends, 90)
 {
 	struct rpmsg_endpoint_info info;
 	char ctrl_path[64], mnode[64], rnode[64], buf[16];
@@ -340,7 +353,7 @@ TEST(create_dev_channel_is_seen_by_both_ends)
 	ASSERT_LE(0, r);
 
 	ASSERT_EQ(5, write(r, "ping", 5));
-	ASSERT_EQ(5, read(m, buf, sizeof(buf)));
+	ASSERT_EQ(5, rl_read_reply(m, buf, sizeof(buf), WAIT_MS));
 	EXPECT_STREQ("ping", buf);
 	ASSERT_EQ(0, round_trip(m, 100, 7));
 	close(m);
@@ -352,7 +365,7 @@ TEST(create_dev_channel_is_seen_by_both_ends)
 	close(ctrl);
 }
 
-TEST(rpmsg_char_binds_an_announced_channel_by_driver_override)
+TEST_F_TIMEOUT(bus, rpmsg_char_binds_an_announced_channel_by_driver_override, 90)
 {
 	char dev[256], path[512], node[64];
 	__u32 dst = 0;
@@ -404,7 +417,7 @@ static void *traffic_thread(void *arg)
 	return NULL;
 }
 
-TEST(bridge_and_native_nodes_carry_traffic_at_once)
+TEST_F_TIMEOUT(bus, bridge_and_native_nodes_carry_traffic_at_once, 90)
 {
 	struct traffic up = { .seed = 1, .rounds = 300 };
 	struct traffic nat = { .seed = 1000, .rounds = 300 };
@@ -442,7 +455,7 @@ TEST(bridge_and_native_nodes_carry_traffic_at_once)
 }
 
 /* Last: takes the link away and brings a new one. */
-TEST(link_removal_removes_devices_and_hangs_up_nodes)
+TEST_F_TIMEOUT(bus, link_removal_removes_devices_and_hangs_up_nodes, 90)
 {
 	char ctrl[64], dev[256], path[512], buf[16];
 	__u32 dst;
