@@ -235,9 +235,9 @@ static u32 ht_fill(u8 *buf, u32 writer, u32 seq, u32 payload)
  */
 static bool ht_sink_check(struct ht_sink *s, const u8 *p, u32 len, u32 src)
 {
-	u32 writer = 0, seq = 0, i;
+	u32 writer = 0, seq = 0, i = 0;
 	bool ok = len >= 12;
-	__le32 w[3];
+	__le32 w[3] = {};
 
 	if (ok) {
 		memcpy(w, p, sizeof(w));
@@ -251,6 +251,15 @@ static bool ht_sink_check(struct ht_sink *s, const u8 *p, u32 len, u32 src)
 	if (s->payload && len > s->payload)
 		s->too_long++;
 	if (!ok || (s->src[writer] && s->src[writer] != src)) {
+		/* what was wrong, for the first few: the log tells the class */
+		if (s->bad < 4)
+			pr_info("rl_hardening: bad message %llu of %llu: len %u src 0x%x (known 0x%x) magic 0x%x writer %u seq %u (next %u), byte %u of %u: 0x%02x, expected 0x%02x\n",
+				s->bad, s->got, len, src,
+				writer < HT_SOAK_WRITERS ? s->src[writer] : 0,
+				le32_to_cpu(w[0]), writer, seq,
+				writer < HT_SOAK_WRITERS ? s->next[writer] : 0,
+				i ? i - 1 : 0, len, i && i <= len ? p[i - 1] : 0,
+				(u8)(seq + writer));
 		s->bad++;
 		return false;
 	}
@@ -1016,6 +1025,110 @@ static void rl_fault_test_teardown_while_peer_events_arrive(struct kunit *test)
 		   i, storms);
 }
 
+/* A callback that keeps the receive work until the case lets it go. */
+struct ht_block {
+	struct completion entered;
+	struct completion release;
+};
+
+static int ht_block_cb(void *payload, u32 len, u32 src, void *priv)
+{
+	struct ht_block *b = priv;
+
+	complete(&b->entered);
+	wait_for_completion(&b->release);
+	return RL_RELEASE;
+}
+
+static int ht_release_cb(void *payload, u32 len, u32 src, void *priv)
+{
+	return RL_RELEASE;
+}
+
+static void ht_block_release(void *arg)
+{
+	complete_all(&((struct ht_block *)arg)->release);
+}
+
+/*
+ * A message waits in a remote's receive queue, its buffer held, when the
+ * master rebuilds the rings and sends again before the remote followed
+ * (its receive work is kept in another endpoint's callback, so it neither
+ * answers the announcement nor sees the new generation): the buffer is
+ * the master's again and holds its new bytes.  The queue must not hand
+ * those out as the waiting message: rpmsg_lite_queue_recv() fails with
+ * -EPIPE and counts the drop (wire.rst, "Ring generation").
+ */
+static void rl_fault_test_queue_never_copies_a_buffer_the_master_took_back(struct kunit *test)
+{
+	struct ht_pair *hp = ht_pair(test, 2, false);
+	struct rpmsg_lite_endpoint *me, *qe, *be;
+	struct rpmsg_lite_queue *q;
+	u8 old[64], new[64], got[64];
+	struct ht_block *b;
+	unsigned long end, left;
+	u32 len = 0, src;
+	int ret;
+
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	init_completion(&b->entered);
+	init_completion(&b->release);
+	memset(old, 'o', sizeof(old));
+	memset(new, 'n', sizeof(new));
+
+	q = rpmsg_lite_queue_create(hp->r, 4);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	qe = rpmsg_lite_create_ept(hp->r, 0x60, rpmsg_lite_queue_rx_cb, q);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, qe);
+	be = rpmsg_lite_create_ept(hp->r, 0x61, ht_block_cb, b);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, be);
+	me = rpmsg_lite_create_ept(hp->m, 0x62, ht_release_cb, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, me);
+	/* runs before the pair goes: the receive work must come back */
+	ht_defer(test, ht_block_release, b);
+
+	/* the message, held by the queue, in the first transmit buffer */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(hp->m, me, 0x60, old,
+					      sizeof(old), HT_SEND_MS), 0);
+	end = jiffies + msecs_to_jiffies(HT_WAIT_MS);
+	while (!rpmsg_lite_queue_get_current_size(q) &&
+	       time_before(jiffies, end))
+		usleep_range(500, 1000);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_queue_get_current_size(q), 1U);
+
+	/* the remote's receive work stays in the blocking callback */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(hp->m, me, 0x61, "b", 1,
+					      HT_SEND_MS), 0);
+	left = wait_for_completion_timeout(&b->entered,
+					   msecs_to_jiffies(HT_WAIT_MS));
+	KUNIT_ASSERT_NE(test, left, 0UL);
+
+	/* the master rebuilds (no answer comes) and fills both buffers */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(hp->m), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(hp->m, me, 0x60, new,
+					      sizeof(new), RL_DONT_BLOCK), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(hp->m, me, 0x60, new,
+					      sizeof(new), RL_DONT_BLOCK), 0);
+
+	memset(got, 0, sizeof(got));
+	ret = rpmsg_lite_queue_recv(hp->r, q, &src, got, sizeof(got), &len,
+				    RL_DONT_BLOCK);
+	/* the buffer holds the master's new bytes: not the message, a drop */
+	KUNIT_EXPECT_EQ_MSG(test, ret, -EPIPE,
+			    "handed out %u bytes starting '%c' ('o': the old message, 'n': the master's new one)",
+			    len, got[0]);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_get_dropped(q), 1U);
+
+	ht_block_release(b);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(hp->r, HT_WAIT_MS),
+			0);
+	rpmsg_lite_destroy_ept(hp->r, be);
+	rpmsg_lite_destroy_ept(hp->r, qe);
+	rpmsg_lite_destroy_ept(hp->m, me);
+	rpmsg_lite_queue_destroy(hp->r, q);
+}
+
 static struct kunit_case rl_fault_cases[] = {
 	KUNIT_CASE(rl_fault_test_lost_kicks_master_to_remote_lose_no_message),
 	KUNIT_CASE(rl_fault_test_lost_kicks_remote_to_master_lose_no_message),
@@ -1030,6 +1143,7 @@ static struct kunit_case rl_fault_cases[] = {
 	KUNIT_CASE(rl_fault_test_link_teardown_waits_for_a_running_callback),
 	KUNIT_CASE(rl_fault_test_zero_copy_writers_racing_resets_never_share_a_buffer),
 	KUNIT_CASE(rl_fault_test_teardown_while_peer_events_arrive),
+	KUNIT_CASE(rl_fault_test_queue_never_copies_a_buffer_the_master_took_back),
 	{}
 };
 

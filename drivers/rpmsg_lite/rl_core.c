@@ -207,6 +207,35 @@ int rl_link_errno(struct rpmsg_lite_instance *rl)
 	return rl_state_errno(rl);
 }
 
+/**
+ * rl_rx_copy_valid() - were the bytes just copied from a held receive
+ *                      buffer still the message?
+ * @rl: link
+ * @gen: rl_generation() when the buffer was received
+ *
+ * A held buffer goes back to the peer when the rings are rebuilt: by our
+ * own reset (the generation moves before the new rings are written) or,
+ * on a remote, by the master, which announces the rebuild in its ring
+ * generation before it rewrites anything (rl_wire.h) and may go on
+ * without our answer when we are slow.  A copy made from a held buffer
+ * after either may hold bytes the peer wrote since: call this after the
+ * copy and drop the message when it returns false.
+ *
+ * Context: any.
+ * Return: true when no rebuild can have touched the buffer.
+ */
+bool rl_rx_copy_valid(struct rpmsg_lite_instance *rl, u32 gen)
+{
+	/* the copy's reads before the generations (pairs with the writers') */
+	smp_rmb();
+	if (rl_generation(rl) != gen)
+		return false;
+	if (rl->role != RPMSG_LITE_REMOTE)
+		return true;
+	return (u8)(rl_vq_peer_flags(&rl->vq[0]) >> RL_VRING_F_GEN_SHIFT) ==
+	       READ_ONCE(rl->ring_gen);
+}
+
 static void rl_wake_all(struct rpmsg_lite_instance *rl)
 {
 	rl_tx_wake_waiters(rl);
@@ -863,7 +892,8 @@ static void rl_remote_adopt_gen(struct rpmsg_lite_instance *rl, u8 gen)
 	unsigned long flags;
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
-	rl->ring_gen = gen;
+	/* read locklessly by rl_rx_copy_valid() */
+	WRITE_ONCE(rl->ring_gen, gen);
 	if (gen)
 		rl->gen_known = true;
 	rl_remote_answer_gen_locked(rl, gen);
@@ -2717,6 +2747,14 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl)
 
 	spin_lock_irqsave(&rl->rx_lock, flags);
 	spin_lock(&rl->tx_lock);
+	/*
+	 * Before the new rings hand the buffers to the peer: a copy from a
+	 * held buffer that sees the peer's new bytes then sees this too
+	 * (rl_rx_copy_valid()).
+	 */
+	WRITE_ONCE(rl->generation, rl->generation + 1);
+	/* the new generation before any ring write (rl_rx_copy_valid()) */
+	smp_mb();
 	rl_vq_reset(&rl->vq[0]);
 	rl_vq_reset(&rl->vq[1]);
 	if (rl->role == RPMSG_LITE_MASTER)
@@ -2725,7 +2763,6 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl)
 	dropped = rl_bufs_reset_locked(rl);
 	rl->rx_returned = 0;
 	rl->tx_more = false;
-	WRITE_ONCE(rl->generation, rl->generation + 1);
 	clear_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags);
 	spin_unlock(&rl->tx_lock);
 	spin_unlock_irqrestore(&rl->rx_lock, flags);

@@ -431,6 +431,7 @@ struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
 void rl_ept_unused(struct rpmsg_lite_endpoint *ept);
 bool rl_in_rx_work(struct rpmsg_lite_instance *rl);
 int rl_link_errno(struct rpmsg_lite_instance *rl);
+bool rl_rx_copy_valid(struct rpmsg_lite_instance *rl, u32 gen);
 void rl_listeners_ns(struct rpmsg_lite_instance *rl, u32 addr,
 		     const char *name, u32 flags);
 int rl_send_from(struct rpmsg_lite_instance *rl, u32 src, u32 dst,

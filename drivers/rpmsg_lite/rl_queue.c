@@ -308,14 +308,17 @@ static int rl_queue_wait_take(struct rpmsg_lite_queue *q,
  * Return: 0; -EINVAL bad argument; -EAGAIN empty and RL_DONT_BLOCK;
  * -ETIMEDOUT nothing arrived in time; -ERESTARTSYS interrupted;
  * -EMSGSIZE @maxlen too small; -EPIPE the link was reset while waiting,
- * or is resetting and nothing is queued; -ENODEV the link is being
- * removed.
+ * or is resetting and nothing is queued, or the rings were rebuilt while
+ * the message was copied out of its buffer (the message is dropped and
+ * counted: the peer may have written the buffer since); -ENODEV the link
+ * is being removed.
  */
 int rpmsg_lite_queue_recv(struct rpmsg_lite_instance *rl,
 			  struct rpmsg_lite_queue *q, u32 *src, void *data,
 			  u32 maxlen, u32 *len, unsigned long timeout_ms)
 {
 	struct rl_queue_msg msg;
+	unsigned long flags;
 	int ret;
 
 	if (!rl || !q || q->rl != rl || (!data && maxlen))
@@ -327,6 +330,15 @@ int rpmsg_lite_queue_recv(struct rpmsg_lite_instance *rl,
 
 	if (msg.len)
 		memcpy(data, msg.payload, msg.len);
+	if (!rl_rx_copy_valid(rl, msg.gen)) {
+		/* rebuilt under the copy: the bytes may be the peer's new ones */
+		spin_lock_irqsave(&q->lock, flags);
+		q->dropped++;
+		spin_unlock_irqrestore(&q->lock, flags);
+		rpmsg_lite_release_rx_buffer(rl, msg.payload);
+		rl_dbg(rl, "receive queue: the rings were rebuilt while a message was copied: dropped\n");
+		return -EPIPE;
+	}
 	if (src)
 		*src = msg.src;
 	if (len)
@@ -346,6 +358,11 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_queue_recv, RPMSG_LITE);
  * @timeout_ms: RL_DONT_BLOCK, milliseconds, or RL_BLOCK
  *
  * The buffer belongs to the caller until rpmsg_lite_queue_nocopy_free().
+ * It stays in shared memory: once the link is reset (or, on a remote, the
+ * master rebuilds the rings) the peer may write it again, so what the
+ * caller reads after that is not the message (rpmsg-lite's zero-copy
+ * receive has the same rule).  Copy it with rpmsg_lite_queue_recv() when
+ * that matters.
  *
  * Context: process context unless @timeout_ms is RL_DONT_BLOCK.
  * Return: 0; -EINVAL bad argument; -EAGAIN empty and RL_DONT_BLOCK;
