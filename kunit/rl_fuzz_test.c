@@ -1586,6 +1586,8 @@ static void fz_run(struct kunit *test, bool link_is_master,
 	u64 sent = 0, got = 0;
 	struct fz *fz;
 
+	/* a fuzzer that takes no step tests nothing: not a pass */
+	KUNIT_ASSERT_GT_MSG(test, steps, 0UL, "steps=0: no peer action to run");
 	fz = kunit_kzalloc(test, sizeof(*fz), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fz);
 	fz->test = test;

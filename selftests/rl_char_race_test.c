@@ -950,6 +950,10 @@ TEST_F_TIMEOUT(race, threads_resets_and_module_removal, 1800)
 	TH_LOG("seed %lu (RL_FUZZ_SEED=%lu repeats the draws, not the thread timing), %lu ms, at most %lu calls",
 	       self->seed, self->seed, ms, env_num("RL_RACE_OPS", 200000));
 	atomic_store(&r->ops_left, env_num("RL_RACE_OPS", 200000));
+	/* a race run of no time or no call tests nothing: not a pass */
+	ASSERT_LT(0, ms) TH_LOG("RL_RACE_MS=0: no time to run");
+	ASSERT_LT(0, env_num("RL_RACE_OPS", 200000))
+		TH_LOG("RL_RACE_OPS=0: no call to make");
 
 	/* main pass: workers and resets */
 	start_workers(r, self->seed);
