@@ -35,13 +35,14 @@
 #include <linux/wait.h>
 
 #include "rl_loopback.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 /* How long a case waits for an event before calling it a failure. */
-#define RL_TEST_WAIT_MS		5000
-#define RL_TEST_WAIT_JIFFIES	msecs_to_jiffies(RL_TEST_WAIT_MS)
+#define RL_TEST_WAIT_MS		rl_test_ms(5000)
+#define RL_TEST_WAIT_JIFFIES	rl_test_jiffies(5000)
 /* Timeout of sends that are expected to find a buffer. */
-#define RL_TEST_SEND_MS		5000
+#define RL_TEST_SEND_MS		rl_test_ms(5000)
 /* Step of the polling waits on statistics counters. */
 #define RL_TEST_POLL_MS		1
 
@@ -1717,7 +1718,8 @@ static void rl_core_send_test_kicks_from_two_cpus_never_overlap_callbacks(struct
 		wake_up_process(task[i]);
 	for (i = 0; i < 2; i++) {
 		KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&snd[i].done,
-								  60 * HZ), 0);
+								  rl_test_jiffies(60000)),
+				0);
 		kthread_stop(task[i]);
 		put_task_struct(task[i]);
 		KUNIT_EXPECT_EQ(test, snd[i].ret, 0);
@@ -2914,10 +2916,12 @@ static struct kunit_suite rl_core_robustness_suite = {
 	.test_cases = rl_core_robustness_cases,
 };
 
-kunit_test_suites(&rl_core_config_suite, &rl_core_image_suite,
-		  &rl_core_link_suite, &rl_core_send_suite, &rl_core_ept_suite,
-		  &rl_core_ns_suite, &rl_core_zerocopy_suite,
-		  &rl_core_queue_suite, &rl_core_robustness_suite);
+rl_test_suites_module(rl_core_test,
+		      &rl_core_config_suite, &rl_core_image_suite,
+		      &rl_core_link_suite, &rl_core_send_suite,
+		      &rl_core_ept_suite, &rl_core_ns_suite,
+		      &rl_core_zerocopy_suite, &rl_core_queue_suite,
+		      &rl_core_robustness_suite);
 
 MODULE_DESCRIPTION("KUnit suites of the rpmsg-lite core");
 MODULE_LICENSE("GPL");

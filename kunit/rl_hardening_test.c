@@ -43,6 +43,7 @@
 
 #include "rl_core.h"
 #include "rl_loopback.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 static uint soak_ms = 2000;
@@ -62,9 +63,9 @@ module_param(race_steps, ulong, 0444);
 MODULE_PARM_DESC(race_steps, "misbehaviours per rl_race case, split over its rounds (default 300)");
 
 /* How long a case waits for something that must happen. */
-#define HT_WAIT_MS		5000
+#define HT_WAIT_MS		rl_test_ms(5000)
 /* Send timeout of traffic that must get through. */
-#define HT_SEND_MS		2000
+#define HT_SEND_MS		rl_test_ms(2000)
 /* First word of every message of these suites. */
 #define HT_MAGIC		0x4854524cU
 /* Writers and endpoints of the soak. */
@@ -74,7 +75,7 @@ MODULE_PARM_DESC(race_steps, "misbehaviours per rl_race case, split over its rou
  * Send timeout of the soak's writers: 32 busy threads on two emulated
  * CPUs of a debug kernel can starve a receive work for seconds.
  */
-#define HT_SOAK_SEND_MS		15000
+#define HT_SOAK_SEND_MS		rl_test_ms(15000)
 /* Slab growth over a soak that still counts as "back to the start". */
 #define HT_SLAB_SLACK		(2UL << 20)
 
@@ -323,7 +324,7 @@ static u64 ht_sink_got(struct ht_sink *s)
 }
 
 /* Wait until @s has received @n messages. */
-static bool ht_wait_got(struct ht_sink *s, u64 n, unsigned int ms)
+static bool ht_wait_got(struct ht_sink *s, u64 n, unsigned long ms)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(ms);
 
@@ -453,7 +454,7 @@ static void ht_only_kick_lost(struct kunit *test, bool from_master)
 	else
 		KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 1,
 					      HT_SEND_MS), 0);
-	KUNIT_EXPECT_TRUE(test, ht_wait_got(to, 2, 2000));
+	KUNIT_EXPECT_TRUE(test, ht_wait_got(to, 2, rl_test_ms(2000)));
 	KUNIT_EXPECT_GT(test, ht_stats(sender).kick_retries, retries);
 	ht_expect_clean(test, to);
 }
@@ -1006,7 +1007,7 @@ static void rl_fault_test_teardown_while_peer_events_arrive(struct kunit *test)
 		/* the remote's receive work is still telling its events */
 		rl_loopback_pair_destroy(hp->p);
 		if (!st.rounds) {
-			KUNIT_FAIL(test, "teardown %u: no peer event in %d ms",
+			KUNIT_FAIL(test, "teardown %u: no peer event in %lu ms",
 				   i, HT_WAIT_MS);
 			break;
 		}
@@ -1053,7 +1054,7 @@ static struct kunit_suite rl_fault_suite = {
 /* Writers of a race round: 0-2 master -> remote, 3-5 back, 6 into a queue. */
 #define HR_WRITERS		7
 /* Longest a race thread may take to stop, or a link to come back. */
-#define HR_STOP_MS		20000
+#define HR_STOP_MS		rl_test_ms(20000)
 
 /**
  * struct hr_round - the threads and endpoints of one race round
@@ -1961,26 +1962,9 @@ static struct kunit_suite rl_soak_suite = {
 	.test_cases = rl_soak_cases,
 };
 
-/*
- * Run from module_init rather than with kunit_test_suites(): in 6.1 KUnit
- * starts a module's suites when the module is "coming", before its
- * parameters are parsed, and the parameters above would be ignored.
- */
-static struct kunit_suite *rl_hardening_suites[] = {
-	&rl_fault_suite, &rl_race_suite, &rl_soak_suite,
-};
-
-static int __init rl_hardening_init(void)
-{
-	return __kunit_test_suites_init(rl_hardening_suites, ARRAY_SIZE(rl_hardening_suites));
-}
-module_init(rl_hardening_init);
-
-static void __exit rl_hardening_exit(void)
-{
-	__kunit_test_suites_exit(rl_hardening_suites, ARRAY_SIZE(rl_hardening_suites));
-}
-module_exit(rl_hardening_exit);
+/* From module_init, so that the parameters above count (rl_test_time.h). */
+rl_test_suites_module(rl_hardening_test,
+		      &rl_fault_suite, &rl_race_suite, &rl_soak_suite);
 
 MODULE_DESCRIPTION("KUnit: faults and a soak over rpmsg-lite loopback pairs");
 MODULE_LICENSE("GPL");

@@ -30,10 +30,11 @@
 
 #include "rl_core.h"
 #include "rl_loopback.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 /* Generous: the guest runs under TCG with KASAN and lockdep. */
-#define LC_WAIT_MS		5000
+#define LC_WAIT_MS		rl_test_ms(5000)
 /* Re-kick interval of the test links. */
 #define LC_KICK_MS		50
 /* Buffers per direction of the test links. */
@@ -147,17 +148,8 @@ static struct rpmsg_lite_link_stats lc_stats(struct rpmsg_lite_instance *rl)
 	return st;
 }
 
-/* Poll @cond every millisecond for up to LC_WAIT_MS. */
-#define lc_wait_for(cond)						\
-	({								\
-		unsigned long __end = jiffies +				\
-				      msecs_to_jiffies(LC_WAIT_MS);	\
-		bool __ok;						\
-									\
-		while (!(__ok = (cond)) && time_before(jiffies, __end))	\
-			usleep_range(1000, 2000);			\
-		__ok;							\
-	})
+/* Poll @cond every millisecond or two for up to LC_WAIT_MS. */
+#define lc_wait_for(cond)	rl_test_wait_for(cond, 5000)
 
 static int lc_notify(struct notifier_block *nb, unsigned long event,
 		     void *data)
@@ -1517,7 +1509,7 @@ static struct kunit_suite rl_lifecycle_suite = {
 	.test_cases = rl_lifecycle_cases,
 };
 
-kunit_test_suite(rl_lifecycle_suite);
+rl_test_suites_module(rl_lifecycle_test, &rl_lifecycle_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite link life cycle");
 MODULE_LICENSE("GPL");

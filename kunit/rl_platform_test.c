@@ -34,6 +34,7 @@
 #include <linux/string.h>
 
 #include "rl_platform.h"
+#include "rl_test_time.h"
 
 /* ---- the test's mailbox controller ---- */
 
@@ -168,7 +169,7 @@ static bool rlpt_chan_in_use(unsigned int i)
 #define RLPT_SHM_SIZE		SZ_256K
 #define RLPT_SHM_DA		0x90000000
 #define RLPT_MAX_DEVS		6
-#define RLPT_WAIT_MS		2000
+#define RLPT_WAIT_MS		rl_test_ms(2000)
 /* A name the driver does not match: probed only by device_driver_attach() */
 #define RLPT_UNMATCHED_NAME	"rl-platform-test-link"
 
@@ -827,9 +828,8 @@ static int rlpt_suite_init(struct kunit_suite *suite)
 	int ret;
 
 	/*
-	 * No owner module: KUnit runs this from the module notifier, before
-	 * the module's sysfs object a driver links to exists.  suite_exit
-	 * unregisters the driver before the module can go away.
+	 * No owner module: suite_exit unregisters the driver before the
+	 * module can go away.
 	 */
 	ret = __platform_driver_register(&rlpt_mbox_driver, NULL);
 	if (ret)
@@ -884,7 +884,7 @@ static struct kunit_suite rl_platform_test_suite = {
 	.test_cases = rl_platform_test_cases,
 };
 
-kunit_test_suite(rl_platform_test_suite);
+rl_test_suites_module(rl_platform_test, &rl_platform_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite-link platform driver");
 MODULE_LICENSE("GPL");

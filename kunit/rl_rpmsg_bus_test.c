@@ -22,13 +22,14 @@
 
 #include "rl_loopback.h"
 #include "rl_rpmsg_internal.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 #ifdef RL_RPMSG_LAYOUT_KNOWN
 
 #define RL_BT_ECHO		"rl-bus-test-echo"
 #define RL_BT_LOCAL		"rl-bus-test-local"
-#define RL_BT_WAIT_MS		5000
+#define RL_BT_WAIT_MS		rl_test_ms(5000)
 #define RL_BT_MAX_DEVS		4
 #define RL_BT_LOCAL_ADDR	0x700
 
@@ -160,10 +161,7 @@ static int rl_bt_init(struct kunit *test)
 	init_completion(&rl_bt.removed);
 	init_completion(&rl_bt.rx);
 	test->priv = NULL;
-	/*
-	 * No owner: the cases run while this module loads, before its sysfs
-	 * directory exists, where module_add_driver() would fail.
-	 */
+	/* No owner: the driver lives for one case, which unregisters it. */
 	return __register_rpmsg_driver(&rl_bt_driver, NULL);
 }
 
@@ -576,7 +574,7 @@ static struct kunit_suite rl_rpmsg_bus_suite = {
 
 #endif /* RL_RPMSG_LAYOUT_KNOWN */
 
-kunit_test_suite(rl_rpmsg_bus_suite);
+rl_test_suites_module(rl_rpmsg_bus_test, &rl_rpmsg_bus_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite rpmsg bus bridge");
 MODULE_LICENSE("GPL");

@@ -18,6 +18,7 @@
 #include <asm/unaligned.h>
 #include <linux/vmalloc.h>
 
+#include "rl_test_time.h"
 #include "rl_vring.h"
 
 /* Where the remote sees the start of the shared region. */
@@ -1329,7 +1330,7 @@ static struct kunit_suite rl_vring_test_suite = {
 	.test_cases = rl_vring_test_cases,
 };
 
-kunit_test_suite(rl_vring_test_suite);
+rl_test_suites_module(rl_vring_test, &rl_vring_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite split-vring engine");
 MODULE_LICENSE("GPL");
