@@ -730,6 +730,11 @@ static void rl_core_config_test_count_above_1024_is_refused(struct kunit *test)
 	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
 	size_t size;
 
+	/* 1024 buffers are the most: their rings fit in 0x8000 bytes */
+	cfg.buffer_count = 1024;
+	size = 2 * cfg.vring_size + 2 * 1024 * WIRE_BUF_SIZE;
+	KUNIT_EXPECT_EQ(test, rl_test_master_init_err(test, size, &cfg), 0);
+
 	cfg.buffer_count = 2048;
 	cfg.vring_size = 0x10000;	/* the rings of 2048 would fit */
 	size = 2 * cfg.vring_size + 2 * 2048 * WIRE_BUF_SIZE;
@@ -1116,7 +1121,8 @@ static void rl_core_image_test_master_kicks_vq0_once_at_init(struct kunit *test)
 	rl_test_wire_master(test, &f);
 	KUNIT_EXPECT_TRUE(test, f->started);
 	KUNIT_ASSERT_EQ(test, rl_fake_kicks(f), 1U);
-	KUNIT_EXPECT_EQ(test, f->vq[0], rl_vq_id(0, 0));
+	/* wire.rst, "Kicks": link 0, vring 0 is vq 0 */
+	KUNIT_EXPECT_EQ(test, f->vq[0], 0U);
 }
 
 /*
@@ -1158,7 +1164,7 @@ static void rl_core_image_test_send_more_kicks_once_per_batch(struct kunit *test
 							   buf[1], 4, 0), 0);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(a1->idx)), 2);
 	KUNIT_ASSERT_EQ(test, rl_fake_kicks(f), 2U);
-	KUNIT_EXPECT_EQ(test, f->vq[1], rl_vq_id(0, 1));
+	KUNIT_EXPECT_EQ(test, f->vq[1], 1U);	/* link 0, vring 1 */
 
 	/* the remote consumes both; then a batch ended by kick_peer() */
 	rpmsg_lite_isr(r->rl, f->vq[1]);
@@ -1349,7 +1355,7 @@ static void rl_core_link_test_master_rekicks_while_remote_is_silent(struct kunit
 	KUNIT_ASSERT_TRUE(test, rl_fake_wait(m, 3));
 	n = min_t(unsigned int, rl_fake_kicks(m), RL_FAKE_MAX_KICKS);
 	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ(test, m->vq[i], rl_vq_id(0, 0));
+		KUNIT_EXPECT_EQ(test, m->vq[i], 0U);	/* link 0, vring 0 */
 	KUNIT_EXPECT_GE(test, rl_test_stats(m->rl).link_up_rekicks, 2ULL);
 }
 
@@ -2034,8 +2040,9 @@ static void rl_core_ept_test_any_address_allocation_starts_at_1024(struct kunit 
 	rl_test_pair(test, &l, NULL, false);
 	em = rl_test_tx_ept(test, l.m);
 	er = rl_test_tx_ept(test, l.r);
-	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(em), RL_ADDR_DYNAMIC_BASE);
-	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(er), RL_ADDR_DYNAMIC_BASE);
+	/* wire.rst, "Addresses": from 1024 up, as in OpenAMP and Linux */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(em), 1024U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(er), 1024U);
 }
 
 static void rl_core_ept_test_any_addresses_are_distinct_and_dynamic(struct kunit *test)
@@ -2047,8 +2054,8 @@ static void rl_core_ept_test_any_addresses_are_distinct_and_dynamic(struct kunit
 	a = rl_test_tx_ept(test, l.m);
 	b = rl_test_tx_ept(test, l.m);
 	KUNIT_EXPECT_NE(test, rpmsg_lite_ept_addr(a), rpmsg_lite_ept_addr(b));
-	KUNIT_EXPECT_GE(test, rpmsg_lite_ept_addr(b), RL_ADDR_DYNAMIC_BASE);
-	KUNIT_EXPECT_NE(test, rpmsg_lite_ept_addr(b), RL_ADDR_ANY);
+	KUNIT_EXPECT_GE(test, rpmsg_lite_ept_addr(b), 1024U);
+	KUNIT_EXPECT_NE(test, rpmsg_lite_ept_addr(b), 0xffffffffU);
 }
 
 static void rl_core_ept_test_fixed_address_is_kept(struct kunit *test)
@@ -2080,7 +2087,8 @@ static void rl_core_ept_test_name_service_address_53_is_refused(struct kunit *te
 	struct rl_test_link l;
 
 	rl_test_pair(test, &l, NULL, false);
-	e = rpmsg_lite_create_ept(l.m, RL_NS_EPT_ADDR, rl_test_drop_cb, NULL);
+	/* wire.rst, "Addresses": the name service's fixed address */
+	e = rpmsg_lite_create_ept(l.m, 53, rl_test_drop_cb, NULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(e), -EADDRINUSE);
 	if (!IS_ERR_OR_NULL(e))
 		rpmsg_lite_destroy_ept(l.m, e);
@@ -2337,7 +2345,7 @@ static void rl_core_ns_test_destroy_announcement_reaches_bind_callback(struct ku
 
 static void rl_core_ns_test_malformed_message_is_dropped_and_counted(struct kunit *test)
 {
-	u8 bad[sizeof(struct rl_ns_msg) - 1];
+	u8 bad[40 - 1];
 	struct rpmsg_lite_endpoint *e;
 	struct rl_test_link l;
 	u64 drops;
@@ -2346,10 +2354,10 @@ static void rl_core_ns_test_malformed_message_is_dropped_and_counted(struct kuni
 	e = rl_test_ept(test, l.r, RL_ADDR_ANY, rl_test_drop_cb, NULL);
 	drops = rl_test_stats(l.m).rx_drop_bad_ns;
 
-	/* one byte short of a name-service message */
+	/* one byte short of a name-service message (wire.rst: 40 bytes) */
 	memset(bad, 0, sizeof(bad));
 	strscpy(bad, "rl-test-malformed", RL_NS_NAME_SIZE);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, e, RL_NS_EPT_ADDR, bad,
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, e, 53, bad,
 					      sizeof(bad), RL_TEST_SEND_MS), 0);
 	KUNIT_EXPECT_TRUE(test, rl_test_wait_stat(l.m, RL_STAT(rx_drop_bad_ns),
 						  drops + 1));
