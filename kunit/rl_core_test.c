@@ -34,6 +34,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "rl_core.h"
 #include "rl_loopback.h"
 #include "rl_test_time.h"
 #include "rl_wire.h"
@@ -1930,8 +1931,10 @@ static void rl_core_send_test_waiting_send_succeeds_once_a_buffer_is_released(st
 	rl_test_defer(test, rl_test_sender_wait, snd);
 
 	KUNIT_ASSERT_TRUE(test, rl_test_wait_done(&snd->started));
-	/* give the sender time to block; the claim does not depend on it */
-	msleep(20);
+	/* the sender waits for a buffer, and goes on waiting */
+	KUNIT_ASSERT_TRUE(test, rl_test_wait_for(READ_ONCE(l.m->tx_nwaiters) ||
+						 completion_done(&snd->done),
+						 5000));
 	KUNIT_EXPECT_FALSE(test, completion_done(&snd->done));
 	KUNIT_ASSERT_EQ(test, rl_sink_release(s, 0), 0);
 
