@@ -2368,26 +2368,47 @@ static void rl_core_ns_test_malformed_message_is_dropped_and_counted(struct kuni
 	rl_test_expect_all_buffers_back(test, &l);
 }
 
+/*
+ * An announcement, then a message to an endpoint: messages are handled in
+ * order, so once the endpoint has its message the announcement was seen.
+ */
+static void rl_test_announce_then_mark(struct kunit *test,
+				       struct rl_test_link *l,
+				       struct rpmsg_lite_endpoint *e,
+				       struct rl_sink *s, const char *name)
+{
+	unsigned int n = rl_sink_count(s);
+	u8 byte = 1;
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(l->r, e, name,
+						     RL_NS_CREATE), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l->r, e, rl_sink_addr(s), &byte,
+					      1, RL_TEST_SEND_MS), 0);
+	KUNIT_ASSERT_TRUE(test, rl_sink_wait(s, n + 1));
+}
+
 static void rl_core_ns_test_unbound_link_calls_no_callback(struct kunit *test)
 {
 	struct rpmsg_lite_endpoint *e;
 	struct rl_test_link l;
 	struct rl_test_ns *ns;
 	struct rl_sink *s;
-	u8 byte = 1;
 
 	rl_test_pair(test, &l, NULL, true);
 	ns = rl_test_ns_bind(test, l.m);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_unbind(l.m), 0);
 	s = rl_sink_new(test, l.m, RL_ADDR_ANY, RL_RELEASE);
 	e = rl_test_ept(test, l.r, RL_ADDR_ANY, rl_test_drop_cb, NULL);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(l.r, e, "rl-test-unheard",
-						     RL_NS_CREATE), 0);
-	/* messages are handled in order: once this one is in, so is that */
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, e, rl_sink_addr(s), &byte,
-					      1, RL_TEST_SEND_MS), 0);
-	KUNIT_ASSERT_TRUE(test, rl_sink_wait(s, 1));
-	KUNIT_EXPECT_EQ(test, rl_test_ns_count(ns), 0U);
+
+	/* bound: the callback has run by the time the marker arrives */
+	rl_test_announce_then_mark(test, &l, e, s, "rl-test-heard");
+	KUNIT_EXPECT_EQ(test, rl_test_ns_count(ns), 1U);
+	KUNIT_EXPECT_STREQ(test, ns->name, "rl-test-heard");
+
+	/* unbound: the same, and no callback */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_unbind(l.m), 0);
+	rl_test_announce_then_mark(test, &l, e, s, "rl-test-unheard");
+	KUNIT_EXPECT_EQ(test, rl_test_ns_count(ns), 1U);
+	KUNIT_EXPECT_STREQ(test, ns->name, "rl-test-heard");
 }
 
 static struct kunit_case rl_core_ns_cases[] = {
