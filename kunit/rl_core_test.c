@@ -58,6 +58,7 @@
 #define WIRE_USED		0x1000	/* used ring inside a vring */
 #define WIRE_BUFS0		0x10000	/* buffers of vring 0 */
 #define WIRE_BUFS1		0x10400	/* buffers of vring 1 */
+#define WIRE_RINGS		0x1016	/* a vring's rings: up to avail_event */
 #define WIRE_REGION		0x10800	/* bytes of the region in use */
 #define WIRE_DESC_LEN		512
 #define WIRE_DESC_FLAGS		2	/* WRITE, on both rings */
@@ -77,7 +78,8 @@
 #define RL_TEST_SHM_DA		0x90000000ULL
 /* Bytes after a region that must stay untouched. */
 #define RL_TEST_GUARD		0x1000
-#define RL_TEST_GUARD_BYTE	0xa5
+/* What the guard, and a poisoned region, hold before a link writes. */
+#define RL_TEST_POISON		0xa5
 
 /* A bigger configuration: 4 KiB buffers. */
 #define RL_TEST_BIG_PAYLOAD	4080
@@ -584,7 +586,19 @@ static void *rl_test_region(struct kunit *test, size_t size)
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shm);
 	rl_test_defer(test, rl_test_vfree, shm);
-	memset(shm + size, RL_TEST_GUARD_BYTE, RL_TEST_GUARD);
+	memset(shm + size, RL_TEST_POISON, RL_TEST_GUARD);
+	return shm;
+}
+
+/*
+ * The same, all of it RL_TEST_POISON: what a link writes differs from
+ * what it leaves alone, zeroes included.
+ */
+static void *rl_test_poisoned_region(struct kunit *test, size_t size)
+{
+	void *shm = rl_test_region(test, size);
+
+	memset(shm, RL_TEST_POISON, size);
 	return shm;
 }
 
@@ -987,8 +1001,12 @@ static void rl_test_put_desc(void *ring, u32 i, u64 addr, u32 count)
 }
 
 /*
- * The image rpmsg-lite's master leaves in a region of WIRE_REGION bytes
- * for its default configuration, written from WIRE.md's table.
+ * What rpmsg-lite's master leaves in a region of WIRE_REGION bytes of
+ * RL_TEST_POISON for its default configuration, written from wire.rst
+ * ("Worked layouts", "Master initialisation"): each vring's rings, from
+ * its descriptors to the end of its used ring, zero but for the fields
+ * the master sets; the rest of each vring's 0x8000 bytes and the buffers
+ * as they were (no peer reads a buffer before it was written to it).
  */
 static void rl_test_wire_image(u8 *img, u64 da)
 {
@@ -996,7 +1014,9 @@ static void rl_test_wire_image(u8 *img, u64 da)
 	struct rl_vring_used *used;
 	u32 i;
 
-	memset(img, 0, WIRE_REGION);
+	memset(img, RL_TEST_POISON, WIRE_REGION);
+	memset(img, 0, WIRE_RINGS);
+	memset(img + WIRE_VRING1, 0, WIRE_RINGS);
 	for (i = 0; i < WIRE_COUNT; i++) {
 		rl_test_put_desc(img, i, da + WIRE_BUFS0 + i * WIRE_BUF_SIZE,
 				 WIRE_COUNT);
@@ -1021,11 +1041,14 @@ static void rl_test_wire_image(u8 *img, u64 da)
 	}
 }
 
-/* A master with rpmsg-lite's default configuration on its own region. */
+/*
+ * A master with rpmsg-lite's default configuration on its own region,
+ * poisoned before the master's init.
+ */
 static u8 *rl_test_wire_master(struct kunit *test, struct rl_fake **fp)
 {
 	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
-	u8 *shm = rl_test_region(test, WIRE_REGION);
+	u8 *shm = rl_test_poisoned_region(test, WIRE_REGION);
 	struct rl_fake *f = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->rl);
@@ -1088,7 +1111,7 @@ static void rl_core_image_test_tx_buffers_are_prepublished_in_vring1_used(struct
 	}
 }
 
-static void rl_core_image_test_whole_region_equals_rpmsg_lite_byte_for_byte(struct kunit *test)
+static void rl_core_image_test_region_holds_rpmsg_lite_rings_and_nothing_else(struct kunit *test)
 {
 	u8 *shm = rl_test_wire_master(test, NULL);
 	u8 *img = kunit_kzalloc(test, WIRE_REGION, GFP_KERNEL);
@@ -1111,7 +1134,7 @@ static void rl_core_image_test_master_writes_nothing_past_the_region(struct kuni
 	size_t i, bad = 0;
 
 	for (i = 0; i < RL_TEST_GUARD; i++)
-		bad += shm[WIRE_REGION + i] != RL_TEST_GUARD_BYTE;
+		bad += shm[WIRE_REGION + i] != RL_TEST_POISON;
 	KUNIT_EXPECT_EQ(test, bad, 0);
 }
 
@@ -1221,7 +1244,7 @@ static void rl_core_image_test_count_256_layout_matches_rpmsg_lite(struct kunit 
 	u8 *shm;
 
 	cfg.buffer_count = WIRE256_COUNT;
-	shm = rl_test_region(test, WIRE256_REGION);
+	shm = rl_test_poisoned_region(test, WIRE256_REGION);
 	f = rl_fake_new(test, true, shm, WIRE256_REGION, &cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->rl);
 
@@ -1252,7 +1275,7 @@ static struct kunit_case rl_core_image_cases[] = {
 	KUNIT_CASE(rl_core_image_test_descriptors_point_at_buffers_as_rpmsg_lite),
 	KUNIT_CASE(rl_core_image_test_rx_buffers_are_posted_in_vring0_avail),
 	KUNIT_CASE(rl_core_image_test_tx_buffers_are_prepublished_in_vring1_used),
-	KUNIT_CASE(rl_core_image_test_whole_region_equals_rpmsg_lite_byte_for_byte),
+	KUNIT_CASE(rl_core_image_test_region_holds_rpmsg_lite_rings_and_nothing_else),
 	KUNIT_CASE(rl_core_image_test_master_writes_nothing_past_the_region),
 	KUNIT_CASE(rl_core_image_test_master_kicks_vq0_once_at_init),
 	KUNIT_CASE(rl_core_image_test_send_more_kicks_once_per_batch),
