@@ -189,39 +189,57 @@ static int rl_remote_echo(struct kunit *test, struct rl_pair *p, int vring,
 
 /* ---- layout ---- */
 
+/*
+ * Where both sides of @p found the rings of each vring, from the start of
+ * the region: vring 0 at 0, vring 1 at +0x8000 (the pair's vring size),
+ * each with its available ring at @avail and its used ring at @used.
+ */
+static void rl_expect_ring_offsets(struct kunit *test, struct rl_pair *p,
+				   size_t avail, size_t used)
+{
+	const struct rl_vq *vq;
+	size_t base;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		vq = i < 2 ? &p->master[i] : &p->remote[i - 2];
+		base = i % 2 ? 0x8000 : 0;
+		KUNIT_EXPECT_EQ_MSG(test, (size_t)((void *)vq->desc - p->region),
+				    base, "vq %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, (size_t)((void *)vq->avail - p->region),
+				    base + avail, "vq %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, (size_t)((void *)vq->used - p->region),
+				    base + used, "vq %d", i);
+	}
+}
+
+/* wire.rst, "Worked layouts": the default i.MX configuration. */
 static void rl_vring_test_layout_of_default_link_matches_rpmsg_lite(struct kunit *test)
 {
 	struct rl_vring_layout l;
-	u32 buf_size = RL_DEFAULT_PAYLOAD_SIZE + RL_MSG_HDR_SIZE;
-	u32 vs = RL_DEFAULT_VRING_SIZE;
+	struct rl_pair *p;
 
-	/* count 2, payload 496, align 0x1000, 0x8000 bytes per vring */
+	/* count 2, align 0x1000 */
 	KUNIT_ASSERT_EQ(test, rl_vring_layout(2, 0x1000, &l), 0);
-	KUNIT_EXPECT_EQ(test, buf_size, 512u);
 	/* descriptors at 0 */
 	KUNIT_EXPECT_EQ(test, l.desc_off, (size_t)0);
-	/* avail after 2 descriptors of 16 bytes: 0x20 (WIRE.md: +0x0020) */
+	/* avail after 2 descriptors of 16 bytes: +0x0020 */
 	KUNIT_EXPECT_EQ(test, l.avail_off, (size_t)0x20);
 	/* avail ends at 0x20 + 4 + 2 * 2 + 2 = 0x2a; up to 0x1000 */
 	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x1000);
-	/* used: 0x1000 + 4 + 8 * 2 + 2 = 0x1016, inside 0x8000 */
+	/* used: 0x1000 + 4 + 8 * 2 + 2 = 0x1016 */
 	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x1016);
-	KUNIT_EXPECT_LE(test, l.size, (size_t)vs);
+
 	/* vring 1 at +0x8000: its avail at +0x8020, used at +0x9000 */
-	KUNIT_EXPECT_EQ(test, vs + l.avail_off, (size_t)0x8020);
-	KUNIT_EXPECT_EQ(test, vs + l.used_off, (size_t)0x9000);
-	/* buffers: vring 0 at +0x10000, +0x10200; vring 1 at +0x10400 */
-	KUNIT_EXPECT_EQ(test, 2 * vs, 0x10000u);
-	KUNIT_EXPECT_EQ(test, 2 * vs + 2 * buf_size, 0x10400u);
-	/* region: 0x10000 + 2 * 2 * 512 = 0x10800 */
-	KUNIT_EXPECT_EQ(test, 2 * vs + 2 * 2 * buf_size, 0x10800u);
+	p = rl_pair_create(test, 2, 0x1000, 0x8000, 496, false);
+	rl_expect_ring_offsets(test, p, 0x20, 0x1000);
 }
 
+/* wire.rst, "Worked layouts": count 256, align 0x1000. */
 static void rl_vring_test_layout_of_256_buffers_moves_avail_and_used(struct kunit *test)
 {
 	struct rl_vring_layout l;
-	u32 buf_size = RL_DEFAULT_PAYLOAD_SIZE + RL_MSG_HDR_SIZE;
-	u32 vs = RL_DEFAULT_VRING_SIZE;
+	struct rl_pair *p;
 
 	KUNIT_ASSERT_EQ(test, rl_vring_layout(256, 0x1000, &l), 0);
 	/* avail after 256 * 16 bytes of descriptors: +0x1000 */
@@ -230,32 +248,31 @@ static void rl_vring_test_layout_of_256_buffers_moves_avail_and_used(struct kuni
 	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x2000);
 	/* used: 0x2000 + 4 + 8 * 256 + 2 = 0x2806 */
 	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x2806);
-	KUNIT_EXPECT_LE(test, l.size, (size_t)vs);
-	/* WIRE.md: vring 1 avail at +0x9000, used at +0xA000 */
-	KUNIT_EXPECT_EQ(test, vs + l.avail_off, (size_t)0x9000);
-	KUNIT_EXPECT_EQ(test, vs + l.used_off, (size_t)0xa000);
-	/* buffers of vring 1 from 0x10000 + 256 * 512 = 0x30000 */
-	KUNIT_EXPECT_EQ(test, 2 * vs + 256 * buf_size, 0x30000u);
-	/* region: 0x10000 + 2 * 256 * 512 = 0x50000 */
-	KUNIT_EXPECT_EQ(test, 2 * vs + 2 * 256 * buf_size, 0x50000u);
+
+	/* vring 1: avail at +0x9000, used at +0xA000 */
+	p = rl_pair_create(test, 256, 0x1000, 0x8000, 496, false);
+	rl_expect_ring_offsets(test, p, 0x1000, 0x2000);
 }
 
+/* wire.rst, "Worked layouts": align 0x10 moves only the used rings. */
 static void rl_vring_test_layout_with_align_16_packs_the_used_ring(struct kunit *test)
 {
 	struct rl_vring_layout l;
-
-	KUNIT_ASSERT_EQ(test, rl_vring_layout(2, 0x10, &l), 0);
-	KUNIT_EXPECT_EQ(test, l.avail_off, (size_t)0x20);
-	/* avail ends at 0x2a; ALIGN(0x2a, 0x10) = 0x30 */
-	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x30);
-	/* 0x30 + 4 + 16 + 2 = 0x46 */
-	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x46);
+	struct rl_pair *p;
 
 	KUNIT_ASSERT_EQ(test, rl_vring_layout(256, 0x10, &l), 0);
+	KUNIT_EXPECT_EQ(test, l.avail_off, (size_t)0x1000);
 	/* avail ends at 0x1206; ALIGN(0x1206, 0x10) = 0x1210 */
 	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x1210);
 	/* 0x1210 + 4 + 0x800 + 2 = 0x1a16 */
 	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x1a16);
+
+	KUNIT_ASSERT_EQ(test, rl_vring_layout(2, 0x10, &l), 0);
+	/* 0x30 + 4 + 16 + 2 = 0x46 */
+	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x46);
+	/* avail ends at 0x2a; ALIGN(0x2a, 0x10) = 0x30, in both vrings */
+	p = rl_pair_create(test, 2, 0x10, 0x8000, 496, false);
+	rl_expect_ring_offsets(test, p, 0x20, 0x30);
 }
 
 static void rl_vring_test_layout_rejects_bad_buffer_counts(struct kunit *test)
