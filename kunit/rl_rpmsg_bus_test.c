@@ -373,6 +373,16 @@ static void rl_bus_test_link_removal_unbinds_and_voids_endpoints(struct kunit *t
 	rpmsg_destroy_ept(extra);
 }
 
+/* Wait until *field reaches @want (or the time runs out); return it. */
+static int rl_bt_wait_count(int *field, int want)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
+
+	while (rl_bt_count(field) < want && time_before(jiffies, end))
+		msleep(20);
+	return rl_bt_count(field);
+}
+
 static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *test)
 {
 	struct rpmsg_channel_info ci = {
@@ -382,7 +392,6 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 	};
 	struct rpmsg_device *rpdev, *local, *peer;
 	struct rl_loopback_pair *p;
-	unsigned long end;
 
 	rpdev = rl_bt_pair(test, &p);
 	KUNIT_ASSERT_NOT_NULL(test, rpdev);
@@ -393,10 +402,7 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 	KUNIT_ASSERT_NOT_NULL(test, local);
 	KUNIT_EXPECT_TRUE(test, local->announce);
 	/* the remote link's bridge turns the announcement into a channel */
-	end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-	while (rl_bt_count(&rl_bt.probes) < 3 && time_before(jiffies, end))
-		msleep(20);
-	KUNIT_ASSERT_EQ(test, rl_bt_count(&rl_bt.probes), 3);
+	KUNIT_ASSERT_EQ(test, rl_bt_wait_count(&rl_bt.probes, 3), 3);
 	peer = rl_bt_dev(RL_BT_LOCAL_ADDR);
 	KUNIT_ASSERT_NOT_NULL(test, peer);
 	KUNIT_EXPECT_STREQ(test, peer->id.name, RL_BT_LOCAL);
@@ -411,23 +417,10 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 
 	/* releasing it withdraws it from the peer too */
 	KUNIT_ASSERT_EQ(test, rpdev->ops->release_channel(rpdev, &ci), 0);
-	end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-	while (rl_bt_count(&rl_bt.removes) < 2 && time_before(jiffies, end))
-		msleep(20);
-	KUNIT_EXPECT_EQ(test, rl_bt_count(&rl_bt.removes), 2);
+	KUNIT_EXPECT_EQ(test, rl_bt_wait_count(&rl_bt.removes, 2), 2);
 	KUNIT_EXPECT_NULL(test, rl_bt_dev(RL_BT_LOCAL_ADDR));
 	KUNIT_EXPECT_EQ(test, rpdev->ops->release_channel(rpdev, &ci),
 			-EINVAL);
-}
-
-/* Wait until *field reaches @want (or the time runs out); return it. */
-static int rl_bt_wait_count(int *field, int want)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-
-	while (rl_bt_count(field) < want && time_before(jiffies, end))
-		msleep(20);
-	return rl_bt_count(field);
 }
 
 static void rl_bus_test_local_channel_is_announced_again_after_a_reset(struct kunit *test)
@@ -473,22 +466,40 @@ static int rl_bt_count_rpmsg(struct device *dev, void *data)
 	return 0;
 }
 
-/* rpmsg devices under the link device @parent, once the count settles. */
-static int rl_bt_settled_count(struct device *parent, int want)
+/* rpmsg devices under the link device @parent. */
+static int rl_bt_children(struct device *parent)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-	int n, last = -1;
+	int n = 0;
 
-	for (;;) {
-		n = 0;
-		device_for_each_child(parent, &n, rl_bt_count_rpmsg);
-		if (n == want && n == last)
-			return n;
-		if (time_after(jiffies, end))
-			return n;
-		last = n;
-		msleep(100);
-	}
+	device_for_each_child(parent, &n, rl_bt_count_rpmsg);
+	return n;
+}
+
+static int rl_bt_match_name(struct device *dev, void *name)
+{
+	return dev->bus && !strcmp(dev->bus->name, "rpmsg") &&
+	       !strcmp(container_of(dev, struct rpmsg_device, dev)->id.name,
+		       name);
+}
+
+/* Is a channel named @name among the children of @parent? */
+static bool rl_bt_listed(struct device *parent, const char *name)
+{
+	struct device *dev;
+
+	dev = device_find_child(parent, (void *)name, rl_bt_match_name);
+	put_device(dev);
+	return dev;
+}
+
+/*
+ * Wait until the channel named @name is among the children of @parent:
+ * a device joins its parent's list after its driver's probe, and leaves
+ * it before its driver's remove.
+ */
+static bool rl_bt_wait_listed(struct device *parent, const char *name)
+{
+	return rl_test_wait_for(rl_bt_listed(parent, name), 5000);
 }
 
 static int rl_bt_dummy_cb(void *payload, u32 len, u32 src, void *priv)
@@ -496,6 +507,28 @@ static int rl_bt_dummy_cb(void *payload, u32 len, u32 src, void *priv)
 	return RL_RELEASE;
 }
 
+/* The peer announces (or withdraws) "flood/<i>" for @from <= i < @to. */
+static void rl_bt_flood(struct kunit *test, struct rpmsg_lite_instance *r,
+			struct rpmsg_lite_endpoint *ept, int from, int to,
+			u32 flags)
+{
+	char name[RL_NS_NAME_SIZE];
+	int i;
+
+	for (i = from; i < to; i++) {
+		snprintf(name, sizeof(name), "flood/%d", i);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
+							     flags), 0);
+	}
+}
+
+/*
+ * A peer floods the link with announcements: 64 channels per link at
+ * most, the control device included, and withdrawals are honoured.  The
+ * link handles the peer's announcements in order, in one work item: one
+ * of RL_BT_LOCAL, which the test client binds to, marks how far it got
+ * (its channel listed, or its removal seen by the client).
+ */
 static void rl_bus_test_flooding_peer_is_capped_and_withdrawals_honoured(struct kunit *test)
 {
 	struct rpmsg_lite_endpoint *ept;
@@ -503,33 +536,40 @@ static void rl_bus_test_flooding_peer_is_capped_and_withdrawals_honoured(struct 
 	struct rl_loopback_pair *p;
 	struct rpmsg_device *rpdev;
 	struct device *parent;
-	char name[RL_NS_NAME_SIZE];
-	int i;
 
 	rpdev = rl_bt_pair(test, &p);
 	KUNIT_ASSERT_NOT_NULL(test, rpdev);
 	parent = get_device(rpdev->dev.parent);
 	/* the control device and the echo channel */
-	KUNIT_ASSERT_EQ(test, rl_bt_settled_count(parent, 2), 2);
+	KUNIT_ASSERT_TRUE(test, rl_bt_wait_listed(parent, RL_BT_ECHO));
+	KUNIT_ASSERT_EQ(test, rl_bt_children(parent), 2);
 
 	r = rl_loopback_remote(p);
 	ept = rpmsg_lite_create_ept(r, RL_ADDR_ANY, rl_bt_dummy_cb, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ept));
-	for (i = 0; i < 80; i++) {
-		snprintf(name, sizeof(name), "flood/%d", i);
-		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
-							     RL_NS_CREATE), 0);
-	}
-	/* 64 devices per link at most, the two above included */
-	KUNIT_EXPECT_EQ(test, rl_bt_settled_count(parent, 64), 64);
-	for (i = 0; i < 80; i++) {
-		snprintf(name, sizeof(name), "flood/%d", i);
-		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
-							     RL_NS_DESTROY), 0);
-	}
-	KUNIT_EXPECT_EQ(test, rl_bt_settled_count(parent, 2), 2);
+
+	/* 61 channels and the marker: 64 in all */
+	rl_bt_flood(test, r, ept, 0, 61, RL_NS_CREATE);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, RL_BT_LOCAL,
+						     RL_NS_CREATE), 0);
+	KUNIT_ASSERT_TRUE(test, rl_bt_wait_listed(parent, RL_BT_LOCAL));
+	KUNIT_EXPECT_EQ(test, rl_bt_children(parent), 64);
+
+	/* 19 more are refused: the marker's withdrawal leaves 63 */
+	rl_bt_flood(test, r, ept, 61, 80, RL_NS_CREATE);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, RL_BT_LOCAL,
+						     RL_NS_DESTROY), 0);
+	KUNIT_ASSERT_EQ(test, rl_bt_wait_count(&rl_bt.removes, 1), 1);
+	KUNIT_EXPECT_EQ(test, rl_bt_children(parent), 63);
+
+	/* every one withdrawn, then the marker again: 3 left */
+	rl_bt_flood(test, r, ept, 0, 80, RL_NS_DESTROY);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, RL_BT_LOCAL,
+						     RL_NS_CREATE), 0);
+	KUNIT_ASSERT_TRUE(test, rl_bt_wait_listed(parent, RL_BT_LOCAL));
+	KUNIT_EXPECT_EQ(test, rl_bt_children(parent), 3);
 	/* the client of the echo service was not disturbed */
-	KUNIT_EXPECT_EQ(test, rl_bt_count(&rl_bt.removes), 0);
+	KUNIT_EXPECT_EQ(test, rl_bt_count(&rl_bt.removes), 1);
 	rl_bt_echo(test, rpdev->ept, rpdev->dst, "still there");
 	rpmsg_lite_destroy_ept(r, ept);
 	put_device(parent);
