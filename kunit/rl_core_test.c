@@ -9,8 +9,9 @@
  * links themselves on a recording transport: every notify is recorded and
  * nothing is delivered unless the case calls rpmsg_lite_isr() itself.
  *
- * Every expected number of the shared-memory image comes from the table of
- * WIRE.md ("What rpmsg-lite v5.4 actually writes"), not from the driver.
+ * Every expected number of the shared-memory image comes from
+ * Documentation/rpmsg-lite/wire.rst ("Worked layouts", "Master
+ * initialisation", "Kicks", "Addresses"), not from the driver.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,7 +48,7 @@
 /* Step of the polling waits on statistics counters. */
 #define RL_TEST_POLL_MS		1
 
-/* The rpmsg-lite default configuration, as WIRE.md's table gives it. */
+/* The rpmsg-lite default configuration, as wire.rst's worked layout has it. */
 #define WIRE_PAYLOAD		496
 #define WIRE_BUF_SIZE		512
 #define WIRE_COUNT		2
@@ -66,7 +67,7 @@
 #define WIRE_AVAIL_FLAGS	1	/* no-interrupt */
 #define WIRE_USED_LEN		512
 
-/* The same with count 256 (WIRE.md, below the table). */
+/* The same with count 256 (wire.rst, "Worked layouts"). */
 #define WIRE256_COUNT		256
 #define WIRE256_AVAIL		0x1000
 #define WIRE256_USED		0x2000

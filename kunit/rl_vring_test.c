@@ -3,12 +3,12 @@
  * KUnit suite of the split-vring engine (rl_vring.c).
  *
  * Most cases run a master and a remote over one vmalloc'd region laid out
- * as rpmsg-lite's master lays it out (WIRE.md): vring 0 at +0, vring 1 at
- * +vring_size, the buffers of vring 0 from +2 * vring_size, those of
- * vring 1 right after.  The remote sees the region at a device address
- * (RL_TEST_SHM_DA), as a Cortex-M would see DDR, so address translation is
- * exercised too.  A hostile peer is played by writing the shared fields
- * directly.
+ * as rpmsg-lite's master lays it out (Documentation/rpmsg-lite/wire.rst,
+ * "Region layout"): vring 0 at +0, vring 1 at +vring_size, the buffers of
+ * vring 0 from +2 * vring_size, those of vring 1 right after.  The remote
+ * sees the region at a device address (RL_TEST_SHM_DA), as a Cortex-M
+ * would see DDR, so address translation is exercised too.  A hostile peer
+ * is played by writing the shared fields directly.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -104,7 +104,7 @@ static struct rl_pair *rl_pair_create(struct kunit *test, u32 num, u32 align,
 	return p;
 }
 
-/* The rpmsg-lite default link (WIRE.md), master rings set up. */
+/* The rpmsg-lite default link (wire.rst), master rings set up. */
 static struct rl_pair *rl_pair_default(struct kunit *test, bool event_idx)
 {
 	struct rl_pair *p;
