@@ -9,8 +9,9 @@
  * links themselves on a recording transport: every notify is recorded and
  * nothing is delivered unless the case calls rpmsg_lite_isr() itself.
  *
- * Every expected number of the shared-memory image comes from the table of
- * WIRE.md ("What rpmsg-lite v5.4 actually writes"), not from the driver.
+ * Every expected number of the shared-memory image comes from
+ * Documentation/rpmsg-lite/wire.rst ("Worked layouts", "Master
+ * initialisation", "Kicks", "Addresses"), not from the driver.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,18 +35,20 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "rl_core.h"
 #include "rl_loopback.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 /* How long a case waits for an event before calling it a failure. */
-#define RL_TEST_WAIT_MS		5000
-#define RL_TEST_WAIT_JIFFIES	msecs_to_jiffies(RL_TEST_WAIT_MS)
+#define RL_TEST_WAIT_MS		rl_test_ms(5000)
+#define RL_TEST_WAIT_JIFFIES	rl_test_jiffies(5000)
 /* Timeout of sends that are expected to find a buffer. */
-#define RL_TEST_SEND_MS		5000
+#define RL_TEST_SEND_MS		rl_test_ms(5000)
 /* Step of the polling waits on statistics counters. */
 #define RL_TEST_POLL_MS		1
 
-/* The rpmsg-lite default configuration, as WIRE.md's table gives it. */
+/* The rpmsg-lite default configuration, as wire.rst's worked layout has it. */
 #define WIRE_PAYLOAD		496
 #define WIRE_BUF_SIZE		512
 #define WIRE_COUNT		2
@@ -56,6 +59,7 @@
 #define WIRE_USED		0x1000	/* used ring inside a vring */
 #define WIRE_BUFS0		0x10000	/* buffers of vring 0 */
 #define WIRE_BUFS1		0x10400	/* buffers of vring 1 */
+#define WIRE_RINGS		0x1016	/* a vring's rings: up to avail_event */
 #define WIRE_REGION		0x10800	/* bytes of the region in use */
 #define WIRE_DESC_LEN		512
 #define WIRE_DESC_FLAGS		2	/* WRITE, on both rings */
@@ -63,7 +67,7 @@
 #define WIRE_AVAIL_FLAGS	1	/* no-interrupt */
 #define WIRE_USED_LEN		512
 
-/* The same with count 256 (WIRE.md, below the table). */
+/* The same with count 256 (wire.rst, "Worked layouts"). */
 #define WIRE256_COUNT		256
 #define WIRE256_AVAIL		0x1000
 #define WIRE256_USED		0x2000
@@ -75,7 +79,8 @@
 #define RL_TEST_SHM_DA		0x90000000ULL
 /* Bytes after a region that must stay untouched. */
 #define RL_TEST_GUARD		0x1000
-#define RL_TEST_GUARD_BYTE	0xa5
+/* What the guard, and a poisoned region, hold before a link writes. */
+#define RL_TEST_POISON		0xa5
 
 /* A bigger configuration: 4 KiB buffers. */
 #define RL_TEST_BIG_PAYLOAD	4080
@@ -582,7 +587,19 @@ static void *rl_test_region(struct kunit *test, size_t size)
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shm);
 	rl_test_defer(test, rl_test_vfree, shm);
-	memset(shm + size, RL_TEST_GUARD_BYTE, RL_TEST_GUARD);
+	memset(shm + size, RL_TEST_POISON, RL_TEST_GUARD);
+	return shm;
+}
+
+/*
+ * The same, all of it RL_TEST_POISON: what a link writes differs from
+ * what it leaves alone, zeroes included.
+ */
+static void *rl_test_poisoned_region(struct kunit *test, size_t size)
+{
+	void *shm = rl_test_region(test, size);
+
+	memset(shm, RL_TEST_POISON, size);
 	return shm;
 }
 
@@ -728,6 +745,11 @@ static void rl_core_config_test_count_above_1024_is_refused(struct kunit *test)
 {
 	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
 	size_t size;
+
+	/* 1024 buffers are the most: their rings fit in 0x8000 bytes */
+	cfg.buffer_count = 1024;
+	size = 2 * cfg.vring_size + 2 * 1024 * WIRE_BUF_SIZE;
+	KUNIT_EXPECT_EQ(test, rl_test_master_init_err(test, size, &cfg), 0);
 
 	cfg.buffer_count = 2048;
 	cfg.vring_size = 0x10000;	/* the rings of 2048 would fit */
@@ -980,8 +1002,12 @@ static void rl_test_put_desc(void *ring, u32 i, u64 addr, u32 count)
 }
 
 /*
- * The image rpmsg-lite's master leaves in a region of WIRE_REGION bytes
- * for its default configuration, written from WIRE.md's table.
+ * What rpmsg-lite's master leaves in a region of WIRE_REGION bytes of
+ * RL_TEST_POISON for its default configuration, written from wire.rst
+ * ("Worked layouts", "Master initialisation"): each vring's rings, from
+ * its descriptors to the end of its used ring, zero but for the fields
+ * the master sets; the rest of each vring's 0x8000 bytes and the buffers
+ * as they were (no peer reads a buffer before it was written to it).
  */
 static void rl_test_wire_image(u8 *img, u64 da)
 {
@@ -989,7 +1015,9 @@ static void rl_test_wire_image(u8 *img, u64 da)
 	struct rl_vring_used *used;
 	u32 i;
 
-	memset(img, 0, WIRE_REGION);
+	memset(img, RL_TEST_POISON, WIRE_REGION);
+	memset(img, 0, WIRE_RINGS);
+	memset(img + WIRE_VRING1, 0, WIRE_RINGS);
 	for (i = 0; i < WIRE_COUNT; i++) {
 		rl_test_put_desc(img, i, da + WIRE_BUFS0 + i * WIRE_BUF_SIZE,
 				 WIRE_COUNT);
@@ -1014,11 +1042,14 @@ static void rl_test_wire_image(u8 *img, u64 da)
 	}
 }
 
-/* A master with rpmsg-lite's default configuration on its own region. */
+/*
+ * A master with rpmsg-lite's default configuration on its own region,
+ * poisoned before the master's init.
+ */
 static u8 *rl_test_wire_master(struct kunit *test, struct rl_fake **fp)
 {
 	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
-	u8 *shm = rl_test_region(test, WIRE_REGION);
+	u8 *shm = rl_test_poisoned_region(test, WIRE_REGION);
 	struct rl_fake *f = rl_fake_new(test, true, shm, WIRE_REGION, &cfg);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->rl);
@@ -1081,7 +1112,7 @@ static void rl_core_image_test_tx_buffers_are_prepublished_in_vring1_used(struct
 	}
 }
 
-static void rl_core_image_test_whole_region_equals_rpmsg_lite_byte_for_byte(struct kunit *test)
+static void rl_core_image_test_region_holds_rpmsg_lite_rings_and_nothing_else(struct kunit *test)
 {
 	u8 *shm = rl_test_wire_master(test, NULL);
 	u8 *img = kunit_kzalloc(test, WIRE_REGION, GFP_KERNEL);
@@ -1104,7 +1135,7 @@ static void rl_core_image_test_master_writes_nothing_past_the_region(struct kuni
 	size_t i, bad = 0;
 
 	for (i = 0; i < RL_TEST_GUARD; i++)
-		bad += shm[WIRE_REGION + i] != RL_TEST_GUARD_BYTE;
+		bad += shm[WIRE_REGION + i] != RL_TEST_POISON;
 	KUNIT_EXPECT_EQ(test, bad, 0);
 }
 
@@ -1115,7 +1146,8 @@ static void rl_core_image_test_master_kicks_vq0_once_at_init(struct kunit *test)
 	rl_test_wire_master(test, &f);
 	KUNIT_EXPECT_TRUE(test, f->started);
 	KUNIT_ASSERT_EQ(test, rl_fake_kicks(f), 1U);
-	KUNIT_EXPECT_EQ(test, f->vq[0], rl_vq_id(0, 0));
+	/* wire.rst, "Kicks": link 0, vring 0 is vq 0 */
+	KUNIT_EXPECT_EQ(test, f->vq[0], 0U);
 }
 
 /*
@@ -1157,7 +1189,7 @@ static void rl_core_image_test_send_more_kicks_once_per_batch(struct kunit *test
 							   buf[1], 4, 0), 0);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(a1->idx)), 2);
 	KUNIT_ASSERT_EQ(test, rl_fake_kicks(f), 2U);
-	KUNIT_EXPECT_EQ(test, f->vq[1], rl_vq_id(0, 1));
+	KUNIT_EXPECT_EQ(test, f->vq[1], 1U);	/* link 0, vring 1 */
 
 	/* the remote consumes both; then a batch ended by kick_peer() */
 	rpmsg_lite_isr(r->rl, f->vq[1]);
@@ -1213,7 +1245,7 @@ static void rl_core_image_test_count_256_layout_matches_rpmsg_lite(struct kunit 
 	u8 *shm;
 
 	cfg.buffer_count = WIRE256_COUNT;
-	shm = rl_test_region(test, WIRE256_REGION);
+	shm = rl_test_poisoned_region(test, WIRE256_REGION);
 	f = rl_fake_new(test, true, shm, WIRE256_REGION, &cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->rl);
 
@@ -1244,7 +1276,7 @@ static struct kunit_case rl_core_image_cases[] = {
 	KUNIT_CASE(rl_core_image_test_descriptors_point_at_buffers_as_rpmsg_lite),
 	KUNIT_CASE(rl_core_image_test_rx_buffers_are_posted_in_vring0_avail),
 	KUNIT_CASE(rl_core_image_test_tx_buffers_are_prepublished_in_vring1_used),
-	KUNIT_CASE(rl_core_image_test_whole_region_equals_rpmsg_lite_byte_for_byte),
+	KUNIT_CASE(rl_core_image_test_region_holds_rpmsg_lite_rings_and_nothing_else),
 	KUNIT_CASE(rl_core_image_test_master_writes_nothing_past_the_region),
 	KUNIT_CASE(rl_core_image_test_master_kicks_vq0_once_at_init),
 	KUNIT_CASE(rl_core_image_test_send_more_kicks_once_per_batch),
@@ -1348,7 +1380,7 @@ static void rl_core_link_test_master_rekicks_while_remote_is_silent(struct kunit
 	KUNIT_ASSERT_TRUE(test, rl_fake_wait(m, 3));
 	n = min_t(unsigned int, rl_fake_kicks(m), RL_FAKE_MAX_KICKS);
 	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ(test, m->vq[i], rl_vq_id(0, 0));
+		KUNIT_EXPECT_EQ(test, m->vq[i], 0U);	/* link 0, vring 0 */
 	KUNIT_EXPECT_GE(test, rl_test_stats(m->rl).link_up_rekicks, 2ULL);
 }
 
@@ -1717,7 +1749,8 @@ static void rl_core_send_test_kicks_from_two_cpus_never_overlap_callbacks(struct
 		wake_up_process(task[i]);
 	for (i = 0; i < 2; i++) {
 		KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&snd[i].done,
-								  60 * HZ), 0);
+								  rl_test_jiffies(60000)),
+				0);
 		kthread_stop(task[i]);
 		put_task_struct(task[i]);
 		KUNIT_EXPECT_EQ(test, snd[i].ret, 0);
@@ -1922,8 +1955,10 @@ static void rl_core_send_test_waiting_send_succeeds_once_a_buffer_is_released(st
 	rl_test_defer(test, rl_test_sender_wait, snd);
 
 	KUNIT_ASSERT_TRUE(test, rl_test_wait_done(&snd->started));
-	/* give the sender time to block; the claim does not depend on it */
-	msleep(20);
+	/* the sender waits for a buffer, and goes on waiting */
+	KUNIT_ASSERT_TRUE(test, rl_test_wait_for(READ_ONCE(l.m->tx_nwaiters) ||
+						 completion_done(&snd->done),
+						 5000));
 	KUNIT_EXPECT_FALSE(test, completion_done(&snd->done));
 	KUNIT_ASSERT_EQ(test, rl_sink_release(s, 0), 0);
 
@@ -2032,8 +2067,9 @@ static void rl_core_ept_test_any_address_allocation_starts_at_1024(struct kunit 
 	rl_test_pair(test, &l, NULL, false);
 	em = rl_test_tx_ept(test, l.m);
 	er = rl_test_tx_ept(test, l.r);
-	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(em), RL_ADDR_DYNAMIC_BASE);
-	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(er), RL_ADDR_DYNAMIC_BASE);
+	/* wire.rst, "Addresses": from 1024 up, as in OpenAMP and Linux */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(em), 1024U);
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_ept_addr(er), 1024U);
 }
 
 static void rl_core_ept_test_any_addresses_are_distinct_and_dynamic(struct kunit *test)
@@ -2045,8 +2081,8 @@ static void rl_core_ept_test_any_addresses_are_distinct_and_dynamic(struct kunit
 	a = rl_test_tx_ept(test, l.m);
 	b = rl_test_tx_ept(test, l.m);
 	KUNIT_EXPECT_NE(test, rpmsg_lite_ept_addr(a), rpmsg_lite_ept_addr(b));
-	KUNIT_EXPECT_GE(test, rpmsg_lite_ept_addr(b), RL_ADDR_DYNAMIC_BASE);
-	KUNIT_EXPECT_NE(test, rpmsg_lite_ept_addr(b), RL_ADDR_ANY);
+	KUNIT_EXPECT_GE(test, rpmsg_lite_ept_addr(b), 1024U);
+	KUNIT_EXPECT_NE(test, rpmsg_lite_ept_addr(b), 0xffffffffU);
 }
 
 static void rl_core_ept_test_fixed_address_is_kept(struct kunit *test)
@@ -2078,7 +2114,8 @@ static void rl_core_ept_test_name_service_address_53_is_refused(struct kunit *te
 	struct rl_test_link l;
 
 	rl_test_pair(test, &l, NULL, false);
-	e = rpmsg_lite_create_ept(l.m, RL_NS_EPT_ADDR, rl_test_drop_cb, NULL);
+	/* wire.rst, "Addresses": the name service's fixed address */
+	e = rpmsg_lite_create_ept(l.m, 53, rl_test_drop_cb, NULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(e), -EADDRINUSE);
 	if (!IS_ERR_OR_NULL(e))
 		rpmsg_lite_destroy_ept(l.m, e);
@@ -2335,7 +2372,7 @@ static void rl_core_ns_test_destroy_announcement_reaches_bind_callback(struct ku
 
 static void rl_core_ns_test_malformed_message_is_dropped_and_counted(struct kunit *test)
 {
-	u8 bad[sizeof(struct rl_ns_msg) - 1];
+	u8 bad[40 - 1];
 	struct rpmsg_lite_endpoint *e;
 	struct rl_test_link l;
 	u64 drops;
@@ -2344,15 +2381,34 @@ static void rl_core_ns_test_malformed_message_is_dropped_and_counted(struct kuni
 	e = rl_test_ept(test, l.r, RL_ADDR_ANY, rl_test_drop_cb, NULL);
 	drops = rl_test_stats(l.m).rx_drop_bad_ns;
 
-	/* one byte short of a name-service message */
+	/* one byte short of a name-service message (wire.rst: 40 bytes) */
 	memset(bad, 0, sizeof(bad));
 	strscpy(bad, "rl-test-malformed", RL_NS_NAME_SIZE);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, e, RL_NS_EPT_ADDR, bad,
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, e, 53, bad,
 					      sizeof(bad), RL_TEST_SEND_MS), 0);
 	KUNIT_EXPECT_TRUE(test, rl_test_wait_stat(l.m, RL_STAT(rx_drop_bad_ns),
 						  drops + 1));
 	/* its buffer went back to the remote */
 	rl_test_expect_all_buffers_back(test, &l);
+}
+
+/*
+ * An announcement, then a message to an endpoint: messages are handled in
+ * order, so once the endpoint has its message the announcement was seen.
+ */
+static void rl_test_announce_then_mark(struct kunit *test,
+				       struct rl_test_link *l,
+				       struct rpmsg_lite_endpoint *e,
+				       struct rl_sink *s, const char *name)
+{
+	unsigned int n = rl_sink_count(s);
+	u8 byte = 1;
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(l->r, e, name,
+						     RL_NS_CREATE), 0);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l->r, e, rl_sink_addr(s), &byte,
+					      1, RL_TEST_SEND_MS), 0);
+	KUNIT_ASSERT_TRUE(test, rl_sink_wait(s, n + 1));
 }
 
 static void rl_core_ns_test_unbound_link_calls_no_callback(struct kunit *test)
@@ -2361,20 +2417,22 @@ static void rl_core_ns_test_unbound_link_calls_no_callback(struct kunit *test)
 	struct rl_test_link l;
 	struct rl_test_ns *ns;
 	struct rl_sink *s;
-	u8 byte = 1;
 
 	rl_test_pair(test, &l, NULL, true);
 	ns = rl_test_ns_bind(test, l.m);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_unbind(l.m), 0);
 	s = rl_sink_new(test, l.m, RL_ADDR_ANY, RL_RELEASE);
 	e = rl_test_ept(test, l.r, RL_ADDR_ANY, rl_test_drop_cb, NULL);
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(l.r, e, "rl-test-unheard",
-						     RL_NS_CREATE), 0);
-	/* messages are handled in order: once this one is in, so is that */
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(l.r, e, rl_sink_addr(s), &byte,
-					      1, RL_TEST_SEND_MS), 0);
-	KUNIT_ASSERT_TRUE(test, rl_sink_wait(s, 1));
-	KUNIT_EXPECT_EQ(test, rl_test_ns_count(ns), 0U);
+
+	/* bound: the callback has run by the time the marker arrives */
+	rl_test_announce_then_mark(test, &l, e, s, "rl-test-heard");
+	KUNIT_EXPECT_EQ(test, rl_test_ns_count(ns), 1U);
+	KUNIT_EXPECT_STREQ(test, ns->name, "rl-test-heard");
+
+	/* unbound: the same, and no callback */
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_unbind(l.m), 0);
+	rl_test_announce_then_mark(test, &l, e, s, "rl-test-unheard");
+	KUNIT_EXPECT_EQ(test, rl_test_ns_count(ns), 1U);
+	KUNIT_EXPECT_STREQ(test, ns->name, "rl-test-heard");
 }
 
 static struct kunit_case rl_core_ns_cases[] = {
@@ -2914,10 +2972,12 @@ static struct kunit_suite rl_core_robustness_suite = {
 	.test_cases = rl_core_robustness_cases,
 };
 
-kunit_test_suites(&rl_core_config_suite, &rl_core_image_suite,
-		  &rl_core_link_suite, &rl_core_send_suite, &rl_core_ept_suite,
-		  &rl_core_ns_suite, &rl_core_zerocopy_suite,
-		  &rl_core_queue_suite, &rl_core_robustness_suite);
+rl_test_suites_module(rl_core_test,
+		      &rl_core_config_suite, &rl_core_image_suite,
+		      &rl_core_link_suite, &rl_core_send_suite,
+		      &rl_core_ept_suite, &rl_core_ns_suite,
+		      &rl_core_zerocopy_suite, &rl_core_queue_suite,
+		      &rl_core_robustness_suite);
 
 MODULE_DESCRIPTION("KUnit suites of the rpmsg-lite core");
 MODULE_LICENSE("GPL");

@@ -59,6 +59,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 static ulong seed = 20261125;
@@ -94,7 +95,7 @@ MODULE_PARM_DESC(race_resets, "let link resets race with the link's sender (defa
 /* Most kicks of one storm. */
 #define FZ_STORM_MAX		512
 /* How long the link gets to react to something. */
-#define FZ_WAIT_MS		20000
+#define FZ_WAIT_MS		rl_test_ms(20000)
 /* First word of every message of the traffic in both directions. */
 #define FZ_MAGIC		0x7a46524cU
 
@@ -1127,7 +1128,7 @@ static void fz_sync(struct fz *fz)
 		if (fz->failed)
 			return;
 		if (time_after(jiffies, end)) {
-			fz_fail(fz, "link did not process %u published messages within %d ms",
+			fz_fail(fz, "link did not process %u published messages within %lu ms",
 				fz->produced, FZ_WAIT_MS);
 			return;
 		}
@@ -1177,7 +1178,7 @@ static void fz_reset(struct fz *fz, bool paused)
 	}
 	while (rpmsg_lite_get_link_state(fz->rl) != RPMSG_LITE_LINK_UP) {
 		if (time_after(jiffies, end)) {
-			fz_fail(fz, "link not up %d ms after reset", FZ_WAIT_MS);
+			fz_fail(fz, "link not up %lu ms after reset", FZ_WAIT_MS);
 			return;
 		}
 		usleep_range(50, 200);
@@ -1680,24 +1681,8 @@ static struct kunit_suite rl_fuzz_suite = {
 	.test_cases = rl_fuzz_cases,
 };
 
-/*
- * Run from module_init rather than with kunit_test_suites(): in 6.1 KUnit
- * starts a module's suites when the module is "coming", before its
- * parameters are parsed, and the parameters above would be ignored.
- */
-static struct kunit_suite *rl_fuzz_suites[] = { &rl_fuzz_suite };
-
-static int __init rl_fuzz_init(void)
-{
-	return __kunit_test_suites_init(rl_fuzz_suites, ARRAY_SIZE(rl_fuzz_suites));
-}
-module_init(rl_fuzz_init);
-
-static void __exit rl_fuzz_exit(void)
-{
-	__kunit_test_suites_exit(rl_fuzz_suites, ARRAY_SIZE(rl_fuzz_suites));
-}
-module_exit(rl_fuzz_exit);
+/* From module_init, so that the parameters above count (rl_test_time.h). */
+rl_test_suites_module(rl_fuzz_test, &rl_fuzz_suite);
 
 MODULE_DESCRIPTION("KUnit: a hostile peer against rpmsg-lite links");
 MODULE_LICENSE("GPL");

@@ -40,9 +40,12 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/swait.h>
+#include <linux/workqueue.h>
 
 #include "rl_core.h"
 #include "rl_loopback.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 static uint soak_ms = 2000;
@@ -62,9 +65,9 @@ module_param(race_steps, ulong, 0444);
 MODULE_PARM_DESC(race_steps, "misbehaviours per rl_race case, split over its rounds (default 300)");
 
 /* How long a case waits for something that must happen. */
-#define HT_WAIT_MS		5000
+#define HT_WAIT_MS		rl_test_ms(5000)
 /* Send timeout of traffic that must get through. */
-#define HT_SEND_MS		2000
+#define HT_SEND_MS		rl_test_ms(2000)
 /* First word of every message of these suites. */
 #define HT_MAGIC		0x4854524cU
 /* Writers and endpoints of the soak. */
@@ -74,7 +77,7 @@ MODULE_PARM_DESC(race_steps, "misbehaviours per rl_race case, split over its rou
  * Send timeout of the soak's writers: 32 busy threads on two emulated
  * CPUs of a debug kernel can starve a receive work for seconds.
  */
-#define HT_SOAK_SEND_MS		15000
+#define HT_SOAK_SEND_MS		rl_test_ms(15000)
 /* Slab growth over a soak that still counts as "back to the start". */
 #define HT_SLAB_SLACK		(2UL << 20)
 
@@ -183,10 +186,11 @@ static struct rpmsg_lite_link_stats ht_stats(struct rpmsg_lite_instance *rl)
  * @dup: sequence numbers seen again (or going back)
  * @next: per writer, the sequence number expected next
  * @src: per writer, its endpoint address (0: not known yet)
- * @sleep_ms: the callback sleeps this long (teardown cases)
+ * @block: the callback blocks until @release, then sends (teardown cases)
  * @entered: completed when the callback starts
- * @done: set when a sleeping callback returns
- * @send_ret: result of a send made by a sleeping callback
+ * @release: lets a blocked callback go on
+ * @done: set when a blocked callback returns
+ * @send_ret: result of the send made by a blocked callback
  * @gone: the endpoint went with its link; nothing to destroy
  * @hold_every: keep every this many messages (RL_HOLD) while there is room
  *              in @held; 0: keep none
@@ -205,8 +209,9 @@ struct ht_sink {
 	u64 dup;
 	u32 next[HT_SOAK_WRITERS];
 	u32 src[HT_SOAK_WRITERS];
-	unsigned int sleep_ms;
+	bool block;
 	struct completion entered;
+	struct completion release;
 	bool done;
 	int send_ret;
 	bool gone;
@@ -277,9 +282,9 @@ static int ht_sink_cb(void *payload, u32 len, u32 src, void *priv)
 	struct ht_sink *s = priv;
 	int ret = RL_RELEASE;
 
-	if (s->sleep_ms) {
+	if (s->block) {
 		complete(&s->entered);
-		msleep(s->sleep_ms);
+		wait_for_completion(&s->release);
 		s->send_ret = rpmsg_lite_send(s->rl, s->ept, src, "x", 1,
 					      RL_BLOCK);
 		WRITE_ONCE(s->done, true);
@@ -314,6 +319,7 @@ static struct ht_sink *ht_sink(struct kunit *test,
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	spin_lock_init(&s->lock);
 	init_completion(&s->entered);
+	init_completion(&s->release);
 	s->rl = rl;
 	s->ept = rpmsg_lite_create_ept(rl, addr, ht_sink_cb, s);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s->ept);
@@ -332,7 +338,7 @@ static u64 ht_sink_got(struct ht_sink *s)
 }
 
 /* Wait until @s has received @n messages. */
-static bool ht_wait_got(struct ht_sink *s, u64 n, unsigned int ms)
+static bool ht_wait_got(struct ht_sink *s, u64 n, unsigned long ms)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(ms);
 
@@ -343,6 +349,9 @@ static bool ht_wait_got(struct ht_sink *s, u64 n, unsigned int ms)
 	}
 	return true;
 }
+
+/* Poll @cond every millisecond or two for up to HT_WAIT_MS. */
+#define ht_wait_for(cond)	rl_test_wait_for(cond, 5000)
 
 static void ht_expect_clean(struct kunit *test, struct ht_sink *s)
 {
@@ -429,6 +438,28 @@ static void rl_fault_test_lost_consumed_kicks_do_not_stall_senders(struct kunit 
 }
 
 /*
+ * A round trip, then nothing left to happen by itself: the master saw the
+ * remote (its link-up re-kicks stopped) and neither side still watches a
+ * message of its own.  The next kick of either side is then that of the
+ * case's next send.
+ */
+static void ht_round_trip_then_quiet(struct kunit *test, struct ht_pair *hp,
+				     struct ht_sink *src, struct ht_sink *dst)
+{
+	u64 src_got = ht_sink_got(src), dst_got = ht_sink_got(dst);
+
+	KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 0,
+				      HT_SEND_MS), 0);
+	KUNIT_ASSERT_TRUE(test, ht_wait_got(dst, dst_got + 1, HT_WAIT_MS));
+	KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 0,
+				      HT_SEND_MS), 0);
+	KUNIT_ASSERT_TRUE(test, ht_wait_got(src, src_got + 1, HT_WAIT_MS));
+	KUNIT_ASSERT_TRUE(test, ht_wait_for(!work_busy(&hp->m->kick_work.work) &&
+					    !work_busy(&hp->m->watch_work.work) &&
+					    !work_busy(&hp->r->watch_work.work)));
+}
+
+/*
  * The only kick of a message is lost and nothing else happens: the sender
  * sees it unconsumed after one interval and kicks again (once the first
  * message after link-up went through, only this watch is left).
@@ -443,14 +474,7 @@ static void ht_only_kick_lost(struct kunit *test, bool from_master)
 	hp = ht_pair(test, 8, false);
 	src = ht_sink(test, hp->m, 0x700);
 	dst = ht_sink(test, hp->r, 0x701);
-	/* a round trip first: the master's link-up re-kicks stop */
-	KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 0,
-				      HT_SEND_MS), 0);
-	KUNIT_ASSERT_TRUE(test, ht_wait_got(dst, 1, HT_WAIT_MS));
-	KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 0,
-				      HT_SEND_MS), 0);
-	KUNIT_ASSERT_TRUE(test, ht_wait_got(src, 1, HT_WAIT_MS));
-	msleep(300);
+	ht_round_trip_then_quiet(test, hp, src, dst);
 
 	sender = from_master ? hp->m : hp->r;
 	to = from_master ? dst : src;
@@ -462,7 +486,7 @@ static void ht_only_kick_lost(struct kunit *test, bool from_master)
 	else
 		KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 1,
 					      HT_SEND_MS), 0);
-	KUNIT_EXPECT_TRUE(test, ht_wait_got(to, 2, 2000));
+	KUNIT_EXPECT_TRUE(test, ht_wait_got(to, 2, rl_test_ms(2000)));
 	KUNIT_EXPECT_GT(test, ht_stats(sender).kick_retries, retries);
 	ht_expect_clean(test, to);
 }
@@ -477,6 +501,21 @@ static void rl_fault_test_remote_message_behind_the_only_lost_kick_arrives(struc
 	ht_only_kick_lost(test, false);
 }
 
+/* The master's kick failed since @before / @lb0, in the controller or not. */
+static bool ht_kick_failed(struct ht_pair *hp, bool in_controller,
+			   const struct rpmsg_lite_link_stats *before,
+			   const struct rl_loopback_stats *lb0)
+{
+	struct rl_loopback_stats lb;
+
+	rl_loopback_get_stats(hp->p, true, &lb);
+	if (in_controller)
+		return lb.tx_errors > lb0->tx_errors &&
+		       lb.mbox.send_errors > lb0->mbox.send_errors;
+	return ht_stats(hp->m).kick_errors > before->kick_errors &&
+	       lb.sends_failed > lb0->sends_failed;
+}
+
 static void ht_failed_kick(struct kunit *test, bool in_controller)
 {
 	struct ht_pair *hp = ht_pair(test, 8, false);
@@ -486,14 +525,7 @@ static void ht_failed_kick(struct kunit *test, bool in_controller)
 	struct rl_loopback_stats lb0, lb1;
 	u64 rx_polls;
 
-	/* a round trip first: the master's link-up re-kicks have stopped */
-	KUNIT_ASSERT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 0,
-				      HT_SEND_MS), 0);
-	KUNIT_ASSERT_TRUE(test, ht_wait_got(dst, 1, HT_WAIT_MS));
-	KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 0,
-				      HT_SEND_MS), 0);
-	KUNIT_ASSERT_TRUE(test, ht_wait_got(src, 1, HT_WAIT_MS));
-	msleep(50);
+	ht_round_trip_then_quiet(test, hp, src, dst);
 
 	before = ht_stats(hp->m);
 	rx_polls = ht_stats(hp->r).rx_polls;
@@ -505,7 +537,9 @@ static void ht_failed_kick(struct kunit *test, bool in_controller)
 	/* the send succeeds: the message is in shared memory */
 	KUNIT_EXPECT_EQ(test, ht_send(hp->m, src->ept, 0x701, 0, 1,
 				      HT_SEND_MS), 0);
-	msleep(50);
+	/* its kick fails, and is counted: once, and by whom it should be */
+	KUNIT_EXPECT_TRUE(test, ht_wait_for(ht_kick_failed(hp, in_controller,
+							   &before, &lb0)));
 	after = ht_stats(hp->m);
 	rl_loopback_get_stats(hp->p, true, &lb1);
 	if (in_controller) {
@@ -518,8 +552,9 @@ static void ht_failed_kick(struct kunit *test, bool in_controller)
 		KUNIT_EXPECT_EQ(test, lb1.sends_failed - lb0.sends_failed, 1ULL);
 	}
 	/*
-	 * Nobody was told: the sender's watch kicks again, or the receiver's
-	 * watch (armed by its own send above) finds it, and it arrives.
+	 * Nobody was told: the sender's watch finds the message unconsumed
+	 * and kicks again (the receiver's own watch is idle since the round
+	 * trip), and it arrives.
 	 */
 	KUNIT_EXPECT_TRUE(test, ht_wait_got(dst, 2, HT_WAIT_MS));
 	KUNIT_EXPECT_GT(test, ht_stats(hp->m).kick_retries +
@@ -709,6 +744,22 @@ static void ht_writer_stop(struct ht_writer *w)
 }
 
 /*
+ * Wait until each of the @n writers @w has sent more than @sent[i]
+ * messages; @sent[i] is then updated.
+ */
+static bool ht_wait_sent(struct ht_writer *w, u32 *sent, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!ht_wait_for(READ_ONCE(w[i].sent) > sent[i]))
+			return false;
+		sent[i] = READ_ONCE(w[i].sent);
+	}
+	return true;
+}
+
+/*
  * The remote resets in the middle of traffic in both directions (its
  * side first, then the master rebuilds the rings, as after a remote
  * reboot): senders see only the reset errnos, both links come back up,
@@ -720,6 +771,8 @@ static void rl_fault_test_remote_reset_mid_traffic_recovers(struct kunit *test)
 	struct ht_writer w[2] = {};
 	struct ht_pair *hp;
 	u64 m_got, r_got;
+	u32 sent[2] = {};
+	bool moving = true;
 	int i, round;
 
 	hp = ht_pair(test, 16, false);
@@ -732,7 +785,10 @@ static void rl_fault_test_remote_reset_mid_traffic_recovers(struct kunit *test)
 	for (i = 0; i < 2; i++)
 		KUNIT_ASSERT_EQ(test, ht_writer_start(&w[i]), 0);
 	for (round = 0; round < 5; round++) {
-		msleep(100);
+		/* both directions carry messages before each reset */
+		moving = ht_wait_sent(w, sent, 2);
+		if (!moving)
+			break;
 		KUNIT_EXPECT_EQ(test, rpmsg_lite_reset_link(hp->r), 0);
 		msleep(20);
 		KUNIT_EXPECT_EQ(test, rpmsg_lite_reset_link(hp->m), 0);
@@ -740,15 +796,17 @@ static void rl_fault_test_remote_reset_mid_traffic_recovers(struct kunit *test)
 		    rpmsg_lite_wait_for_link_up(hp->r, HT_WAIT_MS))
 			break;
 	}
-	msleep(100);
+	/* and after the last one */
+	if (round == 5)
+		moving = ht_wait_sent(w, sent, 2);
 	for (i = 0; i < 2; i++)
 		ht_writer_stop(&w[i]);
+	KUNIT_ASSERT_TRUE_MSG(test, moving, "the writers stalled in round %d",
+			      round + 1);
 	KUNIT_ASSERT_EQ_MSG(test, round, 5, "links not up again after reset %d",
 			    round + 1);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++)
 		KUNIT_EXPECT_EQ(test, w[i].bad_err, 0);
-		KUNIT_EXPECT_GT(test, w[i].sent, 0U);
-	}
 	KUNIT_EXPECT_GE(test, ht_stats(hp->m).resets, 5ULL);
 	KUNIT_EXPECT_GE(test, ht_stats(hp->r).resets, 5ULL);
 	/* across a reset only loss (voided messages) and no duplicates */
@@ -822,52 +880,146 @@ static void rl_fault_test_resets_racing_senders_never_reuse_a_stale_buffer(struc
 		   round, w[0].sent, w[1].sent, w[2].sent, w[3].sent);
 }
 
+static void ht_sink_release(void *arg)
+{
+	struct ht_sink *s = arg;
+
+	complete_all(&s->release);
+}
+
 /*
- * A receive callback sleeps while another thread destroys its endpoint:
- * destroy returns only after the callback did, and the callback's own
- * send still works.
+ * From its next message on, the callback of @s blocks until the case
+ * completes s->release (at the latest when the case ends), then sends
+ * one message back with RL_BLOCK.
+ */
+static void ht_sink_block(struct kunit *test, struct ht_sink *s)
+{
+	ht_defer(test, ht_sink_release, s);
+	s->block = true;
+}
+
+/**
+ * struct ht_closer - a thread that destroys an endpoint or a link pair
+ * @s: the sink whose callback blocks meanwhile
+ * @p: the pair to destroy, or NULL: destroy the endpoint of @s
+ * @task: the thread (referenced)
+ * @returned: completed when the destroy returned
+ * @ret: what the endpoint's destroy returned
+ * @cb_done: the callback of @s had returned when the destroy did
+ */
+struct ht_closer {
+	struct ht_sink *s;
+	struct rl_loopback_pair *p;
+	struct task_struct *task;
+	struct completion returned;
+	int ret;
+	bool cb_done;
+};
+
+static int ht_closer_fn(void *arg)
+{
+	struct ht_closer *cl = arg;
+
+	if (cl->p) {
+		rl_loopback_pair_destroy(cl->p);
+	} else {
+		cl->ret = rpmsg_lite_destroy_ept(cl->s->rl, cl->s->ept);
+		cl->s->ept = NULL;
+	}
+	cl->cb_done = READ_ONCE(cl->s->done);
+	complete(&cl->returned);
+	return 0;
+}
+
+/* Let the blocked callback go, and the closer finish, then join it. */
+static void ht_closer_join(void *arg)
+{
+	struct ht_closer *cl = arg;
+
+	complete_all(&cl->s->release);
+	kthread_stop(cl->task);
+	put_task_struct(cl->task);
+}
+
+static struct ht_closer *ht_closer_start(struct kunit *test,
+					 struct ht_sink *s,
+					 struct rl_loopback_pair *p)
+{
+	struct ht_closer *cl = kunit_kzalloc(test, sizeof(*cl), GFP_KERNEL);
+	struct task_struct *t;
+
+	KUNIT_ASSERT_NOT_NULL(test, cl);
+	cl->s = s;
+	cl->p = p;
+	init_completion(&cl->returned);
+	t = kthread_run(ht_closer_fn, cl, "rl_ht_close");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	cl->task = get_task_struct(t);
+	ht_defer(test, ht_closer_join, cl);
+	return cl;
+}
+
+/*
+ * A receive callback is running (blocked, until the case lets it go)
+ * while another thread destroys its endpoint: the destroy waits for the
+ * callback, returns only after it did, and the callback's own send still
+ * works.
  */
 static void rl_fault_test_destroy_ept_waits_for_a_running_callback(struct kunit *test)
 {
 	struct ht_pair *hp = ht_pair(test, 8, false);
 	struct ht_sink *ms = ht_sink(test, hp->m, 0x700);
 	struct ht_sink *rs = ht_sink(test, hp->r, 0x701);
+	struct rpmsg_lite_endpoint *ept = rs->ept;
+	struct ht_closer *cl;
 
-	rs->sleep_ms = 300;
+	ht_sink_block(test, rs);
 	KUNIT_ASSERT_EQ(test, ht_send(hp->m, ms->ept, 0x701, 0, 0,
 				      HT_SEND_MS), 0);
 	KUNIT_ASSERT_TRUE(test,
 			  wait_for_completion_timeout(&rs->entered,
 						      msecs_to_jiffies(HT_WAIT_MS)));
+	cl = ht_closer_start(test, rs, NULL);
+	/* the destroy gets as far as waiting for the callback, and waits */
+	KUNIT_ASSERT_TRUE(test, ht_wait_for(swait_active(&ept->released.wait) ||
+					    completion_done(&cl->returned)));
+	KUNIT_EXPECT_FALSE(test, completion_done(&cl->returned));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(rs->done));
-	KUNIT_EXPECT_EQ(test, rpmsg_lite_destroy_ept(hp->r, rs->ept), 0);
-	rs->ept = NULL;
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(rs->done));
+
+	complete(&rs->release);
+	KUNIT_ASSERT_TRUE(test,
+			  wait_for_completion_timeout(&cl->returned,
+						      msecs_to_jiffies(HT_WAIT_MS)));
+	KUNIT_EXPECT_EQ(test, cl->ret, 0);
+	KUNIT_EXPECT_TRUE(test, cl->cb_done);
 	KUNIT_EXPECT_EQ(test, rs->send_ret, 0);
 	KUNIT_EXPECT_TRUE(test, ht_wait_got(ms, 1, HT_WAIT_MS));
 }
 
 /*
- * A receive callback sleeps, then sends with RL_BLOCK, while another
- * thread tears the whole link pair down: deinit waits for the callback,
- * whose send fails cleanly (or gets through) instead of hanging.
+ * A receive callback is running (blocked, until the case lets it go)
+ * while another thread tears the whole link pair down; let go, it sends
+ * with RL_BLOCK.  Deinit waits for the callback, whose send fails
+ * cleanly instead of hanging.
  */
 static void rl_fault_test_link_teardown_waits_for_a_running_callback(struct kunit *test)
 {
 	struct ht_pair *hp = ht_pair(test, 2, false);
 	struct ht_sink *ms = ht_sink(test, hp->m, 0x700);
 	struct ht_sink *rs = ht_sink(test, hp->r, 0x701);
+	struct rpmsg_lite_instance *r;
+	struct ht_closer *cl;
 	int i;
 
 	/*
 	 * Use up the remote's transmit buffers with messages the master
-	 * never hears of: the callback's send has to wait.
+	 * never hears of: the callback's send would have to wait.
 	 */
 	rl_loopback_drop_kicks(hp->p, false, INT_MAX);
 	for (i = 0; i < 2; i++)
 		KUNIT_ASSERT_EQ(test, ht_send(hp->r, rs->ept, 0x700, 1, i,
 					      HT_SEND_MS), 0);
-	rs->sleep_ms = 300;
+	ht_sink_block(test, rs);
 	KUNIT_ASSERT_EQ(test, ht_send(hp->m, ms->ept, 0x701, 0, 0,
 				      HT_SEND_MS), 0);
 	KUNIT_ASSERT_TRUE(test,
@@ -877,10 +1029,28 @@ static void rl_fault_test_link_teardown_waits_for_a_running_callback(struct kuni
 	rpmsg_lite_destroy_ept(hp->m, ms->ept);
 	ms->ept = NULL;
 	rs->gone = true;
-	rl_loopback_pair_destroy(hp->p);
+	r = rpmsg_lite_get(hp->r);
+	cl = ht_closer_start(test, rs, hp->p);
 	hp->p = NULL;
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(rs->done));
+
+	/*
+	 * The remote goes first: its deinit gets as far as stopping the
+	 * link's works (calls refused, state down), and waits there.
+	 */
+	KUNIT_EXPECT_TRUE(test, ht_wait_for((READ_ONCE(r->removing) &&
+					     atomic_read(&r->state) ==
+					     RPMSG_LITE_LINK_DOWN) ||
+					    completion_done(&cl->returned)));
+	KUNIT_EXPECT_FALSE(test, completion_done(&cl->returned));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(rs->done));
+
+	complete(&rs->release);
+	KUNIT_EXPECT_TRUE(test,
+			  wait_for_completion_timeout(&cl->returned,
+						      msecs_to_jiffies(HT_WAIT_MS)));
+	KUNIT_EXPECT_TRUE(test, cl->cb_done);
 	KUNIT_EXPECT_EQ(test, rs->send_ret, -ENODEV);
+	rpmsg_lite_put(r);
 }
 
 /*
@@ -1015,7 +1185,7 @@ static void rl_fault_test_teardown_while_peer_events_arrive(struct kunit *test)
 		/* the remote's receive work is still telling its events */
 		rl_loopback_pair_destroy(hp->p);
 		if (!st.rounds) {
-			KUNIT_FAIL(test, "teardown %u: no peer event in %d ms",
+			KUNIT_FAIL(test, "teardown %u: no peer event in %lu ms",
 				   i, HT_WAIT_MS);
 			break;
 		}
@@ -1167,7 +1337,7 @@ static struct kunit_suite rl_fault_suite = {
 /* Writers of a race round: 0-2 master -> remote, 3-5 back, 6 into a queue. */
 #define HR_WRITERS		7
 /* Longest a race thread may take to stop, or a link to come back. */
-#define HR_STOP_MS		20000
+#define HR_STOP_MS		rl_test_ms(20000)
 
 /**
  * struct hr_round - the threads and endpoints of one race round
@@ -2051,10 +2221,15 @@ static void rl_soak_test_32_writers_8_endpoints_lose_nothing(struct kunit *test)
 		ht_sink_destroy(rs[i]);
 	}
 	ht_pair_destroy(hp);
-	rcu_barrier();
-	msleep(100);
-	rcu_barrier();
-	slab1 = ht_slab_bytes();
+	/* what is freed after a grace period or from a work comes back soon */
+	end = jiffies + msecs_to_jiffies(HT_WAIT_MS);
+	do {
+		rcu_barrier();
+		slab1 = ht_slab_bytes();
+		if (slab1 <= slab0 + HT_SLAB_SLACK)
+			break;
+		msleep(20);
+	} while (time_before(jiffies, end));
 	kunit_info(test, "slab %lu KiB before, %lu KiB after\n", slab0 >> 10,
 		   slab1 >> 10);
 	/*
@@ -2075,26 +2250,9 @@ static struct kunit_suite rl_soak_suite = {
 	.test_cases = rl_soak_cases,
 };
 
-/*
- * Run from module_init rather than with kunit_test_suites(): in 6.1 KUnit
- * starts a module's suites when the module is "coming", before its
- * parameters are parsed, and the parameters above would be ignored.
- */
-static struct kunit_suite *rl_hardening_suites[] = {
-	&rl_fault_suite, &rl_race_suite, &rl_soak_suite,
-};
-
-static int __init rl_hardening_init(void)
-{
-	return __kunit_test_suites_init(rl_hardening_suites, ARRAY_SIZE(rl_hardening_suites));
-}
-module_init(rl_hardening_init);
-
-static void __exit rl_hardening_exit(void)
-{
-	__kunit_test_suites_exit(rl_hardening_suites, ARRAY_SIZE(rl_hardening_suites));
-}
-module_exit(rl_hardening_exit);
+/* From module_init, so that the parameters above count (rl_test_time.h). */
+rl_test_suites_module(rl_hardening_test,
+		      &rl_fault_suite, &rl_race_suite, &rl_soak_suite);
 
 MODULE_DESCRIPTION("KUnit: faults and a soak over rpmsg-lite loopback pairs");
 MODULE_LICENSE("GPL");

@@ -34,11 +34,14 @@
 #include <linux/string.h>
 
 #include "rl_platform.h"
+#include "rl_test_time.h"
 
 /* ---- the test's mailbox controller ---- */
 
 #define RLPT_MBOX_NAME		"rl-platform-test-mbox"
 #define RLPT_NUM_CHANS		16
+/* Distinct words a channel remembers having carried. */
+#define RLPT_WORDS		8
 
 /**
  * struct rlpt_chan - one channel of the test controller
@@ -48,6 +51,11 @@
  * @word: copy of a one-word message
  * @value: deliver the pointer value (raw kicks), not a pointer to a word
  * @started: has a client (between startup and shutdown); under rlpt_lock
+ * @words: the distinct words sent on the channel since the case began
+ *	   (the pointer value for @value channels); under rlpt_words_lock
+ * @nwords: entries in @words
+ * @sent: messages sent on the channel since the case began
+ * @overflow: more distinct words came than @words holds
  */
 struct rlpt_chan {
 	struct irq_work work;
@@ -56,6 +64,10 @@ struct rlpt_chan {
 	u32 word;
 	bool value;
 	bool started;
+	u32 words[RLPT_WORDS];
+	unsigned int nwords;
+	unsigned int sent;
+	bool overflow;
 };
 
 /**
@@ -72,6 +84,8 @@ struct rlpt_mbox {
 
 /* Held while a message is handed to a client and by startup/shutdown. */
 static DEFINE_SPINLOCK(rlpt_lock);
+/* The words channels carried; innermost, taken in send_data. */
+static DEFINE_SPINLOCK(rlpt_words_lock);
 static struct rlpt_mbox *rlpt_ctrl;
 static struct platform_device *rlpt_ctrl_pdev;
 
@@ -88,6 +102,25 @@ static void rlpt_chan_work(struct irq_work *work)
 	mbox_chan_txdone(tc->chan, 0);
 }
 
+/* Remember that @tc carried @word. */
+static void rlpt_log_word(struct rlpt_chan *tc, u32 word)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&rlpt_words_lock, flags);
+	tc->sent++;
+	for (i = 0; i < tc->nwords && tc->words[i] != word; i++)
+		;
+	if (i == tc->nwords) {
+		if (i < RLPT_WORDS)
+			tc->words[tc->nwords++] = word;
+		else
+			tc->overflow = true;
+	}
+	spin_unlock_irqrestore(&rlpt_words_lock, flags);
+}
+
 static int rlpt_send_data(struct mbox_chan *chan, void *data)
 {
 	struct rlpt_chan *tc = chan->con_priv;
@@ -95,6 +128,7 @@ static int rlpt_send_data(struct mbox_chan *chan, void *data)
 	tc->msg = data;
 	if (!tc->value)
 		tc->word = data ? *(u32 *)data : 0;
+	rlpt_log_word(tc, tc->value ? (u32)(uintptr_t)data : tc->word);
 	irq_work_queue(&tc->work);
 	return 0;
 }
@@ -168,7 +202,7 @@ static bool rlpt_chan_in_use(unsigned int i)
 #define RLPT_SHM_SIZE		SZ_256K
 #define RLPT_SHM_DA		0x90000000
 #define RLPT_MAX_DEVS		6
-#define RLPT_WAIT_MS		2000
+#define RLPT_WAIT_MS		rl_test_ms(2000)
 /* A name the driver does not match: probed only by device_driver_attach() */
 #define RLPT_UNMATCHED_NAME	"rl-platform-test-link"
 
@@ -438,6 +472,106 @@ static void rlpt_expect_traffic(struct kunit *test,
 	rlpt_expect_delivery(test, r, m, "from the remote");
 }
 
+/*
+ * Channel @i carried the @n words of @want since the case began, each at
+ * least once, and no other word.
+ */
+static void rlpt_expect_words(struct kunit *test, unsigned int i,
+			      const u32 *want, unsigned int n)
+{
+	struct rlpt_chan *tc = &rlpt_ctrl->tc[i];
+	u32 words[RLPT_WORDS];
+	unsigned int nwords, j, k;
+	bool overflow;
+
+	spin_lock_irq(&rlpt_words_lock);
+	nwords = tc->nwords;
+	memcpy(words, tc->words, sizeof(words));
+	overflow = tc->overflow;
+	spin_unlock_irq(&rlpt_words_lock);
+
+	KUNIT_EXPECT_FALSE_MSG(test, overflow,
+			       "channel %u: more than %u different words",
+			       i, RLPT_WORDS);
+	for (j = 0; j < nwords; j++) {
+		for (k = 0; k < n && words[j] != want[k]; k++)
+			;
+		KUNIT_EXPECT_LT_MSG(test, k, n, "channel %u carried %#x", i,
+				    words[j]);
+	}
+	for (k = 0; k < n; k++) {
+		for (j = 0; j < nwords && words[j] != want[k]; j++)
+			;
+		KUNIT_EXPECT_LT_MSG(test, j, nwords,
+				    "channel %u never carried %#x", i,
+				    want[k]);
+	}
+}
+
+/* Messages sent on channel @i since the case began. */
+static unsigned int rlpt_sent(unsigned int i)
+{
+	unsigned int n;
+
+	spin_lock_irq(&rlpt_words_lock);
+	n = rlpt_ctrl->tc[i].sent;
+	spin_unlock_irq(&rlpt_words_lock);
+	return n;
+}
+
+/*
+ * Kicks @rl counts after the test controller hands it @msg on channel
+ * @i, as from the peer, minus those it counted before: the link's own
+ * deliveries are held off meanwhile, so 1 when the message names one of
+ * its virtqueues, 0 when it is for another link.
+ */
+static u64 rlpt_inject(struct rpmsg_lite_instance *rl, unsigned int i,
+		       void *msg)
+{
+	struct rpmsg_lite_link_stats before, after;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rlpt_lock, flags);
+	rpmsg_lite_get_stats(rl, &before);
+	mbox_chan_received_data(&rlpt_ctrl->chans[i], msg);
+	rpmsg_lite_get_stats(rl, &after);
+	spin_unlock_irqrestore(&rlpt_lock, flags);
+	return after.kicks_in - before.kicks_in;
+}
+
+/*
+ * Links 0 and 1, i.MX kicks: link 0 in the first half of the region, on
+ * channels 0..3 (master "tx" 0, "rx" 2; remote "tx" 3, "rx" 1), link 1 in
+ * the second half on channels 4..7 (master 4 and 6, remote 7 and 5).
+ */
+static void rlpt_two_links(struct kunit *test,
+			   struct rpmsg_lite_instance **m0,
+			   struct rpmsg_lite_instance **r0,
+			   struct rpmsg_lite_instance **m1,
+			   struct rpmsg_lite_instance **r1)
+{
+	struct rlpt_link lm0 = rlpt_master, lr0 = rlpt_remote;
+	struct rlpt_link lm1 = rlpt_master, lr1 = rlpt_remote;
+
+	lm0.region_size = SZ_128K;
+	lr0.region_size = SZ_128K;
+	lm1.link_id = 1;
+	lm1.region_off = SZ_128K;
+	lm1.region_size = SZ_128K;
+	lm1.chans[0] = 4;
+	lm1.chans[1] = 6;
+	lr1.link_id = 1;
+	lr1.region_off = SZ_128K;
+	lr1.region_size = SZ_128K;
+	lr1.chans[0] = 7;
+	lr1.chans[1] = 5;
+
+	*m0 = rlpt_link_of(test, rlpt_add(test, &lm0));
+	*r0 = rlpt_link_of(test, rlpt_add(test, &lr0));
+	*m1 = rlpt_link_of(test, rlpt_add(test, &lm1));
+	*r1 = rlpt_link_of(test, rlpt_add(test, &lr1));
+}
+
 /* ---- cases: probe ---- */
 
 static void rl_platform_test_master_and_remote_bind_over_one_region(struct kunit *test)
@@ -538,25 +672,87 @@ static void rl_platform_test_messages_flow_both_ways(struct kunit *test)
 	rlpt_expect_traffic(test, m, r);
 }
 
+/*
+ * The kicks of links 0 and 1 on the mailbox, i.MX encoding: the word is
+ * vq_id << 16 with vq_id = (link_id << 1) | vring (wire.rst, "Kicks").
+ * Each master kicks vring 0 at init and vring 1 for its message; each
+ * remote kicks vring 0 for its message.  Words the test writes itself
+ * reach the link they name, and only that one.
+ */
+static void rl_platform_test_imx_kick_words_are_vq_ids_shifted_by_16(struct kunit *test)
+{
+	static const u32 m0_words[] = { 0x00000, 0x10000 };
+	static const u32 m1_words[] = { 0x20000, 0x30000 };
+	static const u32 r0_words[] = { 0x00000 };
+	static const u32 r1_words[] = { 0x20000 };
+	struct rpmsg_lite_instance *a_m, *a_r, *b_m, *b_r;
+	u32 word;
+
+	rlpt_two_links(test, &a_m, &a_r, &b_m, &b_r);
+	rlpt_expect_traffic(test, a_m, a_r);
+	rlpt_expect_traffic(test, b_m, b_r);
+
+	/* the "tx" channels: 0 and 4 of the masters, 3 and 7 of the remotes */
+	rlpt_expect_words(test, 0, m0_words, ARRAY_SIZE(m0_words));
+	rlpt_expect_words(test, 3, r0_words, ARRAY_SIZE(r0_words));
+	rlpt_expect_words(test, 4, m1_words, ARRAY_SIZE(m1_words));
+	rlpt_expect_words(test, 7, r1_words, ARRAY_SIZE(r1_words));
+
+	/* the remote of link 1 hears on channel 5: vq 2 and 3, not 0 or 1 */
+	word = 0x30000;
+	KUNIT_EXPECT_EQ(test, rlpt_inject(b_r, 5, &word), 1ULL);
+	word = 0x20000;
+	KUNIT_EXPECT_EQ(test, rlpt_inject(b_r, 5, &word), 1ULL);
+	word = 0x10000;
+	KUNIT_EXPECT_EQ(test, rlpt_inject(b_r, 5, &word), 0ULL);
+	/* the master of link 0 hears on channel 2: vq 0, not vq 2 */
+	word = 0x00000;
+	KUNIT_EXPECT_EQ(test, rlpt_inject(a_m, 2, &word), 1ULL);
+	word = 0x20000;
+	KUNIT_EXPECT_EQ(test, rlpt_inject(a_m, 2, &word), 0ULL);
+	rlpt_expect_traffic(test, b_m, b_r);
+}
+
+/*
+ * One doorbell channel per vring, link 1: the master kicks vring 0 on its
+ * "vq0" channel and vring 1 on "vq1", the remote vring 0 on its "vq0"
+ * (wire.rst, "Kicks"); the word sent is the vq id (transport.rst), and
+ * the channel alone tells the receiver which vring: it reads no word.
+ */
 static void rl_platform_test_per_vring_doorbells_carry_traffic(struct kunit *test)
 {
+	static const u32 vq2[] = { 2 }, vq3[] = { 3 };
 	struct rlpt_link ml = {
-		.role = "master", .encoding = "per-vring",
+		.role = "master", .encoding = "per-vring", .link_id = 1,
 		.names = { "vq0", "vq1" }, .chans = { 4, 6 },
 	};
 	struct rlpt_link rm = {
-		.role = "remote", .encoding = "per-vring",
+		.role = "remote", .encoding = "per-vring", .link_id = 1,
 		.names = { "vq1", "vq0" }, .chans = { 7, 5 },
 	};
 	struct rpmsg_lite_instance *m, *r;
+	u32 word = 0xdeadbeef;
 
 	m = rlpt_link_of(test, rlpt_add(test, &ml));
 	r = rlpt_link_of(test, rlpt_add(test, &rm));
 	rlpt_expect_traffic(test, m, r);
+	rlpt_expect_words(test, 4, vq2, ARRAY_SIZE(vq2));
+	rlpt_expect_words(test, 6, vq3, ARRAY_SIZE(vq3));
+	rlpt_expect_words(test, 5, vq2, ARRAY_SIZE(vq2));
+	/* the remote's "vq1": it never kicks vring 1 (no consumed notices) */
+	KUNIT_EXPECT_EQ(test, rlpt_sent(7), 0U);
+	KUNIT_EXPECT_EQ(test, rlpt_inject(r, 7, &word), 1ULL);
 }
 
+/*
+ * Raw (TI) kicks, link 1: the message is the vq id itself, vq_id =
+ * (link_id << 1) | vring (wire.rst, "Kicks"): 2 and 3 from the master,
+ * 2 from the remote.  Ids the test sends itself reach the link they name,
+ * and only that one.
+ */
 static void rl_platform_test_raw_vq_id_kicks_carry_traffic(struct kunit *test)
 {
+	static const u32 m_ids[] = { 2, 3 }, r_ids[] = { 2 };
 	struct rlpt_link ml = {
 		.role = "master", .encoding = "raw", .link_id = 1,
 		.names = { "tx" }, .chans = { 8 },
@@ -572,35 +768,18 @@ static void rl_platform_test_raw_vq_id_kicks_carry_traffic(struct kunit *test)
 	m = rlpt_link_of(test, rlpt_add(test, &ml));
 	r = rlpt_link_of(test, rlpt_add(test, &rm));
 	rlpt_expect_traffic(test, m, r);
+	rlpt_expect_words(test, 8, m_ids, ARRAY_SIZE(m_ids));
+	rlpt_expect_words(test, 9, r_ids, ARRAY_SIZE(r_ids));
+	/* one channel both ways: the remote hears on 9 */
+	KUNIT_EXPECT_EQ(test, rlpt_inject(r, 9, (void *)3UL), 1ULL);
+	KUNIT_EXPECT_EQ(test, rlpt_inject(r, 9, (void *)1UL), 0ULL);
 }
 
 static void rl_platform_test_two_links_run_at_once(struct kunit *test)
 {
-	struct rlpt_link m0 = rlpt_master, r0 = rlpt_remote;
-	struct rlpt_link m1 = rlpt_master, r1 = rlpt_remote;
 	struct rpmsg_lite_instance *a_m, *a_r, *b_m, *b_r;
 
-	/* link 0 in the first half of the region, on channels 0..3 */
-	m0.region_size = SZ_128K;
-	r0.region_size = SZ_128K;
-
-	/* link 1 in the second half of the region, on channels 4..7 */
-	m1.link_id = 1;
-	m1.region_off = SZ_128K;
-	m1.region_size = SZ_128K;
-	m1.chans[0] = 4;
-	m1.chans[1] = 6;
-	r1.link_id = 1;
-	r1.region_off = SZ_128K;
-	r1.region_size = SZ_128K;
-	r1.chans[0] = 7;
-	r1.chans[1] = 5;
-
-	a_m = rlpt_link_of(test, rlpt_add(test, &m0));
-	a_r = rlpt_link_of(test, rlpt_add(test, &r0));
-	b_m = rlpt_link_of(test, rlpt_add(test, &m1));
-	b_r = rlpt_link_of(test, rlpt_add(test, &r1));
-
+	rlpt_two_links(test, &a_m, &a_r, &b_m, &b_r);
 	rlpt_expect_traffic(test, a_m, a_r);
 	rlpt_expect_traffic(test, b_m, b_r);
 	rlpt_expect_traffic(test, a_m, a_r);
@@ -796,9 +975,15 @@ static int rlpt_init(struct kunit *test)
 
 	if (!rlpt_ctrl)
 		return -ENODEV;
-	/* word messages unless a case asks otherwise */
-	for (i = 0; i < RLPT_NUM_CHANS; i++)
+	/* word messages unless a case asks otherwise; no word seen yet */
+	spin_lock_irq(&rlpt_words_lock);
+	for (i = 0; i < RLPT_NUM_CHANS; i++) {
 		rlpt_ctrl->tc[i].value = false;
+		rlpt_ctrl->tc[i].nwords = 0;
+		rlpt_ctrl->tc[i].sent = 0;
+		rlpt_ctrl->tc[i].overflow = false;
+	}
+	spin_unlock_irq(&rlpt_words_lock);
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
@@ -827,9 +1012,8 @@ static int rlpt_suite_init(struct kunit_suite *suite)
 	int ret;
 
 	/*
-	 * No owner module: KUnit runs this from the module notifier, before
-	 * the module's sysfs object a driver links to exists.  suite_exit
-	 * unregisters the driver before the module can go away.
+	 * No owner module: suite_exit unregisters the driver before the
+	 * module can go away.
 	 */
 	ret = __platform_driver_register(&rlpt_mbox_driver, NULL);
 	if (ret)
@@ -856,6 +1040,7 @@ static struct kunit_case rl_platform_test_cases[] = {
 	KUNIT_CASE(rl_platform_test_defaults_are_those_of_rpmsg_lite),
 	KUNIT_CASE(rl_platform_test_two_cell_shm_da_is_high_then_low),
 	KUNIT_CASE(rl_platform_test_messages_flow_both_ways),
+	KUNIT_CASE(rl_platform_test_imx_kick_words_are_vq_ids_shifted_by_16),
 	KUNIT_CASE(rl_platform_test_per_vring_doorbells_carry_traffic),
 	KUNIT_CASE(rl_platform_test_raw_vq_id_kicks_carry_traffic),
 	KUNIT_CASE(rl_platform_test_two_links_run_at_once),
@@ -884,7 +1069,7 @@ static struct kunit_suite rl_platform_test_suite = {
 	.test_cases = rl_platform_test_cases,
 };
 
-kunit_test_suite(rl_platform_test_suite);
+rl_test_suites_module(rl_platform_test, &rl_platform_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite-link platform driver");
 MODULE_LICENSE("GPL");

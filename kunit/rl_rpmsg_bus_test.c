@@ -22,13 +22,14 @@
 
 #include "rl_loopback.h"
 #include "rl_rpmsg_internal.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
 #ifdef RL_RPMSG_LAYOUT_KNOWN
 
 #define RL_BT_ECHO		"rl-bus-test-echo"
 #define RL_BT_LOCAL		"rl-bus-test-local"
-#define RL_BT_WAIT_MS		5000
+#define RL_BT_WAIT_MS		rl_test_ms(5000)
 #define RL_BT_MAX_DEVS		4
 #define RL_BT_LOCAL_ADDR	0x700
 
@@ -160,10 +161,7 @@ static int rl_bt_init(struct kunit *test)
 	init_completion(&rl_bt.removed);
 	init_completion(&rl_bt.rx);
 	test->priv = NULL;
-	/*
-	 * No owner: the cases run while this module loads, before its sysfs
-	 * directory exists, where module_add_driver() would fail.
-	 */
+	/* No owner: the driver lives for one case, which unregisters it. */
 	return __register_rpmsg_driver(&rl_bt_driver, NULL);
 }
 
@@ -375,6 +373,16 @@ static void rl_bus_test_link_removal_unbinds_and_voids_endpoints(struct kunit *t
 	rpmsg_destroy_ept(extra);
 }
 
+/* Wait until *field reaches @want (or the time runs out); return it. */
+static int rl_bt_wait_count(int *field, int want)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
+
+	while (rl_bt_count(field) < want && time_before(jiffies, end))
+		msleep(20);
+	return rl_bt_count(field);
+}
+
 static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *test)
 {
 	struct rpmsg_channel_info ci = {
@@ -384,7 +392,6 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 	};
 	struct rpmsg_device *rpdev, *local, *peer;
 	struct rl_loopback_pair *p;
-	unsigned long end;
 
 	rpdev = rl_bt_pair(test, &p);
 	KUNIT_ASSERT_NOT_NULL(test, rpdev);
@@ -395,10 +402,7 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 	KUNIT_ASSERT_NOT_NULL(test, local);
 	KUNIT_EXPECT_TRUE(test, local->announce);
 	/* the remote link's bridge turns the announcement into a channel */
-	end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-	while (rl_bt_count(&rl_bt.probes) < 3 && time_before(jiffies, end))
-		msleep(20);
-	KUNIT_ASSERT_EQ(test, rl_bt_count(&rl_bt.probes), 3);
+	KUNIT_ASSERT_EQ(test, rl_bt_wait_count(&rl_bt.probes, 3), 3);
 	peer = rl_bt_dev(RL_BT_LOCAL_ADDR);
 	KUNIT_ASSERT_NOT_NULL(test, peer);
 	KUNIT_EXPECT_STREQ(test, peer->id.name, RL_BT_LOCAL);
@@ -413,23 +417,10 @@ static void rl_bus_test_local_channel_is_announced_to_the_peer(struct kunit *tes
 
 	/* releasing it withdraws it from the peer too */
 	KUNIT_ASSERT_EQ(test, rpdev->ops->release_channel(rpdev, &ci), 0);
-	end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-	while (rl_bt_count(&rl_bt.removes) < 2 && time_before(jiffies, end))
-		msleep(20);
-	KUNIT_EXPECT_EQ(test, rl_bt_count(&rl_bt.removes), 2);
+	KUNIT_EXPECT_EQ(test, rl_bt_wait_count(&rl_bt.removes, 2), 2);
 	KUNIT_EXPECT_NULL(test, rl_bt_dev(RL_BT_LOCAL_ADDR));
 	KUNIT_EXPECT_EQ(test, rpdev->ops->release_channel(rpdev, &ci),
 			-EINVAL);
-}
-
-/* Wait until *field reaches @want (or the time runs out); return it. */
-static int rl_bt_wait_count(int *field, int want)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-
-	while (rl_bt_count(field) < want && time_before(jiffies, end))
-		msleep(20);
-	return rl_bt_count(field);
 }
 
 static void rl_bus_test_local_channel_is_announced_again_after_a_reset(struct kunit *test)
@@ -468,20 +459,15 @@ static void rl_bus_test_local_channel_is_announced_again_after_a_reset(struct ku
 	KUNIT_EXPECT_EQ(test, local->ops->release_channel(local, &ci), 0);
 }
 
-static bool rl_bt_is_rpmsg(struct device *dev)
-{
-	return dev->bus && !strcmp(dev->bus->name, "rpmsg");
-}
-
 static int rl_bt_count_rpmsg(struct device *dev, void *data)
 {
-	if (rl_bt_is_rpmsg(dev))
+	if (dev->bus && !strcmp(dev->bus->name, "rpmsg"))
 		(*(int *)data)++;
 	return 0;
 }
 
 /* rpmsg devices under the link device @parent. */
-static int rl_bt_devs(struct device *parent)
+static int rl_bt_children(struct device *parent)
 {
 	int n = 0;
 
@@ -489,45 +475,31 @@ static int rl_bt_devs(struct device *parent)
 	return n;
 }
 
-/*
- * Wait up to RL_BT_WAIT_MS until @parent has @want rpmsg devices; the
- * count last seen.  Reaching @want proves the count final only where no
- * event can still change it: the callers make sure of that.
- */
-static int rl_bt_wait_devs(struct device *parent, int want)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
-	int n;
-
-	for (;;) {
-		n = rl_bt_devs(parent);
-		if (n == want || time_after(jiffies, end))
-			return n;
-		msleep(20);
-	}
-}
-
 static int rl_bt_match_name(struct device *dev, void *name)
 {
-	return rl_bt_is_rpmsg(dev) &&
+	return dev->bus && !strcmp(dev->bus->name, "rpmsg") &&
 	       !strcmp(container_of(dev, struct rpmsg_device, dev)->id.name,
 		       name);
 }
 
-/* Wait up to RL_BT_WAIT_MS until an rpmsg device @name is @present. */
-static bool rl_bt_wait_named(struct device *parent, const char *name,
-			     bool present)
+/* Is a channel named @name among the children of @parent? */
+static bool rl_bt_listed(struct device *parent, const char *name)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(RL_BT_WAIT_MS);
+	struct device *dev;
 
-	for (;;) {
-		if (!!device_for_each_child(parent, (void *)name,
-					    rl_bt_match_name) == present)
-			return true;
-		if (time_after(jiffies, end))
-			return false;
-		msleep(20);
-	}
+	dev = device_find_child(parent, (void *)name, rl_bt_match_name);
+	put_device(dev);
+	return dev;
+}
+
+/*
+ * Wait until the channel named @name is among the children of @parent:
+ * a device joins its parent's list after its driver's probe, and leaves
+ * it before its driver's remove.
+ */
+static bool rl_bt_wait_listed(struct device *parent, const char *name)
+{
+	return rl_test_wait_for(rl_bt_listed(parent, name), 5000);
 }
 
 static int rl_bt_dummy_cb(void *payload, u32 len, u32 src, void *priv)
@@ -535,6 +507,28 @@ static int rl_bt_dummy_cb(void *payload, u32 len, u32 src, void *priv)
 	return RL_RELEASE;
 }
 
+/* The peer announces (or withdraws) "flood/<i>" for @from <= i < @to. */
+static void rl_bt_flood(struct kunit *test, struct rpmsg_lite_instance *r,
+			struct rpmsg_lite_endpoint *ept, int from, int to,
+			u32 flags)
+{
+	char name[RL_NS_NAME_SIZE];
+	int i;
+
+	for (i = from; i < to; i++) {
+		snprintf(name, sizeof(name), "flood/%d", i);
+		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
+							     flags), 0);
+	}
+}
+
+/*
+ * A peer floods the link with announcements: 64 channels per link at
+ * most, the control device included, and withdrawals are honoured.  The
+ * link handles the peer's announcements in order, in one work item: one
+ * of RL_BT_LOCAL, which the test client binds to, marks how far it got
+ * (its channel listed, or its removal seen by the client).
+ */
 static void rl_bus_test_flooding_peer_is_capped_and_withdrawals_honoured(struct kunit *test)
 {
 	struct rpmsg_lite_endpoint *ept;
@@ -542,45 +536,40 @@ static void rl_bus_test_flooding_peer_is_capped_and_withdrawals_honoured(struct 
 	struct rl_loopback_pair *p;
 	struct rpmsg_device *rpdev;
 	struct device *parent;
-	char name[RL_NS_NAME_SIZE];
-	int i;
 
 	rpdev = rl_bt_pair(test, &p);
 	KUNIT_ASSERT_NOT_NULL(test, rpdev);
 	parent = get_device(rpdev->dev.parent);
-	/* the control device and the echo channel; nothing else can come */
-	KUNIT_ASSERT_EQ(test, rl_bt_wait_devs(parent, 2), 2);
+	/* the control device and the echo channel */
+	KUNIT_ASSERT_TRUE(test, rl_bt_wait_listed(parent, RL_BT_ECHO));
+	KUNIT_ASSERT_EQ(test, rl_bt_children(parent), 2);
 
 	r = rl_loopback_remote(p);
 	ept = rpmsg_lite_create_ept(r, RL_ADDR_ANY, rl_bt_dummy_cb, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ept));
-	for (i = 0; i < 80; i++) {
-		snprintf(name, sizeof(name), "flood/%d", i);
-		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
-							     RL_NS_CREATE), 0);
-	}
-	/* 64 devices per link at most, the two above included */
-	KUNIT_ASSERT_EQ(test, rl_bt_wait_devs(parent, 64), 64);
-	KUNIT_ASSERT_TRUE(test, rl_bt_wait_named(parent, "flood/0", true));
-	/*
-	 * 64 may be reached before the last announcements are handled.  The
-	 * bridge handles a link's events in order, so once a withdrawal of
-	 * flood/0 sent after them has removed it, every one was handled:
-	 * then exactly 63 devices are left (a broken cap leaves 81).
-	 */
-	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, "flood/0",
+
+	/* 61 channels and the marker: 64 in all */
+	rl_bt_flood(test, r, ept, 0, 61, RL_NS_CREATE);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, RL_BT_LOCAL,
+						     RL_NS_CREATE), 0);
+	KUNIT_ASSERT_TRUE(test, rl_bt_wait_listed(parent, RL_BT_LOCAL));
+	KUNIT_EXPECT_EQ(test, rl_bt_children(parent), 64);
+
+	/* 19 more are refused: the marker's withdrawal leaves 63 */
+	rl_bt_flood(test, r, ept, 61, 80, RL_NS_CREATE);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, RL_BT_LOCAL,
 						     RL_NS_DESTROY), 0);
-	KUNIT_ASSERT_TRUE(test, rl_bt_wait_named(parent, "flood/0", false));
-	KUNIT_EXPECT_EQ(test, rl_bt_devs(parent), 63);
-	for (i = 1; i < 80; i++) {
-		snprintf(name, sizeof(name), "flood/%d", i);
-		KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, name,
-							     RL_NS_DESTROY), 0);
-	}
-	/* every creation was handled above: 2 is final once reached */
-	KUNIT_EXPECT_EQ(test, rl_bt_wait_devs(parent, 2), 2);
+	KUNIT_ASSERT_EQ(test, rl_bt_wait_count(&rl_bt.removes, 1), 1);
+	KUNIT_EXPECT_EQ(test, rl_bt_children(parent), 63);
+
+	/* every one withdrawn, then the marker again: 3 left */
+	rl_bt_flood(test, r, ept, 0, 80, RL_NS_DESTROY);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_ns_announce(r, ept, RL_BT_LOCAL,
+						     RL_NS_CREATE), 0);
+	KUNIT_ASSERT_TRUE(test, rl_bt_wait_listed(parent, RL_BT_LOCAL));
+	KUNIT_EXPECT_EQ(test, rl_bt_children(parent), 3);
 	/* the client of the echo service was not disturbed */
-	KUNIT_EXPECT_EQ(test, rl_bt_count(&rl_bt.removes), 0);
+	KUNIT_EXPECT_EQ(test, rl_bt_count(&rl_bt.removes), 1);
 	rl_bt_echo(test, rpdev->ept, rpdev->dst, "still there");
 	rpmsg_lite_destroy_ept(r, ept);
 	put_device(parent);
@@ -625,7 +614,7 @@ static struct kunit_suite rl_rpmsg_bus_suite = {
 
 #endif /* RL_RPMSG_LAYOUT_KNOWN */
 
-kunit_test_suite(rl_rpmsg_bus_suite);
+rl_test_suites_module(rl_rpmsg_bus_test, &rl_rpmsg_bus_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite rpmsg bus bridge");
 MODULE_LICENSE("GPL");

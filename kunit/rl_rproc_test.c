@@ -30,9 +30,10 @@
 #include <linux/wait.h>
 
 #include "rl_rproc.h"
+#include "rl_test_time.h"
 #include "rl_wire.h"
 
-#define RP_WAIT_MS		5000
+#define RP_WAIT_MS		rl_test_ms(5000)
 /* Device address of vring 0 as the fake core sees it. */
 #define RP_DA			0x40000000U
 /* rpmsg-lite numbers of the fake firmware. */
@@ -680,7 +681,7 @@ static struct kunit_suite rl_rproc_suite = {
 	.test_cases = rl_rproc_cases,
 };
 
-kunit_test_suite(rl_rproc_suite);
+rl_test_suites_module(rl_rproc_test, &rl_rproc_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite remoteproc glue");
 MODULE_LICENSE("GPL");

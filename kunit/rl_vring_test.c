@@ -3,12 +3,12 @@
  * KUnit suite of the split-vring engine (rl_vring.c).
  *
  * Most cases run a master and a remote over one vmalloc'd region laid out
- * as rpmsg-lite's master lays it out (WIRE.md): vring 0 at +0, vring 1 at
- * +vring_size, the buffers of vring 0 from +2 * vring_size, those of
- * vring 1 right after.  The remote sees the region at a device address
- * (RL_TEST_SHM_DA), as a Cortex-M would see DDR, so address translation is
- * exercised too.  A hostile peer is played by writing the shared fields
- * directly.
+ * as rpmsg-lite's master lays it out (Documentation/rpmsg-lite/wire.rst,
+ * "Region layout"): vring 0 at +0, vring 1 at +vring_size, the buffers of
+ * vring 0 from +2 * vring_size, those of vring 1 right after.  The remote
+ * sees the region at a device address (RL_TEST_SHM_DA), as a Cortex-M
+ * would see DDR, so address translation is exercised too.  A hostile peer
+ * is played by writing the shared fields directly.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -18,6 +18,7 @@
 #include <asm/unaligned.h>
 #include <linux/vmalloc.h>
 
+#include "rl_test_time.h"
 #include "rl_vring.h"
 
 /* Where the remote sees the start of the shared region. */
@@ -103,7 +104,7 @@ static struct rl_pair *rl_pair_create(struct kunit *test, u32 num, u32 align,
 	return p;
 }
 
-/* The rpmsg-lite default link (WIRE.md), master rings set up. */
+/* The rpmsg-lite default link (wire.rst), master rings set up. */
 static struct rl_pair *rl_pair_default(struct kunit *test, bool event_idx)
 {
 	struct rl_pair *p;
@@ -188,39 +189,57 @@ static int rl_remote_echo(struct kunit *test, struct rl_pair *p, int vring,
 
 /* ---- layout ---- */
 
+/*
+ * Where both sides of @p found the rings of each vring, from the start of
+ * the region: vring 0 at 0, vring 1 at +0x8000 (the pair's vring size),
+ * each with its available ring at @avail and its used ring at @used.
+ */
+static void rl_expect_ring_offsets(struct kunit *test, struct rl_pair *p,
+				   size_t avail, size_t used)
+{
+	const struct rl_vq *vq;
+	size_t base;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		vq = i < 2 ? &p->master[i] : &p->remote[i - 2];
+		base = i % 2 ? 0x8000 : 0;
+		KUNIT_EXPECT_EQ_MSG(test, (size_t)((void *)vq->desc - p->region),
+				    base, "vq %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, (size_t)((void *)vq->avail - p->region),
+				    base + avail, "vq %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, (size_t)((void *)vq->used - p->region),
+				    base + used, "vq %d", i);
+	}
+}
+
+/* wire.rst, "Worked layouts": the default i.MX configuration. */
 static void rl_vring_test_layout_of_default_link_matches_rpmsg_lite(struct kunit *test)
 {
 	struct rl_vring_layout l;
-	u32 buf_size = RL_DEFAULT_PAYLOAD_SIZE + RL_MSG_HDR_SIZE;
-	u32 vs = RL_DEFAULT_VRING_SIZE;
+	struct rl_pair *p;
 
-	/* count 2, payload 496, align 0x1000, 0x8000 bytes per vring */
+	/* count 2, align 0x1000 */
 	KUNIT_ASSERT_EQ(test, rl_vring_layout(2, 0x1000, &l), 0);
-	KUNIT_EXPECT_EQ(test, buf_size, 512u);
 	/* descriptors at 0 */
 	KUNIT_EXPECT_EQ(test, l.desc_off, (size_t)0);
-	/* avail after 2 descriptors of 16 bytes: 0x20 (WIRE.md: +0x0020) */
+	/* avail after 2 descriptors of 16 bytes: +0x0020 */
 	KUNIT_EXPECT_EQ(test, l.avail_off, (size_t)0x20);
 	/* avail ends at 0x20 + 4 + 2 * 2 + 2 = 0x2a; up to 0x1000 */
 	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x1000);
-	/* used: 0x1000 + 4 + 8 * 2 + 2 = 0x1016, inside 0x8000 */
+	/* used: 0x1000 + 4 + 8 * 2 + 2 = 0x1016 */
 	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x1016);
-	KUNIT_EXPECT_LE(test, l.size, (size_t)vs);
+
 	/* vring 1 at +0x8000: its avail at +0x8020, used at +0x9000 */
-	KUNIT_EXPECT_EQ(test, vs + l.avail_off, (size_t)0x8020);
-	KUNIT_EXPECT_EQ(test, vs + l.used_off, (size_t)0x9000);
-	/* buffers: vring 0 at +0x10000, +0x10200; vring 1 at +0x10400 */
-	KUNIT_EXPECT_EQ(test, 2 * vs, 0x10000u);
-	KUNIT_EXPECT_EQ(test, 2 * vs + 2 * buf_size, 0x10400u);
-	/* region: 0x10000 + 2 * 2 * 512 = 0x10800 */
-	KUNIT_EXPECT_EQ(test, 2 * vs + 2 * 2 * buf_size, 0x10800u);
+	p = rl_pair_create(test, 2, 0x1000, 0x8000, 496, false);
+	rl_expect_ring_offsets(test, p, 0x20, 0x1000);
 }
 
+/* wire.rst, "Worked layouts": count 256, align 0x1000. */
 static void rl_vring_test_layout_of_256_buffers_moves_avail_and_used(struct kunit *test)
 {
 	struct rl_vring_layout l;
-	u32 buf_size = RL_DEFAULT_PAYLOAD_SIZE + RL_MSG_HDR_SIZE;
-	u32 vs = RL_DEFAULT_VRING_SIZE;
+	struct rl_pair *p;
 
 	KUNIT_ASSERT_EQ(test, rl_vring_layout(256, 0x1000, &l), 0);
 	/* avail after 256 * 16 bytes of descriptors: +0x1000 */
@@ -229,32 +248,31 @@ static void rl_vring_test_layout_of_256_buffers_moves_avail_and_used(struct kuni
 	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x2000);
 	/* used: 0x2000 + 4 + 8 * 256 + 2 = 0x2806 */
 	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x2806);
-	KUNIT_EXPECT_LE(test, l.size, (size_t)vs);
-	/* WIRE.md: vring 1 avail at +0x9000, used at +0xA000 */
-	KUNIT_EXPECT_EQ(test, vs + l.avail_off, (size_t)0x9000);
-	KUNIT_EXPECT_EQ(test, vs + l.used_off, (size_t)0xa000);
-	/* buffers of vring 1 from 0x10000 + 256 * 512 = 0x30000 */
-	KUNIT_EXPECT_EQ(test, 2 * vs + 256 * buf_size, 0x30000u);
-	/* region: 0x10000 + 2 * 256 * 512 = 0x50000 */
-	KUNIT_EXPECT_EQ(test, 2 * vs + 2 * 256 * buf_size, 0x50000u);
+
+	/* vring 1: avail at +0x9000, used at +0xA000 */
+	p = rl_pair_create(test, 256, 0x1000, 0x8000, 496, false);
+	rl_expect_ring_offsets(test, p, 0x1000, 0x2000);
 }
 
+/* wire.rst, "Worked layouts": align 0x10 moves only the used rings. */
 static void rl_vring_test_layout_with_align_16_packs_the_used_ring(struct kunit *test)
 {
 	struct rl_vring_layout l;
-
-	KUNIT_ASSERT_EQ(test, rl_vring_layout(2, 0x10, &l), 0);
-	KUNIT_EXPECT_EQ(test, l.avail_off, (size_t)0x20);
-	/* avail ends at 0x2a; ALIGN(0x2a, 0x10) = 0x30 */
-	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x30);
-	/* 0x30 + 4 + 16 + 2 = 0x46 */
-	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x46);
+	struct rl_pair *p;
 
 	KUNIT_ASSERT_EQ(test, rl_vring_layout(256, 0x10, &l), 0);
+	KUNIT_EXPECT_EQ(test, l.avail_off, (size_t)0x1000);
 	/* avail ends at 0x1206; ALIGN(0x1206, 0x10) = 0x1210 */
 	KUNIT_EXPECT_EQ(test, l.used_off, (size_t)0x1210);
 	/* 0x1210 + 4 + 0x800 + 2 = 0x1a16 */
 	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x1a16);
+
+	KUNIT_ASSERT_EQ(test, rl_vring_layout(2, 0x10, &l), 0);
+	/* 0x30 + 4 + 16 + 2 = 0x46 */
+	KUNIT_EXPECT_EQ(test, l.size, (size_t)0x46);
+	/* avail ends at 0x2a; ALIGN(0x2a, 0x10) = 0x30, in both vrings */
+	p = rl_pair_create(test, 2, 0x10, 0x8000, 496, false);
+	rl_expect_ring_offsets(test, p, 0x20, 0x30);
 }
 
 static void rl_vring_test_layout_rejects_bad_buffer_counts(struct kunit *test)
@@ -1329,7 +1347,7 @@ static struct kunit_suite rl_vring_test_suite = {
 	.test_cases = rl_vring_test_cases,
 };
 
-kunit_test_suite(rl_vring_test_suite);
+rl_test_suites_module(rl_vring_test, &rl_vring_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite split-vring engine");
 MODULE_LICENSE("GPL");
