@@ -1158,6 +1158,7 @@ static void rl_fault_test_teardown_while_peer_events_arrive(struct kunit *test)
 	struct ht_storm st;
 	u32 i, storms = 0;
 
+	KUNIT_ASSERT_GT_MSG(test, teardowns, 0U, "teardowns=0: nothing to tear down");
 	set_cpus_allowed_ptr(current, cpumask_of(0));
 	for (i = 0; i < teardowns; i++) {
 		hp = kunit_kzalloc(test, sizeof(*hp), GFP_KERNEL);
@@ -1261,7 +1262,7 @@ static void rl_fault_test_queue_never_copies_a_buffer_the_master_took_back(struc
 	/* the message, held by the queue, in the first transmit buffer */
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(hp->m, me, 0x60, old,
 					      sizeof(old), HT_SEND_MS), 0);
-	end = jiffies + msecs_to_jiffies(HT_WAIT_MS);
+	end = jiffies + rl_test_jiffies(HT_WAIT_MS);
 	while (!rpmsg_lite_queue_get_current_size(q) &&
 	       time_before(jiffies, end))
 		usleep_range(500, 1000);
@@ -1271,7 +1272,7 @@ static void rl_fault_test_queue_never_copies_a_buffer_the_master_took_back(struc
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(hp->m, me, 0x61, "b", 1,
 					      HT_SEND_MS), 0);
 	left = wait_for_completion_timeout(&b->entered,
-					   msecs_to_jiffies(HT_WAIT_MS));
+					   rl_test_jiffies(HT_WAIT_MS));
 	KUNIT_ASSERT_NE(test, left, 0UL);
 
 	/* the master rebuilds (no answer comes) and fills both buffers */
@@ -1291,8 +1292,8 @@ static void rl_fault_test_queue_never_copies_a_buffer_the_master_took_back(struc
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_get_dropped(q), 1U);
 
 	ht_block_release(b);
-	KUNIT_EXPECT_EQ(test, rpmsg_lite_wait_for_link_up(hp->r, HT_WAIT_MS),
-			0);
+	ret = rpmsg_lite_wait_for_link_up(hp->r, rl_test_ms(HT_WAIT_MS));
+	KUNIT_EXPECT_EQ(test, ret, 0);
 	rpmsg_lite_destroy_ept(hp->r, be);
 	rpmsg_lite_destroy_ept(hp->r, qe);
 	rpmsg_lite_destroy_ept(hp->m, me);
@@ -1742,6 +1743,7 @@ static void rl_race_test_busy_links_reset_again_and_again(struct kunit *test)
 	u64 sent = 0;
 	int i;
 
+	KUNIT_ASSERT_GT_MSG(test, race_steps, 0UL, "race_steps=0: no misbehaviour to run");
 	KUNIT_ASSERT_NOT_NULL(test, hr);
 	for (round = 0; round < rounds; round++) {
 		hr_init(test, hr, round, 1);
@@ -1931,6 +1933,7 @@ static void rl_race_test_peer_rewrites_published_memory(struct kunit *test)
 	u64 too_long, errors = 0;
 	int i;
 
+	KUNIT_ASSERT_GT_MSG(test, race_steps, 0UL, "race_steps=0: no misbehaviour to run");
 	KUNIT_ASSERT_NOT_NULL(test, hr);
 	KUNIT_ASSERT_NOT_NULL(test, mu);
 	for (round = 0; round < rounds; round++) {
@@ -2051,6 +2054,7 @@ static void rl_race_test_link_removed_while_busy(struct kunit *test)
 	struct rpmsg_lite_instance *m, *r;
 	int i;
 
+	KUNIT_ASSERT_GT_MSG(test, race_steps, 0UL, "race_steps=0: no misbehaviour to run");
 	KUNIT_ASSERT_NOT_NULL(test, hr);
 	KUNIT_ASSERT_NOT_NULL(test, wt);
 	wt->nb.notifier_call = hr_watch_fn;
@@ -2137,6 +2141,7 @@ static void rl_soak_test_32_writers_8_endpoints_lose_nothing(struct kunit *test)
 	int i, started = 0;
 	bool *halt;
 
+	KUNIT_ASSERT_GT_MSG(test, soak_ms, 0U, "soak_ms=0: no time to soak");
 	rcu_barrier();
 	slab0 = ht_slab_bytes();
 
