@@ -46,7 +46,9 @@ rl_logs() {
 
 # rl_guest_check LABEL TIMEOUT QEMU...: boot (QEMU writes the console to
 # stdout, the results channel to $results), then check the run with
-# scripts/results.py, suites named LABEL/<suite>.  Status of results.py.
+# scripts/results.py, suites named LABEL/<suite>, compared with the lines of
+# platform LABEL in scripts/test-manifest ($SUITE restricts both).  Status
+# of results.py.
 rl_guest_check() {
 	local label=$1 timeout=$2 rc start
 	shift 2
@@ -60,5 +62,6 @@ rl_guest_check() {
 	rl_say "$label: guest ran $(( $(date +%s) - start ))s (qemu exit $rc)"
 	python3 "$RL_ROOT/scripts/results.py" --mode check --qemu-rc "$rc" \
 		--timeout "$timeout" --log "$log" --results "$results" --plan "$plan" \
-		--ksrc "$(rl_src)" --label "$label" ${RL_RESULTS_EXTRA:-}
+		--ksrc "$(rl_src)" --label "$label" --scope "${SUITE:-}" \
+		${RL_RESULTS_EXTRA:-}
 }

@@ -2,14 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 """Check a guest run: parse the KTAP/TAP blocks of the result channel with
 kunit_parser (linux-source tools/testing/kunit), scan the serial console log
-for kernel error reports, print one line per suite and, for `check`, end
-with the line "N passed, N failed, N skipped". Exit 1 on any problem."""
+for kernel error reports, compare what ran with the test manifest
+(scripts/manifest.py), print one line per suite and, for `check`, end with
+the line "N passed, N failed, N skipped". Exit 1 on any problem.
+
+RL_PARTIAL=1 (a quick local run only) turns two failures into notes: a
+result counted without kunit_parser, and differences from the manifest.
+RL_MANIFEST=update rewrites the platform's manifest lines from the run."""
 
 import argparse
 import contextlib
 import io
+import os
 import re
 import sys
+
+import manifest
 
 # Kernel reports that fail a run even when every test passed.
 BAD = [
@@ -17,8 +25,12 @@ BAD = [
     r'KASAN', r'UBSAN', r'possible recursive locking',
     r'circular locking', r'INFO: lockdep', r'INFO: possible',
     r'INFO: task .* blocked', r'Kernel panic', r'general protection fault',
-    r'Call Trace:', r'list_(add|del) corruption', r'kernel BUG at',
-    r'Unable to handle kernel',
+    r'Call Trace:', r'Call trace:', r'list_(add|del) corruption',
+    r'kernel BUG at', r'Unable to handle kernel',
+    # RCU stalls (x86 "rcu: INFO: rcu_preempt detected stalls", arm64 the
+    # same), lockup detectors and the workqueue watchdog
+    r'detected stalls? on CPUs', r'self-detected stall', r'rcu_.*stall',
+    r'soft lockup', r'hard LOCKUP', r'workqueue lockup',
 ]
 BAD_RE = re.compile('|'.join(BAD))
 
@@ -29,21 +41,28 @@ def load_parser(ksrc):
         import kunit_parser
         import kunit_printer
     except ImportError as e:
-        print(f'note: kunit_parser unavailable ({e}); counting TAP lines')
+        print(f'{"note" if PARTIAL else "error"}: kunit_parser unavailable '
+              f'({e}); counting TAP lines')
         return None
     kunit_printer.stdout._use_color = False
     kunit_parser.stdout = kunit_printer.stdout
     return kunit_parser
 
 
+PARTIAL = os.environ.get('RL_PARTIAL', '0') not in ('', '0')
+
+
 class Block:
     """One suite's result: counts and what went wrong."""
 
-    def __init__(self, kind, name):
+    def __init__(self, kind, name, program=None):
         self.kind, self.name = kind, name
+        self.program = program or name
+        self.suite = name
         self.passed = self.failed = self.skipped = 0
         self.problems = []
         self.failed_cases = []
+        self.skipped_cases = []
 
     def add_problem(self, msg):
         self.problems.append(msg)
@@ -53,7 +72,12 @@ class Block:
 
 
 def count_fallback(lines, block):
-    """Count the deepest-level ok/not ok lines (KTAP or kselftest TAP)."""
+    """Count the deepest-level ok/not ok lines (KTAP or kselftest TAP):
+    a failure of the block unless RL_PARTIAL is set, since the nesting
+    (parameterised cases, crashed suites) is guessed."""
+    if not PARTIAL:
+        block.add_problem('counted by the fallback TAP parser, not '
+                          'kunit_parser (RL_PARTIAL=1 accepts it)')
     res = re.compile(r'^(\s*)(ok|not ok) \d+\s*(?:- )?([^#]*?)\s*(#\s*(\w+).*)?$')
     found = [(len(m.group(1)), m) for m in map(res.match, lines) if m]
     if not found:
@@ -65,6 +89,7 @@ def count_fallback(lines, block):
             continue
         if m.group(5) and m.group(5).upper() == 'SKIP':
             block.skipped += 1
+            block.skipped_cases.append(m.group(3))
         elif m.group(2) == 'ok':
             block.passed += 1
         else:
@@ -96,12 +121,15 @@ def count(parser, lines, block):
     def walk(t, prefix):
         name = f'{prefix}.{t.name}' if prefix else t.name
         if not t.subtests:
-            if t.status not in (parser.TestStatus.SUCCESS,
-                                parser.TestStatus.SKIPPED):
+            if t.status == parser.TestStatus.SKIPPED:
+                block.skipped_cases.append(name)
+            elif t.status != parser.TestStatus.SUCCESS:
                 block.failed_cases.append(f'{name} ({t.status.name.lower()})')
         for s in t.subtests:
             walk(s, name if t.name else '')
-    walk(test, '')
+    # the root is the parser's own ("main"): names start below it
+    for s in test.subtests:
+        walk(s, '')
 
 
 def name_unnamed(lines):
@@ -199,6 +227,10 @@ def main():
     ap.add_argument('--lint-failed', action='store_true')
     ap.add_argument('--label', default='',
                     help='prefix of the suite names, e.g. arm64 or stock-6.1')
+    ap.add_argument('--platform', default='',
+                    help='manifest platform (default: the label, or x86)')
+    ap.add_argument('--scope', default='',
+                    help='the SUITE restriction of the run, if any')
     a = ap.parse_args()
 
     fatal = []
@@ -271,7 +303,7 @@ def main():
                     b.add_problem('registered no KUnit suite (crashed or empty?)')
                     blocks.append(b)
                 for sname, lines in suites:
-                    b = Block('kunit', sname)
+                    b = Block('kunit', sname, name)
                     count(parser, lines, b)
                     blocks.append(b)
             else:
@@ -287,6 +319,39 @@ def main():
                 count(parser, name_unnamed(rec['lines']), b)
                 if rec['rc'] not in ('0', '4') and not b.failed:
                     b.add_problem(f'exited with status {rec["rc"]}')
+
+        platform = a.platform or a.label or 'x86'
+        got, skipped = {}, set()
+        for b in blocks:
+            if b.kind not in ('kunit', 'selftest'):
+                continue
+            n = b.passed + b.failed + b.skipped
+            if n or not b.problems:
+                got[(b.kind, b.program, b.suite)] = n
+            skipped.update((b.program, manifest.case_name(c))
+                           for c in b.skipped_cases)
+        man = manifest.Manifest()
+        if os.environ.get('RL_MANIFEST') == 'update':
+            if not fatal and all(b.ok() for b in blocks):
+                manifest.update(man, platform, a.scope, got)
+                print(f'manifest: {platform} lines rewritten from this run '
+                      f'({len(got)} suites): review the diff of '
+                      'scripts/test-manifest')
+            else:
+                print('manifest: not updated, the run failed')
+        else:
+            diffs = manifest.check(man, platform, a.scope, got, skipped)
+            if diffs:
+                b = Block('manifest', 'scripts/test-manifest' if a.label
+                          else f'{platform}: scripts/test-manifest')
+                for d in diffs:
+                    b.add_problem(d)
+                if PARTIAL:
+                    print('note: differences from the manifest (RL_PARTIAL):')
+                    for d in diffs:
+                        print(f'        {d}')
+                else:
+                    blocks.append(b)
 
         if 'kmemleak' in flags:
             import kmemleak
