@@ -20,7 +20,7 @@
 #   make demo     guest with the modules loaded, runs scripts/guest/demo.sh
 #                 [DEMO=ivshmem: two guests over ivshmem, scripts/check-ivshmem]
 #   make shell    interactive guest shell with the modules loaded
-#   make lint     checkpatch --strict, kernel-doc, sparse, W=1
+#   make lint     checkpatch --strict, kernel-doc, sparse, W=1, check-docs
 #   make bench [BENCH=smoke]  benchmarks in QEMU: ratios to baselines,
 #                 build/bench/results.json and latency.png; BENCH=full on
 #                 the benchmark kernel (no KASAN/lockdep; built once),
