@@ -17,6 +17,8 @@
 #   make check-stock   suites on Debian's stock 6.1 kernel [SUITE=...]
 #   make check-arm64   arm64 guest: KUnit, kselftests, real device tree
 #   make check-kernels W=1 builds against stock 6.1 and 6.12 headers
+#   make flake-hunt   make check RUNS times (default 10) in a row while a
+#                     kernel build -j2 loads the machine [RUNS=] [LOAD=0]
 #   make demo     guest with the modules loaded, runs scripts/guest/demo.sh
 #                 [DEMO=ivshmem: two guests over ivshmem, scripts/check-ivshmem]
 #   make shell    interactive guest shell with the modules loaded
@@ -47,7 +49,7 @@ export KDIR SUITE BENCH BENCH_KERNEL TIMEOUT STEP_TIMEOUT ARM64 DESTDIR INSTALL_
 
 .PHONY: modules check demo shell lint kernel setup selftests clean help bench \
 	install check-dkms check-udev check-docs check-stock check-arm64 \
-	check-kernels check-debug check-kcsan
+	check-kernels check-debug check-kcsan flake-hunt
 
 modules:
 	@scripts/build-modules
@@ -69,6 +71,12 @@ check-arm64:
 
 check-kernels:
 	@scripts/check-kernels
+
+RUNS ?=
+LOAD ?=
+export RUNS LOAD
+flake-hunt:
+	@scripts/flake-hunt
 
 DEMO ?=
 demo:
