@@ -530,4 +530,90 @@ TEST_F_TIMEOUT(life, queued_messages_stay_within_the_links_byte_limit, 90)
 	       (unsigned long long)st.rx_dropped);
 }
 
+/* ---- CREATE_EPT racing a DESTROY_EPT of the index it is about to return ---- */
+
+struct destroyer {
+	int ctrl;
+	__u32 first;		/* the index CREATE hands out first */
+	volatile int stop;
+	unsigned long hits;	/* nodes destroyed under the creator */
+};
+
+/* both threads on CPU 0: the destroyer runs whenever it is woken */
+static int pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *destroyer_fn(void *arg)
+{
+	struct destroyer *d = arg;
+	__u32 idx;
+
+	pin_cpu0();
+	while (!d->stop) {
+		for (idx = d->first; idx < d->first + 3; idx++)
+			if (!ioctl(d->ctrl, RPMSG_LITE_IOC_DESTROY_EPT, &idx))
+				d->hits++;
+		/* leaves the CPU to the creator, to come back mid-CREATE */
+		usleep(50 + d->hits % 7 * 20);
+	}
+	return NULL;
+}
+
+/*
+ * The index CREATE_EPT returns is easy to guess (the lowest free one): a
+ * second thread destroying it while CREATE is still returning must not
+ * make CREATE read the freed node (a KASAN report fails the run; before
+ * the fix CREATE read the node's address after publishing it).  Every
+ * CREATE still returns an index and a dynamic address.  The creator runs
+ * as SCHED_IDLE on the destroyer's CPU: on a preemptible kernel the
+ * destroyer, woken when CREATE drops the control node's lock, takes the
+ * CPU at once, in the middle of CREATE.
+ */
+TEST_F_TIMEOUT(life, create_racing_a_destroy_of_its_index_reads_nothing_freed, 90)
+{
+	struct destroyer d = { .ctrl = self->ctrl };
+	long long end = rl_now_ms() + 4000;
+	struct sched_param sp = { 0 };
+	int i, idx, created = 0;
+	pthread_t t;
+	__u32 src;
+
+	idx = rl_create(self->ctrl, "race", RPMSG_LITE_ADDR_ANY, self->echo,
+			NULL);
+	ASSERT_LE(0, idx);
+	d.first = idx;
+	ASSERT_EQ(0, ioctl(self->ctrl, RPMSG_LITE_IOC_DESTROY_EPT, &d.first));
+	ASSERT_EQ(0, pin_cpu0());
+	ASSERT_EQ(0, pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp));
+	ASSERT_EQ(0, pthread_create(&t, NULL, destroyer_fn, &d));
+	for (i = 0; i < 20000 && rl_now_ms() < end; i++) {
+		src = 0;
+		idx = rl_create(self->ctrl, "race", RPMSG_LITE_ADDR_ANY,
+				self->echo, &src);
+		EXPECT_LE(0, idx) TH_LOG("create %d: %s", i, strerror(-idx));
+		if (idx < 0)
+			break;
+		EXPECT_LE(1024, src);
+		created++;
+		/* gone already when the other thread was quicker */
+		ioctl(self->ctrl, RPMSG_LITE_IOC_DESTROY_EPT, &idx);
+	}
+	d.stop = 1;
+	pthread_join(t, NULL);
+	pthread_setschedparam(pthread_self(), SCHED_OTHER, &sp);
+	for (src = d.first; src < d.first + 3; src++)
+		ioctl(self->ctrl, RPMSG_LITE_IOC_DESTROY_EPT, &src);
+	TH_LOG("%d created, %lu destroyed by the other thread", created,
+	       d.hits);
+	ASSERT_LT(0, created);
+	/* the race was run: nodes went while their creator returned */
+	ASSERT_LT(0UL, d.hits);
+}
+
 TEST_HARNESS_MAIN

@@ -1012,6 +1012,12 @@ static int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name,
 		}
 	}
 
+	/*
+	 * Once on the list the node is its list's: a DESTROY_EPT of another
+	 * thread (the index is easy to guess) may free it as soon as the lock
+	 * is dropped, so nothing of @e is read after that.
+	 */
+	*src_out = e->src;
 	mutex_lock(&ctrl->lock);
 	ret = ctrl->removed ? -ENODEV : cdev_device_add(&e->cdev, dev);
 	if (!ret)
@@ -1019,7 +1025,6 @@ static int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name,
 	mutex_unlock(&ctrl->lock);
 	if (ret)
 		goto destroy;
-	*src_out = e->src;
 	return minor;
 
 destroy:
