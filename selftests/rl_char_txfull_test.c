@@ -190,33 +190,6 @@ FIXTURE_TEARDOWN(txfull)
 	close(self->ctrl);
 }
 
-/* Messages the link of @ctrl has delivered to its endpoints; -1: error. */
-static long long link_rx_msgs(int ctrl)
-{
-	struct rpmsg_lite_link_info li;
-
-	if (ioctl(ctrl, RPMSG_LITE_IOC_LINK_INFO, &li))
-		return -1;
-	return li.stats.rx_msgs;
-}
-
-/*
- * Wait until the link of @ctrl has delivered @n messages in all (on the
- * remote: its echo service got them, and keeps them while held): 0, or
- * -ETIMEDOUT.
- */
-static int wait_link_rx(int ctrl, long long n)
-{
-	long long end = rl_now_ms() + REPLY_TIMEOUT_MS;
-
-	while (link_rx_msgs(ctrl) < n) {
-		if (rl_now_ms() > end)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
-	return 0;
-}
-
 /*
  * Hold the remote and write messages 0, 1, ... with O_NONBLOCK until one
  * is refused; returns how many were accepted, or -1 when no write was
@@ -294,7 +267,7 @@ TEST_F_TIMEOUT(txfull, nonblocking_write_gets_eagain_and_pollout_clears, 90)
 		SKIP(return, "no %s (no debugfs or no knob)", self->hold);
 
 	EXPECT_EQ('0', get_hold(self->hold));
-	r0 = link_rx_msgs(self->rctrl);
+	r0 = rl_link_msgs(self->rctrl, 1);
 	ASSERT_LE(0, r0);
 	sent = fill_tx(_metadata, self->hold, self->fd, self->payload,
 		       self->buffers, &self->held);
@@ -305,9 +278,9 @@ TEST_F_TIMEOUT(txfull, nonblocking_write_gets_eagain_and_pollout_clears, 90)
 	 * Still refused, and no POLLOUT, once the remote has taken every
 	 * message: it had its chance to give buffers back, and kept them.
 	 */
-	ASSERT_EQ(0, wait_link_rx(self->rctrl, r0 + sent))
+	ASSERT_EQ(0, rl_wait_link_msgs(self->rctrl, 1, r0 + sent))
 		TH_LOG("the remote took %lld of %d messages",
-		       link_rx_msgs(self->rctrl) - r0, sent);
+		       rl_link_msgs(self->rctrl, 1) - r0, sent);
 	ASSERT_EQ(0, ioctl(self->fd, RPMSG_LITE_IOC_LINK_INFO, &li));
 	EXPECT_EQ(0, li.free_tx_buffers);
 	EXPECT_EQ(0, poll_now(self->fd, POLLOUT, 0) & POLLOUT);

@@ -304,4 +304,33 @@ static inline int rl_destroy(int ctrl, __u32 index)
 	return ioctl(ctrl, RPMSG_LITE_IOC_DESTROY_EPT, &index) ? -errno : 0;
 }
 
+/*
+ * Messages the link of @ctrl has sent (@rx false) or delivered to its
+ * endpoints (@rx true), from its LINK_INFO counters; -1 on error.
+ */
+static inline long long rl_link_msgs(int ctrl, int rx)
+{
+	struct rpmsg_lite_link_info li;
+
+	if (ioctl(ctrl, RPMSG_LITE_IOC_LINK_INFO, &li))
+		return -1;
+	return rx ? (long long)li.stats.rx_msgs : (long long)li.stats.tx_msgs;
+}
+
+/*
+ * Wait until rl_link_msgs(@ctrl, @rx) reaches @n, for at most RL_WAIT_MS
+ * scaled by the guest's speed: 0, or -ETIMEDOUT.
+ */
+static inline int rl_wait_link_msgs(int ctrl, int rx, long long n)
+{
+	long long end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
+
+	while (rl_link_msgs(ctrl, rx) < n) {
+		if (rl_now_ms() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	return 0;
+}
+
 #endif /* RL_CHAR_UTIL_H */

@@ -58,29 +58,6 @@ static int round_trip(int ctrl, __u32 echo)
 	return ret;
 }
 
-/* Messages the link of @ctrl has sent; -1 on error. */
-static long long link_tx_msgs(int ctrl)
-{
-	struct rpmsg_lite_link_info li;
-
-	if (ioctl(ctrl, RPMSG_LITE_IOC_LINK_INFO, &li))
-		return -1;
-	return li.stats.tx_msgs;
-}
-
-/* Wait until the link of @ctrl has sent @n messages: 0 or -ETIMEDOUT. */
-static int wait_link_tx(int ctrl, long long n)
-{
-	long long end = rl_now_ms() + rl_scaled_ms(RL_WAIT_MS);
-
-	while (link_tx_msgs(ctrl) < n) {
-		if (rl_now_ms() > end)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
-	return 0;
-}
-
 /* Best effort: a knob that is missing or refuses changes nothing. */
 static void write_str(const char *path, const char *val)
 {
@@ -180,7 +157,7 @@ TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 	slab0 = slab_kb();
 
 	for (i = 0; i < 20; i++) {
-		tx0 = link_tx_msgs(ctrl);
+		tx0 = rl_link_msgs(ctrl, 0);
 		ASSERT_LE(0, tx0);
 		pid = fork();
 		ASSERT_LE(0, pid);
@@ -200,7 +177,7 @@ TEST_F_TIMEOUT(fault, process_killed_while_blocked_leaves_the_node_working, 120)
 		if (i % 2 == 0) {
 			EXPECT_EQ(0, wait_sleeping(pid));
 		} else {
-			EXPECT_EQ(0, wait_link_tx(ctrl, tx0 + WRITE_RUN));
+			EXPECT_EQ(0, rl_wait_link_msgs(ctrl, 0, tx0 + WRITE_RUN));
 		}
 		EXPECT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
