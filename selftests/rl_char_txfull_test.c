@@ -455,7 +455,7 @@ static int send_batch(int fd, unsigned int n)
 #define BATCH_KICKS	2
 /*
  * Kicks the core's lost-kick watch may repeat while the peer consumes
- * nothing: at most three per stall (RL_KICK_RETRIES of rl_core.c).  The
+ * nothing: at most three per stall (RL_KICK_RETRIES of rl_tx.c).  The
  * link counts them (kick_retries) but LINK_INFO does not report that
  * counter, so the bound takes the most the watch may add; the repeats of
  * the link-up kick are reported (link_up_rekicks) and taken as counted.

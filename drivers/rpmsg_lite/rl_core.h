@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * State of an rpmsg-lite link, shared by the core (rl_core.c),
- * the name service (rl_ns.c) and the receive queues (rl_queue.c).  Nothing
- * outside those three files looks inside these structures.
+ * State of an rpmsg-lite link, shared by the core, the name service
+ * (rl_ns.c) and the receive queues (rl_queue.c).  The core is split by
+ * job: rl_core.c (notifier, listeners, kicks, accessors, errno mapping),
+ * rl_buf.c (buffer states), rl_rx.c (receive), rl_tx.c (transmit),
+ * rl_tx_sched.c (blocked senders' turns), rl_zc.c (zero copy), rl_ept.c
+ * (endpoints), rl_link.c (set-up, the link device, teardown) and
+ * rl_link_state.c (link state, reset, peer lost, ring rebuilds); what only
+ * they share is in rl_core_internal.h, and the top of each file says which
+ * fields below it owns.  Nothing outside the core, rl_ns.c and rl_queue.c
+ * looks inside these structures.
  *
  * Locks of a link, in the order they nest:
  *   state_lock (mutex)  serialises rpmsg_lite_reset_link(),
@@ -41,6 +48,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/device.h>
+#include <linux/errno.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -424,16 +432,47 @@ static inline void rl_leave(struct rpmsg_lite_instance *rl)
 	percpu_ref_put(&rl->active);
 }
 
+/**
+ * rl_link_errno() - what a call that needs traffic gets right now
+ * @rl: link
+ *
+ * Context: any.
+ * Return: 0 when up; -ENOTCONN waiting for the peer; -EPIPE resetting;
+ * -ENODEV down or being removed.
+ */
+static inline int rl_link_errno(struct rpmsg_lite_instance *rl)
+{
+	/* pairs with the barrier in rpmsg_lite_deinit() */
+	smp_mb();
+	if (READ_ONCE(rl->removing))
+		return -ENODEV;
+	switch (atomic_read(&rl->state)) {
+	case RPMSG_LITE_LINK_UP:
+		return 0;
+	case RPMSG_LITE_LINK_WAITING:
+		return -ENOTCONN;
+	case RPMSG_LITE_LINK_RESETTING:
+		return -EPIPE;
+	default:
+		return -ENODEV;
+	}
+}
+
 /* rl_core.c */
+void rl_listeners_ns(struct rpmsg_lite_instance *rl, u32 addr,
+		     const char *name, u32 flags);
+
+/* rl_ept.c */
 struct rpmsg_lite_endpoint *rl_ept_create(struct rpmsg_lite_instance *rl,
 					  u32 addr, rl_ept_rx_cb_t rx_cb,
 					  void *rx_cb_data, bool internal);
 void rl_ept_unused(struct rpmsg_lite_endpoint *ept);
+
+/* rl_rx.c */
 bool rl_in_rx_work(struct rpmsg_lite_instance *rl);
-int rl_link_errno(struct rpmsg_lite_instance *rl);
 bool rl_rx_copy_valid(struct rpmsg_lite_instance *rl, u32 gen);
-void rl_listeners_ns(struct rpmsg_lite_instance *rl, u32 addr,
-		     const char *name, u32 flags);
+
+/* rl_tx.c */
 int rl_send_from(struct rpmsg_lite_instance *rl, u32 src, u32 dst,
 		 const void *data, u32 size, unsigned long timeout_ms);
 
