@@ -34,16 +34,9 @@
 #include "rl_core_internal.h"
 #include "rl_internal.h"
 
-/* Fill in defaults and check every number; log exactly what is wrong. */
-static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
-			   struct rpmsg_lite_config *cfg)
+/* Zero numbers of a configuration take the rpmsg-lite defaults. */
+static void rl_config_defaults(struct rpmsg_lite_config *cfg)
 {
-	struct device *dev = desc->dev;
-	struct rl_vring_layout layout;
-	const char *name = desc->name ?: dev_name(dev);
-	u64 need, bufs;
-
-	*cfg = desc->cfg;
 	if (!cfg->payload_size)
 		cfg->payload_size = RL_DEFAULT_PAYLOAD_SIZE;
 	if (!cfg->buffer_count)
@@ -54,6 +47,13 @@ static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
 		cfg->vring_size = RL_DEFAULT_VRING_SIZE;
 	if (!cfg->link_up_kick_ms)
 		cfg->link_up_kick_ms = 100;
+}
+
+/* Check the numbers of @cfg alone; log exactly what is wrong. */
+static int rl_check_numbers(struct device *dev, const char *name,
+			    const struct rpmsg_lite_config *cfg)
+{
+	struct rl_vring_layout layout;
 
 	if (cfg->link_id > (U32_MAX >> 1)) {
 		dev_err(dev, "%s: link id %u too large: vq ids are (link id << 1) | queue in 32 bits\n",
@@ -92,6 +92,20 @@ static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
 			name, cfg->vring_size);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * Check that the regions of @desc hold what @cfg needs; log exactly what
+ * is wrong.
+ */
+static int rl_check_region(const struct rpmsg_lite_link_desc *desc,
+			   const char *name,
+			   const struct rpmsg_lite_config *cfg)
+{
+	struct device *dev = desc->dev;
+	u64 need, bufs;
+
 	if (!IS_ALIGNED((unsigned long)desc->shm, 8)) {
 		dev_err(dev, "%s: shared memory mapping %p must be 8-byte aligned\n",
 			name, desc->shm);
@@ -123,6 +137,21 @@ static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
 		dev_warn(dev, "%s: shared memory at device address 0x%llx reaches past 4 GiB: rpmsg-lite peers use only the low 32 bits of descriptor addresses\n",
 			 name, cfg->shm_da);
 	return 0;
+}
+
+/* Fill in defaults and check every number; log exactly what is wrong. */
+static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
+			   struct rpmsg_lite_config *cfg)
+{
+	const char *name = desc->name ?: dev_name(desc->dev);
+	int ret;
+
+	*cfg = desc->cfg;
+	rl_config_defaults(cfg);
+	ret = rl_check_numbers(desc->dev, name, cfg);
+	if (ret)
+		return ret;
+	return rl_check_region(desc, name, cfg);
 }
 
 static struct class *rl_link_class;
@@ -342,39 +371,40 @@ static void rl_detach(struct rpmsg_lite_instance *rl)
 	put_device(&rl->dev);
 }
 
-static struct rpmsg_lite_instance *
-rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
+/* Check a link's description for @role and fill in its configuration. */
+static int rl_init_check(const struct rpmsg_lite_link_desc *desc,
+			 enum rpmsg_lite_role role,
+			 struct rpmsg_lite_config *cfg)
 {
-	struct rpmsg_lite_instance *rl;
-	struct rpmsg_lite_config cfg;
-	size_t half;
-	u64 area_da;
-	u32 count, q;
-	void *area;
-	int ret;
-
 	if (!desc || !desc->dev)
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	if (!desc->shm || !desc->ops || !desc->ops->notify) {
 		dev_err(desc->dev, "%s: link needs a shared memory mapping and a transport with notify\n",
 			desc->name ?: dev_name(desc->dev));
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	}
 	if (role == RPMSG_LITE_MASTER &&
 	    (desc->bufs || desc->cfg.short_descs)) {
 		dev_err(desc->dev, "%s: a separate buffer region and short descriptors are for a remote only\n",
 			desc->name ?: dev_name(desc->dev));
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	}
-	ret = rl_check_config(desc, &cfg);
-	if (ret)
-		return ERR_PTR(ret);
-	count = cfg.buffer_count;
+	return rl_check_config(desc, cfg);
+}
+
+/*
+ * A new link with every field initialised, DOWN, nothing allocated but
+ * itself.  From here on the device's release frees it: put_device().
+ */
+static struct rpmsg_lite_instance *
+rl_alloc(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role,
+	 const struct rpmsg_lite_config *cfg)
+{
+	struct rpmsg_lite_instance *rl;
 
 	rl = kzalloc(sizeof(*rl), GFP_KERNEL);
 	if (!rl)
-		return ERR_PTR(-ENOMEM);
-	/* from here on the device's release frees it: put_device() */
+		return NULL;
 	rl->index = -1;
 	xa_init_flags(&rl->epts, XA_FLAGS_ALLOC);
 	device_initialize(&rl->dev);
@@ -384,10 +414,10 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	rl->dev.release = rl_link_release;
 	rl->parent = desc->dev;
 	rl->role = role;
-	rl->cfg = cfg;
+	rl->cfg = *cfg;
 	rl->shm = desc->shm;
 	rl->shm_size = desc->shm_size;
-	rl->buf_size = cfg.payload_size + RL_MSG_HDR_SIZE;
+	rl->buf_size = cfg->payload_size + RL_MSG_HDR_SIZE;
 	rl->ops = desc->ops;
 	rl->ops_priv = desc->ops_priv;
 	spin_lock_init(&rl->rx_lock);
@@ -407,6 +437,18 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	INIT_DELAYED_WORK(&rl->watch_work, rl_watch_work);
 	INIT_DELAYED_WORK(&rl->tx_poll_work, rl_tx_poll_work);
 	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+	return rl;
+}
+
+/*
+ * The link's name, buffer states, active reference and device name.
+ * On error the device's release frees what was allocated.
+ */
+static int rl_alloc_state(struct rpmsg_lite_instance *rl,
+			  const struct rpmsg_lite_link_desc *desc)
+{
+	u32 count = rl->cfg.buffer_count;
+	int ret;
 
 	rl->name = kstrdup_const(desc->name ?: dev_name(desc->dev),
 				 GFP_KERNEL);
@@ -415,73 +457,64 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 				    GFP_KERNEL);
 	rl->tx_bufs_state = kcalloc(count, sizeof(*rl->tx_bufs_state),
 				    GFP_KERNEL);
-	if (!rl->name || !rl->rx_bufs_state || !rl->tx_bufs_state) {
-		ret = -ENOMEM;
-		goto err;
-	}
+	if (!rl->name || !rl->rx_bufs_state || !rl->tx_bufs_state)
+		return -ENOMEM;
 	ret = percpu_ref_init(&rl->active, rl_active_drained, 0, GFP_KERNEL);
 	if (ret)
-		goto err;
+		return ret;
 	ret = ida_alloc(&rl_link_ida, GFP_KERNEL);
 	if (ret < 0)
-		goto err;
+		return ret;
 	rl->index = ret;
-	ret = dev_set_name(&rl->dev, "rpmsg_lite_link%d", rl->index);
+	return dev_set_name(&rl->dev, "rpmsg_lite_link%d", rl->index);
+}
+
+/*
+ * Hand vring @q of the link to the vring engine.  Remote: @area is the
+ * buffer area the master's descriptors may name (@area_da as the remote
+ * sees it), both directions' halves of @half bytes each; master: NULL.
+ */
+static int rl_init_vq(struct rpmsg_lite_instance *rl,
+		      const struct rpmsg_lite_link_desc *desc, u32 q,
+		      void *area, u64 area_da, size_t half)
+{
+	const struct rpmsg_lite_config *cfg = &rl->cfg;
+	u32 count = cfg->buffer_count;
+	size_t bufs_off = 2 * (size_t)cfg->vring_size +
+			  (size_t)q * count * rl->buf_size;
+	struct rl_vq_config vcfg = {
+		.ring = rl->shm + (size_t)q * cfg->vring_size,
+		.num = count,
+		.align = cfg->vring_align,
+		.master = rl->role == RPMSG_LITE_MASTER,
+		.event_idx = cfg->event_idx,
+		.bufs = rl->shm + bufs_off,
+		.bufs_da = cfg->shm_da + bufs_off,
+		.buf_size = rl->buf_size,
+		/* the remote's receive ring is vring 1 */
+		.short_descs = cfg->short_descs && q == RL_VQ_MASTER_TX,
+		.shm = desc->bufs ?: rl->shm,
+		.shm_da = desc->bufs ? desc->bufs_da : cfg->shm_da,
+		.shm_size = desc->bufs ? desc->bufs_size : rl->shm_size,
+		/* remote: vring q's buffers are half q of the area */
+		.area = area + q * half,
+		.area_da = area_da + q * half,
+		.area_size = half,
+		.id = rl_vq_id(cfg->link_id, q),
+	};
+	int ret;
+
+	ret = rl_vq_init(&rl->vq[q], &vcfg);
 	if (ret)
-		goto err;
+		rl_err(rl, "vring %u rejected by the vring engine: %d\n",
+		       q, ret);
+	return ret;
+}
 
-	/*
-	 * Remote: the buffers the master's descriptors may name, both
-	 * directions' halves (rpmsg-lite's layout: after the two vrings; a
-	 * virtio master's: the separate buffer region), and which head holds
-	 * each one.
-	 */
-	half = (size_t)count * rl->buf_size;
-	area = desc->bufs ?: rl->shm + 2 * (size_t)cfg.vring_size;
-	area_da = desc->bufs ? desc->bufs_da : cfg.shm_da + 2ULL * cfg.vring_size;
-	if (role == RPMSG_LITE_REMOTE) {
-		rl->rx_slots = kcalloc(count, sizeof(*rl->rx_slots), GFP_KERNEL);
-		rl->tx_slots = kcalloc(count, sizeof(*rl->tx_slots), GFP_KERNEL);
-		if (!rl->rx_slots || !rl->tx_slots) {
-			ret = -ENOMEM;
-			goto err;
-		}
-	} else {
-		area = NULL;
-	}
-
-	for (q = 0; q < 2; q++) {
-		size_t bufs_off = 2 * (size_t)cfg.vring_size +
-				  (size_t)q * count * rl->buf_size;
-		struct rl_vq_config vcfg = {
-			.ring = rl->shm + (size_t)q * cfg.vring_size,
-			.num = count,
-			.align = cfg.vring_align,
-			.master = role == RPMSG_LITE_MASTER,
-			.event_idx = cfg.event_idx,
-			.bufs = rl->shm + bufs_off,
-			.bufs_da = cfg.shm_da + bufs_off,
-			.buf_size = rl->buf_size,
-			/* the remote's receive ring is vring 1 */
-			.short_descs = cfg.short_descs && q == RL_VQ_MASTER_TX,
-			.shm = desc->bufs ?: rl->shm,
-			.shm_da = desc->bufs ? desc->bufs_da : cfg.shm_da,
-			.shm_size = desc->bufs ? desc->bufs_size : rl->shm_size,
-			/* remote: vring q's buffers are half q of the area */
-			.area = area + q * half,
-			.area_da = area_da + q * half,
-			.area_size = half,
-			.id = rl_vq_id(cfg.link_id, q),
-		};
-
-		ret = rl_vq_init(&rl->vq[q], &vcfg);
-		if (ret) {
-			rl_err(rl, "vring %u rejected by the vring engine: %d\n",
-			       q, ret);
-			goto err;
-		}
-	}
-	if (role == RPMSG_LITE_MASTER) {
+/* Which vq we receive and send on, their ids, and their buffers. */
+static void rl_pick_queues(struct rpmsg_lite_instance *rl)
+{
+	if (rl->role == RPMSG_LITE_MASTER) {
 		rl->rxq = &rl->vq[RL_VQ_MASTER_RX];
 		rl->txq = &rl->vq[RL_VQ_MASTER_TX];
 	} else {
@@ -490,14 +523,55 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	}
 	rl->rx_vq_id = rl->rxq->cfg.id;
 	rl->tx_vq_id = rl->txq->cfg.id;
-	if (role == RPMSG_LITE_MASTER) {
+	if (rl->role == RPMSG_LITE_MASTER) {
 		rl->rx_bufs = rl->rxq->cfg.bufs;
 		rl->tx_bufs = rl->txq->cfg.bufs;
 	} else {
 		rl->rx_bufs = rl->rxq->cfg.area;
 		rl->tx_bufs = rl->txq->cfg.area;
 	}
+}
 
+/* Both vrings of the link, and a remote's record of held buffers. */
+static int rl_init_vqs(struct rpmsg_lite_instance *rl,
+		       const struct rpmsg_lite_link_desc *desc)
+{
+	const struct rpmsg_lite_config *cfg = &rl->cfg;
+	u32 count = cfg->buffer_count, q;
+	size_t half;
+	u64 area_da;
+	void *area;
+	int ret;
+
+	/*
+	 * Remote: the buffers the master's descriptors may name, both
+	 * directions' halves (rpmsg-lite's layout: after the two vrings; a
+	 * virtio master's: the separate buffer region), and which head holds
+	 * each one.
+	 */
+	half = (size_t)count * rl->buf_size;
+	area = desc->bufs ?: rl->shm + 2 * (size_t)cfg->vring_size;
+	area_da = desc->bufs ? desc->bufs_da : cfg->shm_da + 2ULL * cfg->vring_size;
+	if (rl->role == RPMSG_LITE_REMOTE) {
+		rl->rx_slots = kcalloc(count, sizeof(*rl->rx_slots), GFP_KERNEL);
+		rl->tx_slots = kcalloc(count, sizeof(*rl->tx_slots), GFP_KERNEL);
+		if (!rl->rx_slots || !rl->tx_slots)
+			return -ENOMEM;
+	} else {
+		area = NULL;
+	}
+
+	for (q = 0; q < 2; q++) {
+		ret = rl_init_vq(rl, desc, q, area, area_da, half);
+		if (ret)
+			return ret;
+	}
+	rl_pick_queues(rl);
+	return 0;
+}
+
+static int rl_alloc_workqueues(struct rpmsg_lite_instance *rl)
+{
 	rl->wq = alloc_ordered_workqueue("rpmsg_lite/%s",
 					 WQ_HIGHPRI | WQ_MEM_RECLAIM, rl->name);
 	/*
@@ -507,10 +581,54 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 	 */
 	rl->rx_wq = alloc_workqueue("rpmsg_lite_rx/%s",
 				    WQ_HIGHPRI | WQ_MEM_RECLAIM, 1, rl->name);
-	if (!rl->wq || !rl->rx_wq) {
-		ret = -ENOMEM;
-		goto err;
+	if (!rl->wq || !rl->rx_wq)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * Start the transport, after the front ends attached.  When it fails the
+ * link is torn down as deinit does (the caller only returns the error).
+ */
+static int rl_start_transport(struct rpmsg_lite_instance *rl)
+{
+	int ret;
+
+	if (!rl->ops->start)
+		return 0;
+	ret = rl->ops->start(rl->ops_priv, rl);
+	if (ret) {
+		rl_err(rl, "transport failed to start: %d\n", ret);
+		rl_stop_calls(rl);
+		atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+		rl_detach(rl);
 	}
+	return ret;
+}
+
+static struct rpmsg_lite_instance *
+rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
+{
+	struct rpmsg_lite_instance *rl;
+	struct rpmsg_lite_config cfg;
+	int ret;
+
+	ret = rl_init_check(desc, role, &cfg);
+	if (ret)
+		return ERR_PTR(ret);
+
+	rl = rl_alloc(desc, role, &cfg);
+	if (!rl)
+		return ERR_PTR(-ENOMEM);
+	ret = rl_alloc_state(rl, desc);
+	if (ret)
+		goto err;
+	ret = rl_init_vqs(rl, desc);
+	if (ret)
+		goto err;
+	ret = rl_alloc_workqueues(rl);
+	if (ret)
+		goto err;
 
 	ret = rl_ns_init(rl);
 	if (ret)
@@ -535,22 +653,15 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 		goto err_ns;
 	}
 	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_ADDED);
-	if (rl->ops->start) {
-		ret = rl->ops->start(rl->ops_priv, rl);
-		if (ret) {
-			rl_err(rl, "transport failed to start: %d\n", ret);
-			rl_stop_calls(rl);
-			atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
-			rl_detach(rl);
-			return ERR_PTR(ret);
-		}
-	}
+	ret = rl_start_transport(rl);
+	if (ret)
+		return ERR_PTR(ret);
 	if (role == RPMSG_LITE_MASTER)
 		rl_master_announce(rl);
 
 	rl_dbg(rl, "%s link %u: %u x %u-byte buffers per direction, vring 0x%x aligned 0x%x\n",
 	       role == RPMSG_LITE_MASTER ? "master" : "remote",
-	       cfg.link_id, count, rl->buf_size, cfg.vring_size,
+	       cfg.link_id, cfg.buffer_count, rl->buf_size, cfg.vring_size,
 	       cfg.vring_align);
 	if (role == RPMSG_LITE_MASTER)
 		rl_tell_up(rl);

@@ -256,54 +256,67 @@ static int rl_tx_try(struct rpmsg_lite_instance *rl,
 	return ret == -ENOENT ? -ENOMEM : ret;
 }
 
-/**
- * rl_tx_acquire() - get a transmit buffer, waiting for one in turn
- * @rl: link
- * @ept: endpoint that sends, or NULL for a zero-copy allocation
- * @timeout_ms: RL_DONT_BLOCK, milliseconds, or RL_BLOCK
- * @head: set to the buffer's head (RL_BUF_USER)
- *
- * A blocked sender queues behind the others
- * and is handed a buffer in its turn (rl_tx_grant_locked()).  The oldest
- * waiter polls with a high-resolution timer, from RL_TX_POLL_MIN_US and
- * twice as long after each empty look up to RL_TX_RECHECK_POLL_MS: a peer
- * that does not kick on consumed buffers is then seen within a few tens of
- * microseconds while it is quick, and costs little while it is slow.
- *
- * Context: any context with RL_DONT_BLOCK; may sleep otherwise.
- * Return: 0 and *@head; -ENOMEM none and RL_DONT_BLOCK; -ETIMEDOUT;
- * -ERESTARTSYS; -EPIPE @ept destroyed or the ring corrupted; or the
- * link-state errno.
+/*
+ * Why queued sender @w stops waiting without a buffer, short of a time-out:
+ * @ret from its last grant (-EIO), the link state, its endpoint destroyed,
+ * or @wret, a signal that interrupted its last sleep.  0: keep waiting.
+ * tx_lock held.
  */
-int rl_tx_acquire(struct rpmsg_lite_instance *rl,
-		  struct rpmsg_lite_endpoint *ept,
-		  unsigned long timeout_ms, u16 *head)
+static int rl_tx_wait_error_locked(struct rpmsg_lite_instance *rl,
+				   struct rl_tx_waiter *w, int ret, long wret)
+{
+	if (!ret)
+		ret = rl_link_errno(rl);
+	if (!ret && w->ept && READ_ONCE(w->ept->dead))
+		ret = -EPIPE;
+	if (!ret && wret == -ERESTARTSYS)
+		ret = wret;
+	return ret;
+}
+
+/*
+ * How long queued sender @w sleeps before it looks again: the oldest one
+ * polls (*@poll_ns, doubled for the next time up to
+ * RL_TX_RECHECK_POLL_MS), the others wait for their turn; never past
+ * @deadline.  tx_lock held.
+ */
+static s64 rl_tx_wait_ns_locked(struct rpmsg_lite_instance *rl,
+				struct rl_tx_waiter *w, u64 *poll_ns,
+				ktime_t now, ktime_t deadline)
+{
+	s64 left_ns = RL_TX_RECHECK_KICKED_MS * NSEC_PER_MSEC;
+
+	if (list_first_entry(&rl->tx_waiters, struct rl_tx_waiter,
+			     node) == w) {
+		left_ns = *poll_ns;
+		*poll_ns = min_t(u64, *poll_ns * 2,
+				 RL_TX_RECHECK_POLL_MS * NSEC_PER_MSEC);
+	}
+	if (deadline != KTIME_MAX)
+		left_ns = min_t(s64, left_ns,
+				ktime_to_ns(ktime_sub(deadline, now)) + 1);
+	return left_ns;
+}
+
+/*
+ * The blocking part of rl_tx_acquire(): queue behind the other senders
+ * and sleep until a buffer is handed over, the link or @ept goes away, a
+ * signal comes or @deadline (KTIME_MAX: none) passes.  Return: as
+ * rl_tx_acquire(), but -EIO for a corrupted ring.
+ */
+static int rl_tx_wait(struct rpmsg_lite_instance *rl,
+		      struct rpmsg_lite_endpoint *ept, ktime_t deadline,
+		      u16 *head)
 {
 	struct rl_tx_waiter w = { .ept = ept };
 	u64 poll_ns = RL_TX_POLL_MIN_US * NSEC_PER_USEC;
-	ktime_t deadline = KTIME_MAX, now;
 	unsigned long flags;
 	s64 left_ns;
 	long wret = 0;
+	ktime_t now;
 	u32 grants;
 	int ret;
 
-	ret = rl_tx_try(rl, ept, head, timeout_ms != RL_DONT_BLOCK);
-	/*
-	 * No buffer: the peer gives some back only for messages it knows
-	 * of, so an open RL_SEND_MORE batch is told now, before any wait.
-	 */
-	if (ret == -ENOMEM)
-		rl_tx_end_batch(rl, true);
-	if (ret != -ENOMEM || timeout_ms == RL_DONT_BLOCK) {
-		if (ret == -ENOMEM)
-			rl_stat_inc(rl, tx_timeouts);
-		return ret;
-	}
-
-	might_sleep();
-	if (timeout_ms != RL_BLOCK)
-		deadline = ktime_add_ms(ktime_get(), timeout_ms);
 	init_waitqueue_head(&w.wq);
 
 	spin_lock_irqsave(&rl->tx_lock, flags);
@@ -324,12 +337,7 @@ int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 			ret = 0;
 			break;
 		}
-		if (!ret)
-			ret = rl_link_errno(rl);
-		if (!ret && ept && READ_ONCE(ept->dead))
-			ret = -EPIPE;
-		if (!ret && wret == -ERESTARTSYS)
-			ret = wret;
+		ret = rl_tx_wait_error_locked(rl, &w, ret, wret);
 		now = ktime_get();
 		if (!ret && ktime_after(now, deadline)) {
 			rl_stat_inc(rl, tx_timeouts);
@@ -340,16 +348,7 @@ int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 			rl->tx_nwaiters--;
 			break;
 		}
-		left_ns = RL_TX_RECHECK_KICKED_MS * NSEC_PER_MSEC;
-		if (list_first_entry(&rl->tx_waiters, struct rl_tx_waiter,
-				     node) == &w) {
-			left_ns = poll_ns;
-			poll_ns = min_t(u64, poll_ns * 2,
-					RL_TX_RECHECK_POLL_MS * NSEC_PER_MSEC);
-		}
-		if (deadline != KTIME_MAX)
-			left_ns = min_t(s64, left_ns,
-					ktime_to_ns(ktime_sub(deadline, now)) + 1);
+		left_ns = rl_tx_wait_ns_locked(rl, &w, &poll_ns, now, deadline);
 		w.woken = false;
 		spin_unlock_irqrestore(&rl->tx_lock, flags);
 		wret = wait_event_interruptible_hrtimeout(w.wq,
@@ -359,6 +358,52 @@ int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 	}
 out:
 	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	return ret;
+}
+
+/**
+ * rl_tx_acquire() - get a transmit buffer, waiting for one in turn
+ * @rl: link
+ * @ept: endpoint that sends, or NULL for a zero-copy allocation
+ * @timeout_ms: RL_DONT_BLOCK, milliseconds, or RL_BLOCK
+ * @head: set to the buffer's head (RL_BUF_USER)
+ *
+ * A blocked sender queues behind the others
+ * and is handed a buffer in its turn (rl_tx_grant_locked()).  The oldest
+ * waiter polls with a high-resolution timer, from RL_TX_POLL_MIN_US and
+ * twice as long after each empty look up to RL_TX_RECHECK_POLL_MS: a peer
+ * that does not kick on consumed buffers is then seen within a few tens of
+ * microseconds while it is quick, and costs little while it is slow.
+ *
+ * Context: any context with RL_DONT_BLOCK; may sleep otherwise.
+ * Return: 0 and *@head; -ENOMEM none and RL_DONT_BLOCK; -ETIMEDOUT;
+ * -ERESTARTSYS; -EPIPE @ept destroyed or the ring corrupted; or the
+ * link-state errno.
+ */
+int rl_tx_acquire(struct rpmsg_lite_instance *rl,
+		  struct rpmsg_lite_endpoint *ept, unsigned long timeout_ms,
+		  u16 *head)
+{
+	ktime_t deadline = KTIME_MAX;
+	int ret;
+
+	ret = rl_tx_try(rl, ept, head, timeout_ms != RL_DONT_BLOCK);
+	/*
+	 * No buffer: the peer gives some back only for messages it knows
+	 * of, so an open RL_SEND_MORE batch is told now, before any wait.
+	 */
+	if (ret == -ENOMEM)
+		rl_tx_end_batch(rl, true);
+	if (ret != -ENOMEM || timeout_ms == RL_DONT_BLOCK) {
+		if (ret == -ENOMEM)
+			rl_stat_inc(rl, tx_timeouts);
+		return ret;
+	}
+
+	might_sleep();
+	if (timeout_ms != RL_BLOCK)
+		deadline = ktime_add_ms(ktime_get(), timeout_ms);
+	ret = rl_tx_wait(rl, ept, deadline, head);
 	if (ret == -EIO) {
 		rl_link_broken(rl, rl->txq);
 		return -EPIPE;
