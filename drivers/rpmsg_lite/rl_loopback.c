@@ -741,7 +741,7 @@ static struct rpmsg_lite_instance *rl_lb_link_init(struct rl_lb_side *side,
  * Context: process context, may sleep.
  * Return: the pair or an ERR_PTR, see rl_loopback_pair_create().
  */
-struct rl_loopback_pair *
+static struct rl_loopback_pair *
 rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
 			    enum rl_kick_encoding encoding)
 {
@@ -848,7 +848,6 @@ err_free:
 	kfree(p);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_pair_create_enc, RPMSG_LITE);
 
 /**
  * rl_loopback_pair_create() - a master link and a remote link in this
@@ -876,7 +875,7 @@ rl_loopback_pair_create(const struct rpmsg_lite_config *cfg)
 {
 	return rl_loopback_pair_create_enc(cfg, RL_KICK_IMX);
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_pair_create, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_pair_create, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_pair_destroy() - tear a pair down
@@ -910,7 +909,7 @@ void rl_loopback_pair_destroy(struct rl_loopback_pair *p)
 	mutex_destroy(&p->echo_lock);
 	kfree(p);
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_pair_destroy, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_pair_destroy, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_master() - master link of a pair
@@ -922,7 +921,7 @@ struct rpmsg_lite_instance *rl_loopback_master(struct rl_loopback_pair *p)
 {
 	return p->side[RL_LB_MASTER].rl;
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_master, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_master, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_remote() - remote link of a pair
@@ -934,7 +933,7 @@ struct rpmsg_lite_instance *rl_loopback_remote(struct rl_loopback_pair *p)
 {
 	return p->side[RL_LB_REMOTE].rl;
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_remote, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_remote, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_shm() - the shared region of a pair
@@ -949,7 +948,7 @@ void *rl_loopback_shm(struct rl_loopback_pair *p, size_t *size)
 		*size = p->shm_size;
 	return p->shm;
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_shm, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_shm, RPMSG_LITE_TEST);
 
 static struct rl_lb_side *rl_lb_sender(struct rl_loopback_pair *p,
 				       bool master)
@@ -976,7 +975,7 @@ void rl_loopback_drop_kicks(struct rl_loopback_pair *p, bool to_remote,
 	atomic_set(&rl_lb_sender(p, to_remote)->fault.drop_next,
 		   min_t(unsigned int, n, INT_MAX));
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_drop_kicks, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_drop_kicks, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_fail_sends() - fail the next kicks of one side with -EIO
@@ -996,7 +995,7 @@ void rl_loopback_fail_sends(struct rl_loopback_pair *p, bool from_master,
 	atomic_set(&rl_lb_sender(p, from_master)->fail_next,
 		   min_t(unsigned int, n, INT_MAX));
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_fail_sends, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_fail_sends, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_fail_tx_done() - fail the next transmissions of one side
@@ -1019,7 +1018,7 @@ void rl_loopback_fail_tx_done(struct rl_loopback_pair *p, bool from_master,
 	atomic_set(&rl_lb_sender(p, from_master)->fault.error_next,
 		   min_t(unsigned int, n, INT_MAX));
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_fail_tx_done, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_fail_tx_done, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_get_stats() - counters of one direction of a pair
@@ -1049,7 +1048,7 @@ void rl_loopback_get_stats(struct rl_loopback_pair *p, bool to_remote,
 	stats->sends_failed = atomic64_read(&side->failed);
 	rl_mbox_get_stats(side->mb, &stats->mbox);
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_get_stats, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_get_stats, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_kick_count() - kicks delivered in one direction
@@ -1068,7 +1067,7 @@ u64 rl_loopback_kick_count(struct rl_loopback_pair *p, bool to_remote)
 	rl_loopback_get_stats(p, to_remote, &st);
 	return st.kicks_delivered;
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_kick_count, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_kick_count, RPMSG_LITE_TEST);
 
 /* ---- echo service ---- */
 
@@ -1223,7 +1222,7 @@ out:
 	mutex_unlock(&p->echo_lock);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_start, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_start, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_echo_stop() - stop the echo service of a pair
@@ -1255,7 +1254,7 @@ void rl_loopback_echo_stop(struct rl_loopback_pair *p)
 out:
 	mutex_unlock(&p->echo_lock);
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_stop, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_stop, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_echo_addr() - address of the echo endpoint
@@ -1274,7 +1273,7 @@ u32 rl_loopback_echo_addr(struct rl_loopback_pair *p)
 	mutex_unlock(&p->echo_lock);
 	return addr;
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_addr, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_addr, RPMSG_LITE_TEST);
 
 /**
  * rl_loopback_echo_count() - messages the echo service handled
@@ -1297,7 +1296,7 @@ u64 rl_loopback_echo_count(struct rl_loopback_pair *p, u64 *drops)
 		*drops = d;
 	return n;
 }
-EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_count, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_loopback_echo_count, RPMSG_LITE_TEST);
 
 /* ---- debugfs: fault injection from user space ---- */
 
