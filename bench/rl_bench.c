@@ -891,3 +891,4 @@ module_exit(rlb_exit);
 MODULE_DESCRIPTION("rpmsg-lite in-kernel benchmarks");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(RPMSG_LITE);
+MODULE_IMPORT_NS(RPMSG_LITE_TEST);

@@ -2982,3 +2982,4 @@ rl_test_suites_module(rl_core_test,
 MODULE_DESCRIPTION("KUnit suites of the rpmsg-lite core");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(RPMSG_LITE);
+MODULE_IMPORT_NS(RPMSG_LITE_TEST);

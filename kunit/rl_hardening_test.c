@@ -2262,3 +2262,4 @@ rl_test_suites_module(rl_hardening_test,
 MODULE_DESCRIPTION("KUnit: faults and a soak over rpmsg-lite loopback pairs");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(RPMSG_LITE);
+MODULE_IMPORT_NS(RPMSG_LITE_TEST);

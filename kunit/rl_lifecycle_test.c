@@ -1604,3 +1604,4 @@ rl_test_suites_module(rl_lifecycle_test, &rl_lifecycle_suite);
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite link life cycle");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(RPMSG_LITE);
+MODULE_IMPORT_NS(RPMSG_LITE_TEST);

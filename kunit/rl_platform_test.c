@@ -1074,3 +1074,4 @@ rl_test_suites_module(rl_platform_test, &rl_platform_test_suite);
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite-link platform driver");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(RPMSG_LITE);
+MODULE_IMPORT_NS(RPMSG_LITE_TEST);

@@ -619,3 +619,4 @@ rl_test_suites_module(rl_rpmsg_bus_test, &rl_rpmsg_bus_suite);
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite rpmsg bus bridge");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(RPMSG_LITE);
+MODULE_IMPORT_NS(RPMSG_LITE_TEST);

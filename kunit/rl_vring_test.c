@@ -1352,3 +1352,4 @@ rl_test_suites_module(rl_vring_test, &rl_vring_test_suite);
 MODULE_DESCRIPTION("KUnit tests of the rpmsg-lite split-vring engine");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(RPMSG_LITE);
+MODULE_IMPORT_NS(RPMSG_LITE_TEST);

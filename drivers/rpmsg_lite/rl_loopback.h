@@ -11,7 +11,10 @@
  * transmissions (the controller reports -EIO in its tx-done interrupt).
  * See Documentation/rpmsg-lite/transport.rst.
  *
- * Users add MODULE_IMPORT_NS(RPMSG_LITE).
+ * The functions below are for tests and benchmarks: they are exported in
+ * the RPMSG_LITE_TEST namespace, so users add
+ * MODULE_IMPORT_NS(RPMSG_LITE_TEST) (and MODULE_IMPORT_NS(RPMSG_LITE) for
+ * the core API).
  */
 #ifndef _RL_LOOPBACK_H
 #define _RL_LOOPBACK_H
@@ -49,9 +52,6 @@ struct rl_loopback_stats {
 
 struct rl_loopback_pair *
 rl_loopback_pair_create(const struct rpmsg_lite_config *cfg);
-struct rl_loopback_pair *
-rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
-			    enum rl_kick_encoding encoding);
 void rl_loopback_pair_destroy(struct rl_loopback_pair *p);
 
 struct rpmsg_lite_instance *rl_loopback_master(struct rl_loopback_pair *p);

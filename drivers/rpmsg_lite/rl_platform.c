@@ -596,7 +596,7 @@ struct rpmsg_lite_instance *rl_platform_get_link(struct device *dev)
 	link = dev_get_drvdata(dev);
 	return link ? link->rl : NULL;
 }
-EXPORT_SYMBOL_NS_GPL(rl_platform_get_link, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_platform_get_link, RPMSG_LITE_TEST);
 
 int rl_platform_init(void)
 {

@@ -15,7 +15,9 @@
  * "mbox-names" is read from the properties in both cases.
  * See Documentation/rpmsg-lite/device-tree.rst.
  *
- * Users add MODULE_IMPORT_NS(RPMSG_LITE).
+ * rl_platform_get_link() is exported for the KUnit suite only, in the
+ * RPMSG_LITE_TEST namespace (MODULE_IMPORT_NS(RPMSG_LITE_TEST)); production
+ * code finds a link through the link notifier of <linux/rpmsg_lite.h>.
  */
 #ifndef _RL_PLATFORM_H
 #define _RL_PLATFORM_H

@@ -96,7 +96,7 @@ int rl_vring_layout(u32 num, u32 align, struct rl_vring_layout *layout)
 		       sizeof(struct rl_vring_used_elem) * num + sizeof(__le16);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vring_layout, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vring_layout, RPMSG_LITE_TEST);
 
 static int rl_vq_check_config(const struct rl_vq_config *cfg)
 {
@@ -196,7 +196,7 @@ int rl_vq_init(struct rl_vq *vq, const struct rl_vq_config *cfg)
 	rl_vq_clear_state(vq);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_init, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_init, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_cleanup() - free what rl_vq_init() allocated
@@ -209,7 +209,7 @@ void rl_vq_cleanup(struct rl_vq *vq)
 	kfree(vq->remote_va);
 	vq->remote_va = NULL;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_cleanup, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_cleanup, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_reset() - forget everything learnt from the peer
@@ -225,7 +225,7 @@ void rl_vq_reset(struct rl_vq *vq)
 {
 	rl_vq_clear_state(vq);
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_reset, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_reset, RPMSG_LITE_TEST);
 
 /*
  * Write the image shared by both master rings: the vring zeroed (event
@@ -298,7 +298,7 @@ void rl_vq_master_setup_rx(struct rl_vq *vq)
 	dma_wmb();
 	WRITE_ONCE(vq->avail->idx, cpu_to_le16(vq->avail_shadow));
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_master_setup_rx, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_master_setup_rx, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_master_setup_tx() - write the master transmit vring (vq 1)
@@ -328,7 +328,7 @@ void rl_vq_master_setup_tx(struct rl_vq *vq)
 	WRITE_ONCE(vq->used->idx, cpu_to_le16(num));
 	WRITE_ONCE(vq->avail->idx, cpu_to_le16(0));
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_master_setup_tx, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_master_setup_tx, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_get_used() - master: take back one descriptor from the used ring
@@ -390,7 +390,7 @@ int rl_vq_get_used(struct rl_vq *vq, u16 *head, u32 *len)
 	*len = l;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_get_used, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_get_used, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_add_avail() - master: post one descriptor to the remote
@@ -421,7 +421,7 @@ int rl_vq_add_avail(struct rl_vq *vq, u16 head)
 	__set_bit(head, vq->peer_held);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_add_avail, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_add_avail, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_master_buf() - master: kernel mapping of a descriptor's buffer
@@ -439,7 +439,7 @@ void *rl_vq_master_buf(struct rl_vq *vq, u16 head)
 		return NULL;
 	return vq->cfg.bufs + (size_t)head * vq->cfg.buf_size;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_master_buf, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_master_buf, RPMSG_LITE_TEST);
 
 /*
  * Remote: continue the used ring where the master left it.  After the
@@ -554,7 +554,7 @@ int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len)
 	*len = l;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_get_avail, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_get_avail, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_add_used() - remote: return one descriptor to the master
@@ -594,7 +594,7 @@ int rl_vq_add_used(struct rl_vq *vq, u16 head, u32 len)
 	vq->remote_va[head] = NULL;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_add_used, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_add_used, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_remote_buf() - remote: mapping of a descriptor we hold
@@ -611,7 +611,7 @@ void *rl_vq_remote_buf(struct rl_vq *vq, u16 head)
 		return NULL;
 	return vq->remote_va[head];
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_remote_buf, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_remote_buf, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_has_work() - is there something for this side to take?
@@ -632,7 +632,7 @@ bool rl_vq_has_work(struct rl_vq *vq)
 		return le16_to_cpu(READ_ONCE(vq->used->idx)) != vq->used_last;
 	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->avail_last;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_has_work, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_has_work, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_need_kick() - should the peer be notified of what we published?
@@ -685,7 +685,7 @@ bool rl_vq_need_kick(struct rl_vq *vq)
 	vq->kicked_at = new;
 	return rl_vring_need_event(event, new, old);
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_need_kick, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_need_kick, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_suppress_kicks() - consumer: ask the producer not to kick, or to
@@ -739,7 +739,7 @@ void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress)
 		mb();
 	}
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_suppress_kicks, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_suppress_kicks, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_peer_held() - number of descriptors the peer holds
@@ -751,7 +751,7 @@ u32 rl_vq_peer_held(const struct rl_vq *vq)
 {
 	return bitmap_weight(vq->peer_held, vq->cfg.num);
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_peer_held, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_peer_held, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_set_flags_ext() - set the extension bits of this side's flags word
@@ -780,7 +780,7 @@ void rl_vq_set_flags_ext(struct rl_vq *vq, u16 ext)
 		WRITE_ONCE(vq->used->flags, cpu_to_le16(vq->own_flags));
 	}
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_set_flags_ext, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_set_flags_ext, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_peer_flags() - the flags word the peer writes, read once
@@ -795,7 +795,7 @@ u16 rl_vq_peer_flags(const struct rl_vq *vq)
 		return le16_to_cpu(READ_ONCE(vq->used->flags));
 	return le16_to_cpu(READ_ONCE(vq->avail->flags));
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_peer_flags, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_peer_flags, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_unconsumed() - messages published on a transmit vq, not yet consumed
@@ -832,4 +832,4 @@ u16 rl_vq_unconsumed(const struct rl_vq *vq, u16 *peer_idx)
 	*peer_idx = peer;
 	return left;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_unconsumed, RPMSG_LITE);
+EXPORT_SYMBOL_NS_GPL(rl_vq_unconsumed, RPMSG_LITE_TEST);

@@ -41,6 +41,10 @@
  * The vring must be mapped as normal memory (memremap(), vmalloc(), ...):
  * it is read and written with READ_ONCE()/WRITE_ONCE(), not with the
  * __iomem accessors.
+ *
+ * Inside rpmsg_lite.ko the core calls the engine directly.  The functions
+ * are exported only for the KUnit suite, in the RPMSG_LITE_TEST namespace
+ * (MODULE_IMPORT_NS(RPMSG_LITE_TEST)); no production module imports it.
  */
 #ifndef _RL_VRING_H
 #define _RL_VRING_H
