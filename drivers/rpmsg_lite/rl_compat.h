@@ -70,4 +70,73 @@
 #define PCI_IRQ_INTX			PCI_IRQ_LEGACY
 #endif
 
+/*
+ * mbox_bind_client() binds a client to a channel that no firmware node
+ * names: the loopback and ivshmem controllers hand their own channels to
+ * a link (rl_mbox_create() with desc->tx[q].chan).  It came with 6.5 and
+ * was backported to 6.1.159; before, the framework binds a channel only
+ * through a device tree's "mboxes" (mbox_request_channel()), and nothing
+ * public does it for a channel without one.  On those kernels
+ * (6.1.0 - 6.1.158, 6.2 - 6.4) rl_mbox_bind_client() therefore does what
+ * the framework does in __mbox_bind_client() on the fields of
+ * struct mbox_chan that drivers/mailbox/mailbox.c owns: a reference on
+ * the controller's module (mbox_free_channel() drops it), the channel
+ * claimed under its lock (the framework's connection mutex is not ours,
+ * so the check of chan->cl under chan->lock makes the claim exclusive),
+ * its queue reset, then the controller's startup.  Remove it once 6.1.159
+ * is the oldest kernel supported.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0) || \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 159) && \
+	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0))
+#define rl_mbox_bind_client(chan, cl)	mbox_bind_client(chan, cl)
+#else
+#include <linux/bits.h>
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/mailbox_client.h>
+#include <linux/mailbox_controller.h>
+#include <linux/module.h>
+#include <linux/spinlock.h>
+
+/* Values of mbox_chan.txdone_method, private to drivers/mailbox/. */
+#define RL_TXDONE_BY_POLL	BIT(1)
+#define RL_TXDONE_BY_ACK	BIT(2)
+
+static inline int rl_mbox_bind_client(struct mbox_chan *chan,
+				      struct mbox_client *cl)
+{
+	struct module *owner = chan->mbox->dev->driver->owner;
+	unsigned long flags;
+	int ret;
+
+	if (!try_module_get(owner))
+		return -ENODEV;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	if (chan->cl) {
+		spin_unlock_irqrestore(&chan->lock, flags);
+		module_put(owner);
+		return -EBUSY;
+	}
+	chan->msg_free = 0;
+	chan->msg_count = 0;
+	chan->active_req = NULL;
+	chan->cl = cl;
+	init_completion(&chan->tx_complete);
+	if (chan->txdone_method == RL_TXDONE_BY_POLL && cl->knows_txdone)
+		chan->txdone_method = RL_TXDONE_BY_ACK;
+	spin_unlock_irqrestore(&chan->lock, flags);
+
+	if (chan->mbox->ops->startup) {
+		ret = chan->mbox->ops->startup(chan);
+		if (ret) {
+			mbox_free_channel(chan);
+			return ret;
+		}
+	}
+	return 0;
+}
+#endif
+
 #endif /* _RL_COMPAT_H */

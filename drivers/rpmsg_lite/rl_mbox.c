@@ -2,6 +2,11 @@
 /*
  * Mailbox-framework transport of rpmsg-lite links.
  *
+ * A client of the framework through <linux/mailbox_client.h> alone: it
+ * never looks inside a channel or its controller.  Channels that a
+ * controller hands over directly are bound with rl_mbox_bind_client()
+ * (rl_compat.h: mbox_bind_client(), or its stand-in on kernels before it).
+ *
  * One struct rl_mbox per link.  It owns up to four mailbox channels (a tx
  * and an rx channel per queue, see struct rl_mbox_desc), each with its own
  * struct mbox_client so that the receive callback knows which channel a
@@ -29,7 +34,6 @@
 #include <linux/err.h>
 #include <linux/irqflags.h>
 #include <linux/mailbox_client.h>
-#include <linux/mailbox_controller.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/property.h>
@@ -37,25 +41,10 @@
 #include <linux/rpmsg_lite.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/version.h>
 
+#include "rl_compat.h"
 #include "rl_mbox.h"
 #include "rl_wire.h"
-
-/*
- * mbox_bind_client() (bind a client to a channel without a device tree)
- * appeared in Linux 6.5 and was backported to 6.1.159; older kernels use
- * rl_mbox_bind_client() below.  Kernels without the split version macros
- * (before 5.16) take the fallback too.
- */
-#if LINUX_VERSION_MAJOR > 6 || \
-	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 5) || \
-	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL == 1 && \
-	 LINUX_VERSION_SUBLEVEL >= 159)
-#define RL_HAVE_MBOX_BIND_CLIENT	1
-#else
-#define RL_HAVE_MBOX_BIND_CLIENT	0
-#endif
 
 /* Channel slots of a transport: tx[0], tx[1], rx[0], rx[1]. */
 #define RL_MBOX_SLOT_TX(q)	(q)
@@ -377,59 +366,6 @@ EXPORT_SYMBOL_NS_GPL(rl_mbox_ops, RPMSG_LITE);
 
 /* ---- channel acquisition ---- */
 
-#if !RL_HAVE_MBOX_BIND_CLIENT
-/* Values of mbox_chan.txdone_method, private to drivers/mailbox/. */
-#define RL_TXDONE_BY_POLL	BIT(1)
-#define RL_TXDONE_BY_ACK	BIT(2)
-
-/*
- * Bind @cl to @chan of a controller that has no firmware description,
- * the way the framework binds a channel found through "mboxes": take a
- * reference on the controller's module (mbox_free_channel() drops it),
- * claim the channel under its lock, reset its queue, then start it up.
- * Without the framework's connection mutex, the check of chan->cl under
- * chan->lock is what makes the claim exclusive.
- */
-static int rl_mbox_bind_client(struct mbox_chan *chan, struct mbox_client *cl)
-{
-	struct module *owner = chan->mbox->dev->driver->owner;
-	unsigned long flags;
-	int ret;
-
-	if (!try_module_get(owner))
-		return -ENODEV;
-
-	spin_lock_irqsave(&chan->lock, flags);
-	if (chan->cl) {
-		spin_unlock_irqrestore(&chan->lock, flags);
-		module_put(owner);
-		return -EBUSY;
-	}
-	chan->msg_free = 0;
-	chan->msg_count = 0;
-	chan->active_req = NULL;
-	chan->cl = cl;
-	init_completion(&chan->tx_complete);
-	if (chan->txdone_method == RL_TXDONE_BY_POLL && cl->knows_txdone)
-		chan->txdone_method = RL_TXDONE_BY_ACK;
-	spin_unlock_irqrestore(&chan->lock, flags);
-
-	if (chan->mbox->ops->startup) {
-		ret = chan->mbox->ops->startup(chan);
-		if (ret) {
-			mbox_free_channel(chan);
-			return ret;
-		}
-	}
-	return 0;
-}
-#else
-static int rl_mbox_bind_client(struct mbox_chan *chan, struct mbox_client *cl)
-{
-	return mbox_bind_client(chan, cl);
-}
-#endif
-
 static struct mbox_chan *rl_mbox_request_byname(struct mbox_client *cl,
 						const char *name)
 {
@@ -489,9 +425,9 @@ static int rl_mbox_acquire(struct rl_mbox *mb, unsigned int slot,
 	if (cd->chan) {
 		ret = rl_mbox_bind_client(cd->chan, &ch->cl);
 		if (ret) {
-			dev_err(mb->dev, "cannot bind mailbox channel %ld of %s: %d\n",
-				(long)(cd->chan - cd->chan->mbox->chans),
-				dev_name(cd->chan->mbox->dev), ret);
+			dev_err(mb->dev, "cannot bind the mailbox channel given for %s[%u]: %d\n",
+				slot == RL_MBOX_SLOT_TX(queue) ? "tx" : "rx",
+				queue, ret);
 			return ret;
 		}
 		chan = cd->chan;
