@@ -3,7 +3,9 @@
  * rl_compat.h - differences between the kernel versions the modules build
  * against: Debian's 6.1 (the oldest supported) up to 6.12.  Each entry
  * names the version that changed the interface; the modules use the names
- * below instead of the interface itself.
+ * below instead of the interface itself.  This is the only file that
+ * compares kernel versions, and the only C reader
+ * of the feature probe in the top-level Kbuild.
  */
 #ifndef _RL_COMPAT_H
 #define _RL_COMPAT_H
@@ -137,6 +139,40 @@ static inline int rl_mbox_bind_client(struct mbox_chan *chan,
 	}
 	return 0;
 }
+#endif
+
+/*
+ * Backend ops tables of the rpmsg bus (struct rpmsg_device_ops,
+ * struct rpmsg_endpoint_ops): drivers/rpmsg/rpmsg_internal.h, which is not
+ * installed with the headers, so rl_rpmsg_internal.h declares them, one
+ * layout per version below (6.12 added .set_flow_control), each checked
+ * against the kernel's own header by scripts/check-rpmsg-abi.  On any
+ * other version RL_RPMSG_LAYOUT_KNOWN stays undefined and the rpmsg bus
+ * bridge is not built.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define RL_RPMSG_LAYOUT_KNOWN		601
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#define RL_RPMSG_LAYOUT_KNOWN		612
+#endif
+
+/*
+ * struct rpmsg_device .driver_override: set by the rpmsg core or through
+ * sysfs, freed by the backend's release callback.  Kernels with the
+ * generic driver_override of struct device dropped the member and the
+ * driver core frees its own.  That change reaches the stable series at
+ * different sublevels (6.12.97; not 6.1.192), so no version comparison
+ * can tell, and the preprocessor cannot see a struct member: the
+ * top-level Kbuild greps include/linux/rpmsg.h for it and defines
+ * RL_HAVE_RPDEV_DRIVER_OVERRIDE for every object.  Only this header reads
+ * that define.
+ */
+#ifdef RL_HAVE_RPDEV_DRIVER_OVERRIDE
+#define rl_rpdev_free_driver_override(rpdev)	kfree((rpdev)->driver_override)
+#else
+#define rl_rpdev_free_driver_override(rpdev)	((void)(rpdev))
 #endif
 
 #endif /* _RL_COMPAT_H */

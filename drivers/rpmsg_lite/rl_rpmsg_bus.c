@@ -391,10 +391,8 @@ static void rl_bus_chan_release(struct device *dev)
 {
 	struct rl_bus_chan *chan = rpdev_to_chan(dev_to_rpdev(dev));
 
-#ifdef RL_RPDEV_DRIVER_OVERRIDE
 	/* the backend frees what the rpmsg core or sysfs set */
-	kfree(chan->rpdev.driver_override);
-#endif
+	rl_rpdev_free_driver_override(&chan->rpdev);
 	rl_bus_link_put(chan->link);
 	kfree(chan);
 	rl_bus_obj_put();

@@ -9,11 +9,11 @@
  * the declaration must match the running kernel member for member: the
  * rpmsg core calls through these tables by offset.
  *
- * Only the kernels listed below are supported; each layout is checked
- * against the kernel's own rpmsg_internal.h at build time by
- * scripts/check-rpmsg-abi (sizeof, offsetof and type of every member).
- * For any other kernel RL_RPMSG_LAYOUT_KNOWN stays undefined and the
- * bridge is not built.
+ * Only the kernels for which rl_compat.h defines RL_RPMSG_LAYOUT_KNOWN
+ * (6.1 and 6.12) are supported; each layout is checked against the
+ * kernel's own rpmsg_internal.h at build time by scripts/check-rpmsg-abi
+ * (sizeof, offsetof and type of every member).  For any other kernel the
+ * tables are not declared and the bridge is not built.
  */
 #ifndef _RL_RPMSG_INTERNAL_H
 #define _RL_RPMSG_INTERNAL_H
@@ -21,16 +21,10 @@
 #include <linux/poll.h>
 #include <linux/rpmsg.h>
 #include <linux/types.h>
-#include <linux/version.h>
+
+#include "rl_compat.h"
 
 struct file;
-
-/* Version guards on <linux/version.h>'s major and patch level. */
-#if LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL == 1
-#define RL_RPMSG_LAYOUT_KNOWN	601
-#elif LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL == 12
-#define RL_RPMSG_LAYOUT_KNOWN	612
-#endif
 
 #ifdef RL_RPMSG_LAYOUT_KNOWN
 
