@@ -4,8 +4,8 @@
  * against: Debian's 6.1 (the oldest supported) up to 6.12.  Each entry
  * names the version that changed the interface; the modules use the names
  * below instead of the interface itself.  This is the only file that
- * compares kernel versions, and the only C reader
- * of the feature probe in the top-level Kbuild.
+ * compares kernel versions, and the only C reader of the feature probe
+ * in the top-level Kbuild (scripts/check-layers enforces both).
  */
 #ifndef _RL_COMPAT_H
 #define _RL_COMPAT_H
