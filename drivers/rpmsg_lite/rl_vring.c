@@ -614,6 +614,90 @@ void *rl_vq_remote_buf(struct rl_vq *vq, u16 head)
 EXPORT_SYMBOL_NS_GPL(rl_vq_remote_buf, RPMSG_LITE_TEST);
 
 /**
+ * rl_vq_take() - take a buffer the peer handed to this side
+ * @vq: vq of either role
+ * @head: descriptor index, valid for 0 and -EBADMSG
+ * @buf: kernel mapping of the buffer, valid for 0
+ * @len: valid for 0: master: the length the remote reported in the used
+ *       entry (at most @cfg.buf_size); remote: the descriptor's length
+ *       (@cfg.buf_size, or with @cfg.short_descs RL_MSG_HDR_SIZE to
+ *       @cfg.buf_size)
+ *
+ * Master: the next entry of the used ring (a buffer the remote filled or
+ * consumed); the buffer comes from the configuration, never from the
+ * descriptor.  Remote: the next entry of the available ring; the
+ * descriptor's address and length are read once each and checked against
+ * @cfg (see rl_vq_get_used() and rl_vq_get_avail() for the checks).
+ *
+ * Return: 0; -ENOENT when there is nothing to take; -EBADMSG for a bad
+ * length (either role) or address (remote): the caller holds @head now
+ * and gives it back with rl_vq_give() (a master may also keep it: the
+ * buffer is its own); -EIO when the peer's idx jumped by more than the
+ * ring size, or the entry names a descriptor out of range or not held by
+ * the peer (the vq is broken from then on).
+ */
+int rl_vq_take(struct rl_vq *vq, u16 *head, void **buf, u32 *len)
+{
+	int ret;
+
+	if (!vq->cfg.master)
+		return rl_vq_get_avail(vq, head, buf, len);
+	ret = rl_vq_get_used(vq, head, len);
+	if (!ret)
+		*buf = rl_vq_master_buf(vq, *head);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_take, RPMSG_LITE_TEST);
+
+/**
+ * rl_vq_give() - hand a buffer this side holds to the peer
+ * @vq: vq of either role
+ * @head: descriptor the caller holds
+ * @len: at most @cfg.buf_size; remote: the length reported in the used
+ *       entry (rpmsg-lite reports the whole buffer whatever the message
+ *       length); master: written nowhere (a descriptor keeps the whole
+ *       buffer)
+ *
+ * Master: posts @head in the available ring; remote: returns it through
+ * the used ring.  The entry is written before the idx that publishes it.
+ * Call rl_vq_need_kick() afterwards, once for a batch.
+ *
+ * Return: 0; -EINVAL when @head is out of range or not held by the
+ * caller, or @len exceeds the buffer (nothing written); -EIO when broken.
+ */
+int rl_vq_give(struct rl_vq *vq, u16 head, u32 len)
+{
+	if (!vq->cfg.master)
+		return rl_vq_add_used(vq, head, len);
+	if (vq->broken)
+		return -EIO;
+	if (len > vq->cfg.buf_size)
+		return -EINVAL;
+	return rl_vq_add_avail(vq, head);
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_give, RPMSG_LITE_TEST);
+
+/**
+ * rl_vq_buf() - kernel mapping of a descriptor's buffer
+ * @vq: vq of either role
+ * @head: descriptor index
+ *
+ * Master: computed from the configuration, never from the descriptor in
+ * shared memory (which the remote could rewrite), whoever holds @head.
+ * Remote: the mapping rl_vq_take() returned for @head, while we hold it.
+ *
+ * Return: the buffer; NULL for @head out of range, and on a remote for a
+ * head we do not hold or that rl_vq_take() rejected with -EBADMSG.
+ */
+void *rl_vq_buf(struct rl_vq *vq, u16 head)
+{
+	if (vq->cfg.master)
+		return rl_vq_master_buf(vq, head);
+	return rl_vq_remote_buf(vq, head);
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_buf, RPMSG_LITE_TEST);
+
+/**
  * rl_vq_has_work() - is there something for this side to take?
  * @vq: vq
  *
@@ -633,6 +717,26 @@ bool rl_vq_has_work(struct rl_vq *vq)
 	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->avail_last;
 }
 EXPORT_SYMBOL_NS_GPL(rl_vq_has_work, RPMSG_LITE_TEST);
+
+/**
+ * rl_vq_pending() - entries the peer handed over and this side has not
+ *                   taken yet
+ * @vq: vq of either role
+ *
+ * One read of the idx the peer publishes with (master: used->idx, remote:
+ * avail->idx), not validated: a corrupt idx gives any number up to
+ * 65535, so clamp the result; rl_vq_take() reports the corruption.  Not
+ * checked for a broken vq either.
+ *
+ * Return: the peer's idx minus the entries taken, in 16-bit arithmetic.
+ */
+u16 rl_vq_pending(const struct rl_vq *vq)
+{
+	if (vq->cfg.master)
+		return le16_to_cpu(READ_ONCE(vq->used->idx)) - vq->used_last;
+	return le16_to_cpu(READ_ONCE(vq->avail->idx)) - vq->avail_last;
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_pending, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_need_kick() - should the peer be notified of what we published?
@@ -740,6 +844,24 @@ void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress)
 	}
 }
 EXPORT_SYMBOL_NS_GPL(rl_vq_suppress_kicks, RPMSG_LITE_TEST);
+
+/**
+ * rl_vq_can_mute() - can this side silence the peer's kicks for good?
+ * @vq: vq
+ *
+ * True for a remote in flags mode: rl_vq_suppress_kicks(vq, true) sets
+ * RL_VRING_USED_F_NO_NOTIFY, which holds until undone.  False in
+ * event-idx mode, where suppression is a hint that runs out, and for a
+ * master in flags mode, which writes nothing (rl_vq_suppress_kicks()).
+ *
+ * Return: true when a suppression holds until rl_vq_suppress_kicks(vq,
+ * false).
+ */
+bool rl_vq_can_mute(const struct rl_vq *vq)
+{
+	return !vq->cfg.master && !vq->cfg.event_idx;
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_can_mute, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_peer_held() - number of descriptors the peer holds

@@ -203,6 +203,24 @@ int rl_vq_init(struct rl_vq *vq, const struct rl_vq_config *cfg);
 void rl_vq_cleanup(struct rl_vq *vq);
 void rl_vq_reset(struct rl_vq *vq);
 
+/*
+ * Both roles, the same calls: the vq knows its role from rl_vq_init().
+ * rl_vq_take(): a buffer the peer handed us (master: from the used ring,
+ *   remote: from the available ring), validated.
+ * rl_vq_give(): hand a buffer we hold to the peer (master: into the
+ *   available ring, remote: into the used ring).
+ * rl_vq_buf(): the mapping of a buffer (master: from the configuration,
+ *   remote: what rl_vq_take() returned, while we hold it).
+ * rl_vq_pending(): entries the peer handed over, not taken yet (one
+ *   unvalidated read, to be clamped).
+ * rl_vq_can_mute(): whether rl_vq_suppress_kicks() holds until undone.
+ */
+int rl_vq_take(struct rl_vq *vq, u16 *head, void **buf, u32 *len);
+int rl_vq_give(struct rl_vq *vq, u16 head, u32 len);
+void *rl_vq_buf(struct rl_vq *vq, u16 head);
+u16 rl_vq_pending(const struct rl_vq *vq);
+bool rl_vq_can_mute(const struct rl_vq *vq);
+
 /* Master side. */
 void rl_vq_master_setup_rx(struct rl_vq *vq);
 void rl_vq_master_setup_tx(struct rl_vq *vq);
