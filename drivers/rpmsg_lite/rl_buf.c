@@ -185,11 +185,12 @@ static bool rl_buf_busy(const struct rl_buf *b)
  * Master: nothing to record, it laid the buffers out itself (head i is
  * buffer i of its array).  Remote: a buffer is held through one head at
  * a time: when another head still holds it (a master that points two
- * descriptors at one buffer), the descriptor is refused.  A holder from before a reset is recognised by the mapping it
- * was given; when the master now maps the head elsewhere (a rebuilt
- * layout, or a hostile descriptor), that holder's release can no longer
- * be told from a stranger's: the head forgets it (else the head would
- * wait for that release forever and never serve again).
+ * descriptors at one buffer), the descriptor is refused.  A holder from
+ * before a reset is recognised by the mapping it was given; when the
+ * master now maps the head elsewhere (a rebuilt layout, or a hostile
+ * descriptor), that holder's release can no longer be told from a
+ * stranger's: the head forgets it (else the head would wait for that
+ * release forever and never serve again).
  *
  * Context: the ring lock of @dir held.
  * Return: false when the descriptor is refused (logged).
