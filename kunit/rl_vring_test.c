@@ -181,10 +181,10 @@ static int rl_remote_echo(struct kunit *test, struct rl_pair *p, int vring,
 	u32 len;
 	int ret;
 
-	ret = rl_vq_get_avail(&p->remote[vring], head, &buf, &len);
+	ret = rl_vq_take(&p->remote[vring], head, &buf, &len);
 	if (ret)
 		return ret;
-	return rl_vq_add_used(&p->remote[vring], *head, len);
+	return rl_vq_give(&p->remote[vring], *head, len);
 }
 
 /* ---- layout ---- */
@@ -427,6 +427,7 @@ static void rl_vring_test_master_reset_and_setup_rebuild_the_same_image(struct k
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	u8 *snap;
+	void *buf;
 	u16 head;
 	u32 len;
 
@@ -436,8 +437,8 @@ static void rl_vring_test_master_reset_and_setup_rebuild_the_same_image(struct k
 
 	/* some traffic on both rings */
 	KUNIT_ASSERT_EQ(test, rl_remote_echo(test, p, 0, &head), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
 	KUNIT_ASSERT_NE(test, rl_first_diff(p->region, snap,
 					    2 * p->vring_size),
 			(size_t)2 * p->vring_size);
@@ -459,11 +460,11 @@ static void rl_vring_test_remote_takes_posted_buffers_in_order(struct kunit *tes
 	u16 head;
 	u32 len;
 
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[0], &head, &buf, &len),
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf, &len),
 			0);
 	KUNIT_EXPECT_EQ(test, head, 0);
 	KUNIT_EXPECT_EQ(test, len, 512u);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[0], &head, &buf, &len),
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf, &len),
 			0);
 	KUNIT_EXPECT_EQ(test, head, 1);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->remote[0]), 0u);
@@ -476,17 +477,17 @@ static void rl_vring_test_remote_maps_descriptor_addresses_into_the_region(struc
 	u16 head;
 	u32 len;
 
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[0], &head, &buf, &len),
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf, &len),
 			0);
 	KUNIT_ASSERT_EQ(test, head, 0);
 	/* vring 0 buffer 0 is at +0x10000; the master's own mapping agrees */
 	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + 0x10000);
-	KUNIT_EXPECT_PTR_EQ(test, buf, rl_vq_master_buf(&p->master[0], 0));
-	KUNIT_EXPECT_PTR_EQ(test, rl_vq_remote_buf(&p->remote[0], 0), buf);
+	KUNIT_EXPECT_PTR_EQ(test, buf, rl_vq_buf(&p->master[0], 0));
+	KUNIT_EXPECT_PTR_EQ(test, rl_vq_buf(&p->remote[0], 0), buf);
 	/* not taken yet, then given back: no mapping to hand out */
-	KUNIT_EXPECT_NULL(test, rl_vq_remote_buf(&p->remote[0], 1));
-	KUNIT_ASSERT_EQ(test, rl_vq_add_used(&p->remote[0], 0, len), 0);
-	KUNIT_EXPECT_NULL(test, rl_vq_remote_buf(&p->remote[0], 0));
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(&p->remote[0], 1));
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->remote[0], 0, len), 0);
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(&p->remote[0], 0));
 }
 
 static void rl_vring_test_master_reclaims_what_the_remote_returns(struct kunit *test)
@@ -496,17 +497,17 @@ static void rl_vring_test_master_reclaims_what_the_remote_returns(struct kunit *
 	u16 head;
 	u32 len;
 
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[0], &head, &buf, &len),
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf, &len),
 			0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_used(&p->remote[0], head, 16 + 5), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->remote[0], head, 16 + 5), 0);
 	KUNIT_EXPECT_TRUE(test, rl_vq_has_work(&p->master[0]));
 
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[0], &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[0], &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, head, 0);
 	KUNIT_EXPECT_EQ(test, len, 21u);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->master[0]), 1u);
 	/* and posts it again */
-	KUNIT_EXPECT_EQ(test, rl_vq_add_avail(&p->master[0], head), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(&p->master[0], head, 0), 0);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->master[0]), 2u);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->master[0].avail->idx), 3);
 }
@@ -519,9 +520,9 @@ static void rl_vring_test_empty_rings_report_no_entry(struct kunit *test)
 	u32 len;
 
 	/* nothing returned on vring 0, nothing sent on vring 1 */
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(&p->master[0], &head, &len),
+	KUNIT_EXPECT_EQ(test, rl_vq_take(&p->master[0], &head, &buf, &len),
 			-ENOENT);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(&p->remote[1], &head, &buf, &len),
+	KUNIT_EXPECT_EQ(test, rl_vq_take(&p->remote[1], &head, &buf, &len),
 			-ENOENT);
 	KUNIT_EXPECT_FALSE(test, p->master[0].broken);
 	KUNIT_EXPECT_FALSE(test, p->remote[1].broken);
@@ -534,8 +535,8 @@ static void rl_vring_test_master_cannot_post_beyond_a_full_ring(struct kunit *te
 
 	/* setup posted every rx buffer: the ring is full */
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->master[0]), p->num);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_avail(&p->master[0], 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_avail(&p->master[0], p->num), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(&p->master[0], 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(&p->master[0], p->num, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->master[0].avail->idx), idx);
 	KUNIT_EXPECT_FALSE(test, p->master[0].broken);
 }
@@ -547,12 +548,12 @@ static void rl_vring_test_remote_cannot_return_a_buffer_it_does_not_hold(struct 
 	u16 head;
 	u32 len;
 
-	KUNIT_EXPECT_EQ(test, rl_vq_add_used(&p->remote[0], 0, 512), -EINVAL);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_used(&p->remote[0], 2, 512), -EINVAL);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[0], &head, &buf, &len),
+	KUNIT_EXPECT_EQ(test, rl_vq_give(&p->remote[0], 0, 512), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(&p->remote[0], 2, 512), -EINVAL);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf, &len),
 			0);
 	/* longer than the buffer */
-	KUNIT_EXPECT_EQ(test, rl_vq_add_used(&p->remote[0], head, 513),
+	KUNIT_EXPECT_EQ(test, rl_vq_give(&p->remote[0], head, 513),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->remote[0].used->idx), 0);
 }
@@ -569,32 +570,32 @@ static void rl_vring_test_fill_and_drain_moves_every_buffer_once(struct kunit *t
 
 	/* drain the full ring on the remote side, in order */
 	for (i = 0; i < p->num; i++) {
-		KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[0], &head,
-						      &buf, &len), 0);
+		KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf,
+						 &len), 0);
 		KUNIT_ASSERT_EQ(test, head, i);
 	}
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(&p->remote[0], &head, &buf, &len),
+	KUNIT_EXPECT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf, &len),
 			-ENOENT);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->remote[0]), 0u);
 
 	/* return them in reverse order: the master sees that order */
 	for (i = 0; i < p->num; i++)
-		KUNIT_ASSERT_EQ(test, rl_vq_add_used(&p->remote[0],
-						     p->num - 1 - i, 512), 0);
+		KUNIT_ASSERT_EQ(test, rl_vq_give(&p->remote[0],
+						 p->num - 1 - i, 512), 0);
 	for (i = 0; i < p->num; i++) {
-		KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[0], &head,
-						     &len), 0);
+		KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[0], &head, &buf,
+						 &len), 0);
 		KUNIT_ASSERT_EQ(test, head, p->num - 1 - i);
 	}
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(&p->master[0], &head, &len),
+	KUNIT_EXPECT_EQ(test, rl_vq_take(&p->master[0], &head, &buf, &len),
 			-ENOENT);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->master[0]), 0u);
 
 	/* fill again to full */
 	for (i = 0; i < p->num; i++)
-		KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[0], i), 0);
+		KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[0], i, 0), 0);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->master[0]), p->num);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_avail(&p->master[0], 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(&p->master[0], 0, 0), -EINVAL);
 }
 
 static void rl_vring_test_master_sends_on_prepublished_tx_buffers(struct kunit *test)
@@ -605,27 +606,27 @@ static void rl_vring_test_master_sends_on_prepublished_tx_buffers(struct kunit *
 	u32 len;
 
 	/* the two pre-published buffers are free to take */
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, head, 0);
 	KUNIT_EXPECT_EQ(test, len, 512u);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, head, 1);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len),
+	KUNIT_EXPECT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len),
 			-ENOENT);
 
 	/* send buffer 1; the remote receives it at +0x10600 */
-	memcpy(rl_vq_master_buf(&p->master[1], 1), "hello", 5);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], 1), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[1], &head, &buf, &len),
+	memcpy(rl_vq_buf(&p->master[1], 1), "hello", 5);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], 1, 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[1], &head, &buf, &len),
 			0);
 	KUNIT_EXPECT_EQ(test, head, 1);
 	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + 0x10600);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, "hello", 5), 0);
 
 	/* the remote continues the used ring after the pre-published two */
-	KUNIT_ASSERT_EQ(test, rl_vq_add_used(&p->remote[1], head, len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->remote[1], head, len), 0);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->remote[1].used->idx), 3);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, head, 1);
 	KUNIT_EXPECT_FALSE(test, p->master[1].broken);
 }
@@ -634,16 +635,17 @@ static void rl_vring_test_indices_wrap_past_65535_over_many_round_trips(struct k
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	u32 i, rounds = 70000;
+	void *buf;
 	u16 head, got;
 	u32 len;
 
 	for (i = 0; i < rounds; i++) {
 		KUNIT_ASSERT_EQ(test, rl_remote_echo(test, p, 0, &head), 0);
 		KUNIT_ASSERT_EQ(test, head, i % p->num);
-		KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[0], &got, &len),
+		KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[0], &got, &buf, &len),
 				0);
 		KUNIT_ASSERT_EQ(test, got, head);
-		KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[0], got), 0);
+		KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[0], got, 0), 0);
 	}
 	/* setup posted 2, then one more per round, modulo 65536 */
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->master[0].avail->idx),
@@ -666,19 +668,20 @@ static void rl_vring_test_full_ring_wraps_from_near_65535(struct kunit *test)
 
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < p->num; i++)
-			KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[0], i),
+			KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[0], i, 0),
 					0);
 		for (i = 0; i < p->num; i++) {
-			KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[0],
-							      &head, &buf,
-							      &len), 0);
+			KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0],
+							 &head, &buf, &len),
+					0);
 			KUNIT_ASSERT_EQ(test, head, i);
-			KUNIT_ASSERT_EQ(test, rl_vq_add_used(&p->remote[0],
-							     head, len), 0);
+			KUNIT_ASSERT_EQ(test, rl_vq_give(&p->remote[0],
+							 head, len), 0);
 		}
 		for (i = 0; i < p->num; i++) {
-			KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[0],
-							     &head, &len), 0);
+			KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[0],
+							 &head, &buf, &len),
+					0);
 			KUNIT_ASSERT_EQ(test, head, i);
 		}
 	}
@@ -695,18 +698,19 @@ static void rl_vring_test_full_ring_wraps_from_near_65535(struct kunit *test)
 static void rl_vring_test_master_kick_honours_no_notify(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, false);
+	void *buf;
 	u16 head;
 	u32 len;
 
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
 	KUNIT_EXPECT_TRUE(test, rl_vq_need_kick(&p->master[1]));
 
 	rl_vq_suppress_kicks(&p->remote[1], true);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->remote[1].used->flags),
 			RL_VRING_USED_F_NO_NOTIFY);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
 	KUNIT_EXPECT_FALSE(test, rl_vq_need_kick(&p->master[1]));
 
 	rl_vq_suppress_kicks(&p->remote[1], false);
@@ -742,14 +746,15 @@ static void rl_vring_test_master_suppression_leaves_avail_flags_alone(struct kun
 static struct rl_pair *rl_pair_event_idle(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, true);
+	void *buf;
 	u16 head;
 	u32 len, i;
 
 	for (i = 0; i < p->num; i++)
 		KUNIT_ASSERT_EQ(test, rl_remote_echo(test, p, 0, &head), 0);
 	for (i = 0; i < p->num; i++)
-		KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[0], &head,
-						     &len), 0);
+		KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[0], &head, &buf,
+						 &len), 0);
 	return p;
 }
 
@@ -762,10 +767,10 @@ static void rl_vring_test_event_idx_kicks_master_once_per_request(struct kunit *
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(*(__le16 *)&p->remote[0].used->ring[2]),
 			2);
 
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[0], 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[0], 0, 0), 0);
 	KUNIT_EXPECT_TRUE(test, rl_vq_need_kick(&p->master[0]));
 	/* the remote has not moved its event on: no second kick */
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[0], 1), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[0], 1, 0), 0);
 	KUNIT_EXPECT_FALSE(test, rl_vq_need_kick(&p->master[0]));
 }
 
@@ -774,9 +779,9 @@ static void rl_vring_test_event_idx_suppresses_master_kicks(struct kunit *test)
 	struct rl_pair *p = rl_pair_event_idle(test);
 
 	rl_vq_suppress_kicks(&p->remote[0], true);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[0], 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[0], 0, 0), 0);
 	KUNIT_EXPECT_FALSE(test, rl_vq_need_kick(&p->master[0]));
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[0], 1), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[0], 1, 0), 0);
 	KUNIT_EXPECT_FALSE(test, rl_vq_need_kick(&p->master[0]));
 }
 
@@ -809,7 +814,7 @@ static void rl_vring_test_avail_idx_jump_breaks_the_remote(struct kunit *test)
 	WRITE_ONCE(p->master[0].avail->idx, cpu_to_le16(p->num + 3));
 	/* a corrupt idx still counts as work, so the caller sees the error */
 	KUNIT_EXPECT_TRUE(test, rl_vq_has_work(r));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EIO);
 	KUNIT_EXPECT_TRUE(test, r->broken);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_idx, 1u);
 	KUNIT_EXPECT_FALSE(test, rl_vq_has_work(r));
@@ -819,11 +824,12 @@ static void rl_vring_test_used_idx_jump_breaks_the_master(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	struct rl_vq *m = &p->master[0];
+	void *buf;
 	u16 head;
 	u32 len;
 
 	WRITE_ONCE(m->used->idx, cpu_to_le16(0x8000));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EIO);
 	KUNIT_EXPECT_TRUE(test, m->broken);
 	KUNIT_EXPECT_EQ(test, m->stats.bad_idx, 1u);
 }
@@ -837,7 +843,7 @@ static void rl_vring_test_avail_entry_out_of_range_breaks_the_remote(struct kuni
 	u32 len;
 
 	WRITE_ONCE(p->master[0].avail->ring[0], cpu_to_le16(p->num));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EIO);
 	KUNIT_EXPECT_TRUE(test, r->broken);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_head, 1u);
 }
@@ -852,8 +858,8 @@ static void rl_vring_test_avail_duplicate_head_breaks_the_remote(struct kunit *t
 
 	/* entries {0, 0}: the second names a buffer the remote holds */
 	WRITE_ONCE(p->master[0].avail->ring[1], cpu_to_le16(0));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EIO);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_head, 1u);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(r), 1u);
 }
@@ -862,12 +868,13 @@ static void rl_vring_test_used_entry_out_of_range_breaks_the_master(struct kunit
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	struct rl_vq *m = &p->master[0];
+	void *buf;
 	u16 head;
 	u32 len;
 
 	KUNIT_ASSERT_EQ(test, rl_remote_echo(test, p, 0, &head), 0);
 	WRITE_ONCE(m->used->ring[0].id, cpu_to_le32(0x10000));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EIO);
 	KUNIT_EXPECT_TRUE(test, m->broken);
 	KUNIT_EXPECT_EQ(test, m->stats.bad_head, 1u);
 }
@@ -876,13 +883,14 @@ static void rl_vring_test_used_duplicate_head_breaks_the_master(struct kunit *te
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	struct rl_vq *m = &p->master[1];
+	void *buf;
 	u16 head;
 	u32 len;
 
 	/* pre-published {0, 1} rewritten as {0, 0} */
 	WRITE_ONCE(m->used->ring[1].id, cpu_to_le32(0));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), 0);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EIO);
 	KUNIT_EXPECT_EQ(test, m->stats.bad_head, 1u);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(m), 1u);
 }
@@ -891,18 +899,19 @@ static void rl_vring_test_used_length_beyond_buffer_is_dropped_not_fatal(struct 
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	struct rl_vq *m = &p->master[1];
+	void *buf;
 	u16 head = 0xffff;
 	u32 len;
 
 	WRITE_ONCE(m->used->ring[0].len, cpu_to_le32(p->buf_size + 1));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 0);
 	KUNIT_EXPECT_EQ(test, m->stats.bad_len, 1u);
 	KUNIT_EXPECT_FALSE(test, m->broken);
 	/* the head is the master's again: it can be recycled */
-	KUNIT_EXPECT_EQ(test, rl_vq_add_avail(m, head), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(m, head, 0), 0);
 	/* and the next entry is fine */
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, head, 1);
 }
 
@@ -915,13 +924,13 @@ static void rl_vring_test_descriptor_longer_than_buffer_is_rejected(struct kunit
 	u32 len;
 
 	WRITE_ONCE(p->master[0].desc[0].len, cpu_to_le32(p->buf_size * 2));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 0);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 1u);
 	KUNIT_EXPECT_FALSE(test, r->broken);
 	/* returned unused, and the next descriptor is fine */
-	KUNIT_EXPECT_EQ(test, rl_vq_add_used(r, head, 0), 0);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(r, head, 0), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, head, 1);
 }
 
@@ -935,7 +944,7 @@ static void rl_vring_test_descriptor_shorter_than_buffer_is_rejected(struct kuni
 
 	/* a master built with a smaller payload size */
 	WRITE_ONCE(p->master[0].desc[0].len, cpu_to_le32(RL_MSG_HDR_SIZE + 240));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 1u);
 }
 
@@ -957,16 +966,16 @@ static void rl_vring_test_short_descs_accept_message_sized_descriptors(struct ku
 	p->inited[3] = true;
 
 	/* the master posts two messages: 16 + 16 bytes, then a bare header */
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
 	WRITE_ONCE(p->master[1].desc[head].len, cpu_to_le32(RL_MSG_HDR_SIZE + 16));
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
 	WRITE_ONCE(p->master[1].desc[head].len, cpu_to_le32(RL_MSG_HDR_SIZE));
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
 
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, len, RL_MSG_HDR_SIZE + 16);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, len, RL_MSG_HDR_SIZE);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 0u);
 }
@@ -989,9 +998,9 @@ static void rl_vring_test_short_descs_still_reject_less_than_a_header(struct kun
 
 	WRITE_ONCE(p->master[0].desc[0].len, cpu_to_le32(RL_MSG_HDR_SIZE - 1));
 	WRITE_ONCE(p->master[0].desc[1].len, cpu_to_le32(p->buf_size + 1));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 0);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 1);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 2u);
 	KUNIT_EXPECT_FALSE(test, r->broken);
@@ -1022,9 +1031,9 @@ static void rl_vring_test_descriptor_outside_the_region_is_rejected(struct kunit
 	/* below the region */
 	WRITE_ONCE(p->master[0].desc[1].addr,
 		   cpu_to_le64(RL_TEST_SHM_DA - p->buf_size));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 0);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 1);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_addr, 2u);
 	KUNIT_EXPECT_FALSE(test, r->broken);
@@ -1040,7 +1049,7 @@ static void rl_vring_test_descriptor_address_wrapping_u64_is_rejected(struct kun
 
 	/* addr + len wraps to a small number */
 	WRITE_ONCE(p->master[0].desc[0].addr, cpu_to_le64(U64_MAX - 16));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_addr, 1u);
 }
 
@@ -1054,7 +1063,7 @@ static void rl_vring_test_buffer_at_the_end_of_the_region_is_accepted(struct kun
 
 	WRITE_ONCE(p->master[0].desc[0].addr,
 		   cpu_to_le64(RL_TEST_SHM_DA + p->size - p->buf_size));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
 	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + p->size - p->buf_size);
 }
 
@@ -1084,23 +1093,23 @@ static void rl_vring_test_remote_with_an_area_takes_only_its_buffers(struct kuni
 		   cpu_to_le64(RL_TEST_SHM_DA + p->vring_size));
 	WRITE_ONCE(p->master[0].desc[1].addr,
 		   cpu_to_le64(RL_TEST_SHM_DA + rl_pair_bufs_off(p, 1)));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 0);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, head, 1);
 	KUNIT_EXPECT_EQ(test, r->stats.bad_addr, 2u);
 	KUNIT_EXPECT_FALSE(test, r->broken);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_used(r, 0, 0), 0);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_used(r, 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(r, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(r, 1, 0), 0);
 
 	/* back in the master's hands, descriptor 0 now 8 bytes into a buffer */
 	rl_vq_reset(r);
 	rl_vq_master_setup_rx(&p->master[0]);
 	WRITE_ONCE(p->master[0].desc[0].addr,
 		   cpu_to_le64(RL_TEST_SHM_DA + rl_pair_bufs_off(p, 0) + 8));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
 	/* descriptor 1 in its place: accepted */
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, head, 1);
 	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + rl_pair_bufs_off(p, 0) +
 			    p->buf_size);
@@ -1128,34 +1137,35 @@ static void rl_vring_test_master_never_trusts_descriptor_addresses(struct kunit 
 	struct rl_pair *p = rl_pair_default(test, false);
 
 	WRITE_ONCE(p->master[0].desc[0].addr, cpu_to_le64(0x1234));
-	KUNIT_EXPECT_PTR_EQ(test, rl_vq_master_buf(&p->master[0], 0),
+	KUNIT_EXPECT_PTR_EQ(test, rl_vq_buf(&p->master[0], 0),
 			    p->region + 0x10000);
-	KUNIT_EXPECT_PTR_EQ(test, rl_vq_master_buf(&p->master[1], 1),
+	KUNIT_EXPECT_PTR_EQ(test, rl_vq_buf(&p->master[1], 1),
 			    p->region + 0x10600);
-	KUNIT_EXPECT_NULL(test, rl_vq_master_buf(&p->master[0], p->num));
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(&p->master[0], p->num));
 }
 
 static void rl_vring_test_broken_vq_stays_broken_until_reset(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	struct rl_vq *m = &p->master[0];
+	void *buf;
 	u16 head;
 	u32 len;
 
 	WRITE_ONCE(m->used->idx, cpu_to_le16(p->num + 1));
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(m, &head, &len), -EIO);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EIO);
 
 	/* a sane idx again does not help */
 	WRITE_ONCE(m->used->idx, cpu_to_le16(0));
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), -EIO);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_avail(m, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(m, 0, 0), -EIO);
 	KUNIT_EXPECT_FALSE(test, rl_vq_need_kick(m));
 	KUNIT_EXPECT_FALSE(test, rl_vq_has_work(m));
 
 	rl_vq_reset(m);
 	rl_vq_master_setup_rx(m);
 	KUNIT_EXPECT_FALSE(test, m->broken);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(m, &head, &len), -ENOENT);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -ENOENT);
 	/* the counters survive the reset */
 	KUNIT_EXPECT_EQ(test, m->stats.bad_idx, 1u);
 }
@@ -1168,20 +1178,20 @@ static void rl_vring_test_remote_reset_continues_from_the_rebuilt_ring(struct ku
 	u32 len;
 
 	/* one message master -> remote, then both sides start over */
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[1], &head, &buf, &len),
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[1], &head, &buf, &len),
 			0);
 	rl_vq_reset(&p->master[1]);
 	rl_vq_reset(&p->remote[1]);
 	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(&p->remote[1]), p->num);
 	rl_vq_master_setup_tx(&p->master[1]);
 
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(&p->master[1], &head, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(&p->master[1], head), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(&p->remote[1], &head, &buf, &len),
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[1], &head, &buf, &len),
 			0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_used(&p->remote[1], head, len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->remote[1], head, len), 0);
 	/* after the two pre-published entries again */
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(p->remote[1].used->idx), 3);
 }
@@ -1244,25 +1254,25 @@ static void rl_vring_test_unconsumed_counts_what_the_peer_has_not_taken(struct k
 
 	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 0);
 	/* master sends two */
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(mtx, &head, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(mtx, head), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(mtx, &head, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(mtx, head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(mtx, &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(mtx, head, 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(mtx, &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(mtx, head, 0), 0);
 	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 2);
 	KUNIT_EXPECT_EQ(test, idx, p->num);
 	/* the remote consumes one */
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(rrx, &head, &buf, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_used(rrx, head, p->buf_size), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(rrx, &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(rrx, head, p->buf_size), 0);
 	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 1);
 	KUNIT_EXPECT_EQ(test, idx, p->num + 1);
 
 	/* remote sends one; the master takes it and posts it again */
-	KUNIT_ASSERT_EQ(test, rl_vq_get_avail(rtx, &head, &buf, &len), 0);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_used(rtx, head, p->buf_size), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(rtx, &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(rtx, head, p->buf_size), 0);
 	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(rtx, &idx), 1);
-	KUNIT_ASSERT_EQ(test, rl_vq_get_used(mrx, &head, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(mrx, &head, &buf, &len), 0);
 	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(rtx, &idx), 1);
-	KUNIT_ASSERT_EQ(test, rl_vq_add_avail(mrx, head), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(mrx, head, 0), 0);
 	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(rtx, &idx), 0);
 
 	/* a used idx from nowhere */
@@ -1270,20 +1280,238 @@ static void rl_vring_test_unconsumed_counts_what_the_peer_has_not_taken(struct k
 	KUNIT_EXPECT_EQ(test, rl_vq_unconsumed(mtx, &idx), 0);
 }
 
-static void rl_vring_test_roles_reject_the_other_sides_operations(struct kunit *test)
+/* ---- role-neutral operations ---- */
+
+/*
+ * One call each way, whatever the role: on vring 1 the master gives and
+ * the remote takes, on vring 0 the other way round; both see one buffer.
+ */
+static void rl_vring_test_take_and_give_carry_a_buffer_both_ways(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *mtx = &p->master[1], *rrx = &p->remote[1];
+	struct rl_vq *rtx = &p->remote[0], *mrx = &p->master[0];
+	void *buf, *got;
+	u16 head;
+	u32 len;
+
+	/* master -> remote: a pre-published free buffer, filled, given */
+	KUNIT_ASSERT_EQ(test, rl_vq_take(mtx, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, head, 0);
+	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + 0x10400);
+	memcpy(buf, "ping", 4);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(mtx, head, p->buf_size), 0);
+	KUNIT_EXPECT_TRUE(test, rl_vq_need_kick(mtx));
+	KUNIT_ASSERT_EQ(test, rl_vq_take(rrx, &head, &got, &len), 0);
+	KUNIT_EXPECT_EQ(test, head, 0);
+	KUNIT_EXPECT_PTR_EQ(test, got, buf);
+	KUNIT_EXPECT_EQ(test, len, p->buf_size);
+	KUNIT_EXPECT_EQ(test, memcmp(got, "ping", 4), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(rrx, head, 16 + 4), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(mtx, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, head, 1);
+
+	/* remote -> master: a posted receive buffer, filled, given back */
+	KUNIT_ASSERT_EQ(test, rl_vq_take(rtx, &head, &buf, &len), 0);
+	KUNIT_EXPECT_PTR_EQ(test, buf, p->region + 0x10000);
+	memcpy(buf, "pong", 4);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(rtx, head, 16 + 4), 0);
+	KUNIT_EXPECT_TRUE(test, rl_vq_need_kick(rtx));
+	KUNIT_ASSERT_EQ(test, rl_vq_take(mrx, &head, &got, &len), 0);
+	KUNIT_EXPECT_EQ(test, head, 0);
+	KUNIT_EXPECT_PTR_EQ(test, got, buf);
+	KUNIT_EXPECT_EQ(test, len, 20u);
+	KUNIT_EXPECT_EQ(test, memcmp(got, "pong", 4), 0);
+	/* and posts it again: the remote can take it once more */
+	KUNIT_ASSERT_EQ(test, rl_vq_give(mrx, head, 0), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(mrx), p->num);
+	KUNIT_EXPECT_EQ(test, rl_vq_pending(rtx), 2);
+}
+
+/*
+ * The buffer of a head: the master's from its configuration, always; a
+ * remote's only while it holds the head.
+ */
+static void rl_vring_test_buf_maps_a_head_for_either_role(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *m = &p->master[0], *r = &p->remote[0];
+	void *buf;
+	u16 head;
+	u32 len;
+
+	/* both held by the remote after setup; the master still knows them */
+	KUNIT_EXPECT_PTR_EQ(test, rl_vq_buf(m, 0), p->region + 0x10000);
+	KUNIT_EXPECT_PTR_EQ(test, rl_vq_buf(m, 1), p->region + 0x10200);
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(m, p->num));
+
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(r, 0));
+	KUNIT_ASSERT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_PTR_EQ(test, rl_vq_buf(r, head), buf);
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(r, p->num));
+	KUNIT_ASSERT_EQ(test, rl_vq_give(r, head, len), 0);
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(r, head));
+}
+
+/* A peer's idx that jumps past the ring breaks the vq of either role. */
+static void rl_vring_test_take_breaks_on_a_hostile_idx_in_either_role(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *vqs[] = { &p->master[0], &p->remote[1] };
+	void *buf;
+	u16 head;
+	u32 len;
+	int i;
+
+	/* the remote's used idx of vring 0, the master's avail idx of vring 1 */
+	WRITE_ONCE(p->remote[0].used->idx, cpu_to_le16(p->num + 1));
+	WRITE_ONCE(p->master[1].avail->idx, cpu_to_le16(p->num + 1));
+	for (i = 0; i < ARRAY_SIZE(vqs); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, rl_vq_take(vqs[i], &head, &buf, &len),
+				    -EIO, "vq %d", i);
+		KUNIT_EXPECT_TRUE_MSG(test, vqs[i]->broken, "vq %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, vqs[i]->stats.bad_idx, 1u, "vq %d", i);
+		/* nothing is taken or given any more */
+		KUNIT_EXPECT_EQ_MSG(test, rl_vq_take(vqs[i], &head, &buf, &len),
+				    -EIO, "vq %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, rl_vq_give(vqs[i], 0, 0), -EIO,
+				    "vq %d", i);
+		KUNIT_EXPECT_FALSE_MSG(test, rl_vq_has_work(vqs[i]), "vq %d", i);
+	}
+}
+
+/* A ring entry naming a descriptor out of range breaks either role. */
+static void rl_vring_test_take_breaks_on_a_hostile_head_in_either_role(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *m = &p->master[0], *r = &p->remote[1];
+	void *buf;
+	u16 head;
+	u32 len;
+
+	/* the remote returns buffer 0 of vring 0 as descriptor num */
+	KUNIT_ASSERT_EQ(test, rl_remote_echo(test, p, 0, &head), 0);
+	WRITE_ONCE(m->used->ring[0].id, cpu_to_le32(p->num));
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, m->stats.bad_head, 1u);
+	KUNIT_EXPECT_TRUE(test, m->broken);
+
+	/* the master posts descriptor 0xffff on vring 1 */
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->master[1], &head, &buf, &len), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_give(&p->master[1], head, 0), 0);
+	WRITE_ONCE(r->avail->ring[0], cpu_to_le16(0xffff));
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EIO);
+	KUNIT_EXPECT_EQ(test, r->stats.bad_head, 1u);
+	KUNIT_EXPECT_TRUE(test, r->broken);
+}
+
+/*
+ * A bad length in a valid entry is no corruption: the head comes back
+ * with -EBADMSG, held by the caller, who gives it back.
+ */
+static void rl_vring_test_take_hands_back_a_hostile_length_in_either_role(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *m = &p->master[0], *r = &p->remote[0];
+	void *buf;
+	u16 head;
+	u32 len;
+
+	/* master: the remote reports one byte more than the buffer */
+	KUNIT_ASSERT_EQ(test, rl_remote_echo(test, p, 0, &head), 0);
+	WRITE_ONCE(m->used->ring[0].len, cpu_to_le32(p->buf_size + 1));
+	KUNIT_EXPECT_EQ(test, rl_vq_take(m, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, head, 0);
+	KUNIT_EXPECT_EQ(test, m->stats.bad_len, 1u);
+	KUNIT_EXPECT_FALSE(test, m->broken);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(m, head, 0), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_peer_held(m), p->num);
+
+	/* remote: the master's descriptor 1 is one byte short */
+	WRITE_ONCE(m->desc[1].len, cpu_to_le32(p->buf_size - 1));
+	KUNIT_EXPECT_EQ(test, rl_vq_take(r, &head, &buf, &len), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, head, 1);
+	KUNIT_EXPECT_NULL(test, rl_vq_buf(r, head));
+	KUNIT_EXPECT_EQ(test, r->stats.bad_len, 1u);
+	KUNIT_EXPECT_FALSE(test, r->broken);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(r, head, 0), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(m, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, head, 1);
+	KUNIT_EXPECT_EQ(test, len, 0u);
+}
+
+/* Giving what the peer holds, or more than a buffer, writes nothing. */
+static void rl_vring_test_give_refuses_heads_not_held_in_either_role(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq *m = &p->master[1], *r = &p->remote[0];
+	u16 avail_idx = le16_to_cpu(m->avail->idx);
+	void *buf;
+	u16 head;
+	u32 len;
+
+	/* master: every tx buffer waits in the used ring, none is ours */
+	KUNIT_EXPECT_EQ(test, rl_vq_give(m, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(m, p->num, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(m, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(m, head, p->buf_size + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(m->avail->idx), avail_idx);
+
+	/* remote: nothing taken yet, then a length beyond the buffer */
+	KUNIT_EXPECT_EQ(test, rl_vq_give(r, 0, p->buf_size), -EINVAL);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(r, &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_give(r, head, p->buf_size + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->used->idx), 0);
+	KUNIT_EXPECT_FALSE(test, m->broken);
+	KUNIT_EXPECT_FALSE(test, r->broken);
+}
+
+/*
+ * What the peer gave and we did not take: one unchecked read of its idx
+ * (the caller clamps; the next take reports a corrupt idx).
+ */
+static void rl_vring_test_pending_counts_what_the_peer_gave_in_either_role(struct kunit *test)
 {
 	struct rl_pair *p = rl_pair_default(test, false);
 	void *buf;
 	u16 head;
 	u32 len;
 
-	KUNIT_EXPECT_EQ(test, rl_vq_get_avail(&p->master[0], &head, &buf, &len),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_used(&p->master[0], 0, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, rl_vq_get_used(&p->remote[0], &head, &len),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, rl_vq_add_avail(&p->remote[0], 0), -EINVAL);
-	KUNIT_EXPECT_NULL(test, rl_vq_master_buf(&p->remote[0], 0));
+	/* setup: rx buffers posted to the remote, tx buffers back to us */
+	KUNIT_EXPECT_EQ(test, rl_vq_pending(&p->remote[0]), p->num);
+	KUNIT_EXPECT_EQ(test, rl_vq_pending(&p->master[1]), p->num);
+	KUNIT_EXPECT_EQ(test, rl_vq_pending(&p->master[0]), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_pending(&p->remote[1]), 0);
+	KUNIT_ASSERT_EQ(test, rl_vq_take(&p->remote[0], &head, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, rl_vq_pending(&p->remote[0]), p->num - 1);
+
+	WRITE_ONCE(p->remote[0].used->idx, cpu_to_le16(0x4000));
+	KUNIT_EXPECT_EQ(test, rl_vq_pending(&p->master[0]), 0x4000);
+	KUNIT_EXPECT_EQ(test, rl_vq_take(&p->master[0], &head, &buf, &len),
+			-EIO);
+}
+
+/* Only a remote in flags mode can ask for silence that lasts. */
+static void rl_vring_test_can_mute_only_a_remote_in_flags_mode(struct kunit *test)
+{
+	struct rl_pair *p = rl_pair_default(test, false);
+	struct rl_vq_config cfg;
+	struct rl_vq vq;
+
+	KUNIT_EXPECT_TRUE(test, rl_vq_can_mute(&p->remote[0]));
+	KUNIT_EXPECT_TRUE(test, rl_vq_can_mute(&p->remote[1]));
+	KUNIT_EXPECT_FALSE(test, rl_vq_can_mute(&p->master[0]));
+	KUNIT_EXPECT_FALSE(test, rl_vq_can_mute(&p->master[1]));
+
+	/* event-idx mode: a hint on either side */
+	rl_test_cfg(p, 0, false, RL_DEFAULT_VRING_ALIGN, true, &cfg);
+	KUNIT_ASSERT_EQ(test, rl_vq_init(&vq, &cfg), 0);
+	KUNIT_EXPECT_FALSE(test, rl_vq_can_mute(&vq));
+	rl_vq_cleanup(&vq);
+	rl_test_cfg(p, 0, true, RL_DEFAULT_VRING_ALIGN, true, &cfg);
+	KUNIT_ASSERT_EQ(test, rl_vq_init(&vq, &cfg), 0);
+	KUNIT_EXPECT_FALSE(test, rl_vq_can_mute(&vq));
+	rl_vq_cleanup(&vq);
 }
 
 static struct kunit_case rl_vring_test_cases[] = {
@@ -1336,7 +1564,14 @@ static struct kunit_case rl_vring_test_cases[] = {
 	KUNIT_CASE(rl_vring_test_area_outside_the_region_is_refused),
 	KUNIT_CASE(rl_vring_test_broken_vq_stays_broken_until_reset),
 	KUNIT_CASE(rl_vring_test_remote_reset_continues_from_the_rebuilt_ring),
-	KUNIT_CASE(rl_vring_test_roles_reject_the_other_sides_operations),
+	KUNIT_CASE(rl_vring_test_take_and_give_carry_a_buffer_both_ways),
+	KUNIT_CASE(rl_vring_test_buf_maps_a_head_for_either_role),
+	KUNIT_CASE(rl_vring_test_take_breaks_on_a_hostile_idx_in_either_role),
+	KUNIT_CASE(rl_vring_test_take_breaks_on_a_hostile_head_in_either_role),
+	KUNIT_CASE(rl_vring_test_take_hands_back_a_hostile_length_in_either_role),
+	KUNIT_CASE(rl_vring_test_give_refuses_heads_not_held_in_either_role),
+	KUNIT_CASE(rl_vring_test_pending_counts_what_the_peer_gave_in_either_role),
+	KUNIT_CASE(rl_vring_test_can_mute_only_a_remote_in_flags_mode),
 	{}
 };
 

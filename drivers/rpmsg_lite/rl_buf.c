@@ -175,21 +175,22 @@ static bool rl_buf_busy(const struct rl_buf *b)
 }
 
 /**
- * rl_buf_map() - remote: record the buffer a head was taken with
+ * rl_buf_map() - record the buffer a head was taken with
  * @rl: link
  * @dir: RL_RX or RL_TX
  * @head: the head the ring gave
  * @va: its mapping, a whole buffer of the half of the buffer area of
  *	@dir (the vring engine checked that)
  *
- * A buffer is
- * held through one head at a time: when another head still holds it (a
- * master that points two descriptors at one buffer), the descriptor is
- * refused.  A holder from before a reset is recognised by the mapping it
- * was given; when the master now maps the head elsewhere (a rebuilt
- * layout, or a hostile descriptor), that holder's release can no longer
- * be told from a stranger's: the head forgets it (else the head would
- * wait for that release forever and never serve again).
+ * Master: nothing to record, it laid the buffers out itself (head i is
+ * buffer i of its array).  Remote: a buffer is held through one head at
+ * a time: when another head still holds it (a master that points two
+ * descriptors at one buffer), the descriptor is refused.  A holder from
+ * before a reset is recognised by the mapping it was given; when the
+ * master now maps the head elsewhere (a rebuilt layout, or a hostile
+ * descriptor), that holder's release can no longer be told from a
+ * stranger's: the head forgets it (else the head would wait for that
+ * release forever and never serve again).
  *
  * Context: the ring lock of @dir held.
  * Return: false when the descriptor is refused (logged).
@@ -202,6 +203,8 @@ bool rl_buf_map(struct rpmsg_lite_instance *rl, int dir, u16 head,
 	int slot = rl_buf_index(rl, base, va), owner;
 	u16 *slots = rl_slots(rl, dir);
 
+	if (rl->role == RPMSG_LITE_MASTER)
+		return true;
 	if (slot < 0)
 		return false;
 	owner = slots[slot] - 1;
@@ -242,6 +245,7 @@ int rl_head_of(struct rpmsg_lite_instance *rl, int dir,
 {
 	int slot = rl_buf_index(rl, base, buf), h;
 
+	/* the master laid the buffers out: head i is buffer i */
 	if (rl->role == RPMSG_LITE_MASTER || slot < 0)
 		return slot;
 	h = rl_slots(rl, dir)[slot] - 1;

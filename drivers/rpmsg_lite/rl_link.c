@@ -511,25 +511,27 @@ static int rl_init_vq(struct rpmsg_lite_instance *rl,
 	return ret;
 }
 
-/* Which vq we receive and send on, their ids, and their buffers. */
+/*
+ * Which vq we receive and send on, their ids, and their buffers: the wire
+ * protocol's roles (rl_wire.h: vring 0 carries remote -> master; the
+ * master's buffers are its own arrays, a remote's the halves of the area
+ * the master's descriptors may name).
+ */
 static void rl_pick_queues(struct rpmsg_lite_instance *rl)
 {
 	if (rl->role == RPMSG_LITE_MASTER) {
 		rl->rxq = &rl->vq[RL_VQ_MASTER_RX];
 		rl->txq = &rl->vq[RL_VQ_MASTER_TX];
-	} else {
-		rl->rxq = &rl->vq[RL_VQ_MASTER_TX];
-		rl->txq = &rl->vq[RL_VQ_MASTER_RX];
-	}
-	rl->rx_vq_id = rl->rxq->cfg.id;
-	rl->tx_vq_id = rl->txq->cfg.id;
-	if (rl->role == RPMSG_LITE_MASTER) {
 		rl->rx_bufs = rl->rxq->cfg.bufs;
 		rl->tx_bufs = rl->txq->cfg.bufs;
 	} else {
+		rl->rxq = &rl->vq[RL_VQ_MASTER_TX];
+		rl->txq = &rl->vq[RL_VQ_MASTER_RX];
 		rl->rx_bufs = rl->rxq->cfg.area;
 		rl->tx_bufs = rl->txq->cfg.area;
 	}
+	rl->rx_vq_id = rl->rxq->cfg.id;
+	rl->tx_vq_id = rl->txq->cfg.id;
 }
 
 /* Both vrings of the link, and a remote's record of held buffers. */

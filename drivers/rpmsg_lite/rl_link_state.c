@@ -631,6 +631,10 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 	if (old != RPMSG_LITE_LINK_WAITING)
 		rl_tell_down(rl);
 
+	/*
+	 * Protocol roles, not ring operations: the master lays the rings
+	 * out anew and announces them, a remote waits for that.
+	 */
 	if (rl->role == RPMSG_LITE_MASTER)
 		rl_master_fence(rl);
 	rl_reset_rings(rl);

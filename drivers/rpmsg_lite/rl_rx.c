@@ -84,6 +84,7 @@ bool rl_rx_copy_valid(struct rpmsg_lite_instance *rl, u32 gen)
 	smp_rmb();
 	if (rl_generation(rl) != gen)
 		return false;
+	/* a master rebuilds only by its own reset: the generation above */
 	if (rl->role != RPMSG_LITE_REMOTE)
 		return true;
 	return (u8)(rl_vq_peer_flags(&rl->vq[0]) >> RL_VRING_F_GEN_SHIFT) ==
@@ -107,10 +108,7 @@ static int rl_rx_return_locked(struct rpmsg_lite_instance *rl, u16 head)
 	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_RESETTING)
 		return 0;
 
-	if (rl->role == RPMSG_LITE_MASTER)
-		ret = rl_vq_add_avail(rl->rxq, head);
-	else
-		ret = rl_vq_add_used(rl->rxq, head, rl->buf_size);
+	ret = rl_vq_give(rl->rxq, head, rl->buf_size);
 	if (!ret)
 		rl->rx_returned++;
 	return ret;
@@ -230,8 +228,9 @@ static bool rl_rx_one(struct rpmsg_lite_instance *rl,
 }
 
 /*
- * Remote, flags mode: ask the master not to kick our receive queue while
- * the receive work is pending or running (used.flags NO_NOTIFY, which
+ * Where a suppression holds until undone (rl_vq_can_mute(): a remote in
+ * flags mode), ask the peer not to kick our receive queue while the
+ * receive work is pending or running (used.flags NO_NOTIFY, which
  * rpmsg-lite's master and ours honour before kicking): a kick then only
  * repeats the one that queued the work.  rl_rx_drain() asks for kicks
  * again and looks for work once more before it ends, so nothing published
@@ -242,7 +241,7 @@ static void rl_rx_quiet(struct rpmsg_lite_instance *rl)
 {
 	unsigned long flags;
 
-	if (rl->role != RPMSG_LITE_REMOTE || rl->cfg.event_idx)
+	if (!rl_vq_can_mute(rl->rxq))
 		return;
 	/* under rx_lock: rl_remote_freeze() stops every ring write */
 	spin_lock_irqsave(&rl->rx_lock, flags);
@@ -257,15 +256,9 @@ static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 {
 	int ret;
 
-	if (rl->role == RPMSG_LITE_MASTER) {
-		ret = rl_vq_get_used(rl->rxq, head, len);
-		if (!ret)
-			*buf = rl_vq_master_buf(rl->rxq, *head);
-	} else {
-		ret = rl_vq_get_avail(rl->rxq, head, buf, len);
-		if (!ret && !rl_buf_map(rl, RL_RX, *head, *buf))
-			ret = -EBADMSG;
-	}
+	ret = rl_vq_take(rl->rxq, head, buf, len);
+	if (!ret && !rl_buf_map(rl, RL_RX, *head, *buf))
+		ret = -EBADMSG;
 	if ((ret && ret != -EBADMSG) ||
 	    !rl_buf_move(rl, RL_RX, *head, RL_BUF_RING, RL_BUF_USER))
 		return ret ?: -EINVAL;
@@ -367,12 +360,11 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 	spin_lock_irqsave(&rl->rx_lock, flags);
 	kick = rl_rx_kick_needed_locked(rl);
 	/*
-	 * Kicks wanted again (event-idx: both roles; flags mode: the remote,
-	 * see rl_rx_quiet()), then look once more: the peer may have
-	 * published just before it saw the request, and not kicked.
+	 * Kicks wanted again (a master in flags mode writes nothing: it
+	 * never asked, see rl_rx_quiet()), then look once more: the peer may
+	 * have published just before it saw the request, and not kicked.
 	 */
-	if ((rl->cfg.event_idx || rl->role == RPMSG_LITE_REMOTE) &&
-	    atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
+	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
 		rl_vq_suppress_kicks(rl->rxq, false);
 	more = rl_vq_has_work(rl->rxq);
 	spin_unlock_irqrestore(&rl->rx_lock, flags);
@@ -403,6 +395,7 @@ void rl_rx_work(struct work_struct *work)
 		rl_tell_down(rl);
 	}
 
+	/* only a master rebuilds the rings; a remote follows (rl_wire.h) */
 	if (rl->role == RPMSG_LITE_REMOTE &&
 	    (pend & (BIT(RL_PEND_VQ0) | BIT(RL_PEND_VQ1))) &&
 	    rl_remote_track_master(rl))

@@ -46,8 +46,14 @@
  */
 void *rl_tx_buf(struct rpmsg_lite_instance *rl, u16 head)
 {
+	/*
+	 * The master laid its buffers out itself: the vq computes them.  A
+	 * remote's are where the master's descriptor said when the head was
+	 * taken, which the vq forgets at a reset while a holder may still
+	 * fill the buffer: the core's record keeps it (rl_buf_map()).
+	 */
 	if (rl->role == RPMSG_LITE_MASTER)
-		return rl_vq_master_buf(rl->txq, head);
+		return rl_vq_buf(rl->txq, head);
 	return rl_buf(rl, RL_TX, head)->va;
 }
 
@@ -87,38 +93,31 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 		}
 	}
 
-	if (rl->role == RPMSG_LITE_MASTER) {
-		/* bounded: each pass consumes one ring entry */
-		for (tries = 0; tries < count; tries++) {
-			ret = rl_vq_get_used(rl->txq, head, &len);
-			/* a bad used length on our own tx buffer is harmless */
-			if (ret == -EBADMSG) {
-				rl_stat_inc(rl, ring_errors);
-				ret = 0;
-			}
-			if (ret || rl_tx_taken_locked(rl, *head))
-				return ret;
-		}
-		return -ENOENT;
-	}
-
 	/* bounded: each pass consumes one ring entry */
 	for (tries = 0; tries < count; tries++) {
-		ret = rl_vq_get_avail(rl->txq, head, &buf, &len);
+		ret = rl_vq_take(rl->txq, head, &buf, &len);
 		if (!ret && !rl_buf_map(rl, RL_TX, *head, buf))
 			ret = -EBADMSG;
-		if (!ret) {
-			if (rl_tx_taken_locked(rl, *head))
-				return 0;
-			continue;
+		if (ret == -EBADMSG) {
+			rl_stat_inc(rl, ring_errors);
+			/*
+			 * Who owns the buffers: the master's transmit buffer
+			 * is its own, a bad used length on it is harmless.  A
+			 * remote hands the master's unusable descriptor back
+			 * empty and tries the next.
+			 */
+			if (rl->role == RPMSG_LITE_MASTER) {
+				ret = 0;
+			} else {
+				if (rl_vq_give(rl->txq, *head, 0) == -EIO)
+					return -EIO;
+				continue;
+			}
 		}
-		if (ret != -EBADMSG)
+		if (ret)
 			return ret;
-		/* unusable descriptor: hand it back empty, try the next */
-		rl_stat_inc(rl, ring_errors);
-		ret = rl_vq_add_used(rl->txq, *head, 0);
-		if (ret == -EIO)
-			return ret;
+		if (rl_tx_taken_locked(rl, *head))
+			return 0;
 	}
 	return -ENOENT;
 }
@@ -165,10 +164,7 @@ u32 rl_tx_free_locked(struct rpmsg_lite_instance *rl)
 
 	if (vq->broken)
 		return 0;
-	if (rl->role == RPMSG_LITE_MASTER)
-		pend = le16_to_cpu(READ_ONCE(vq->used->idx)) - vq->used_last;
-	else
-		pend = le16_to_cpu(READ_ONCE(vq->avail->idx)) - vq->avail_last;
+	pend = rl_vq_pending(vq);
 	n = min_t(u32, pend, count) + rl->tx_nspare;
 	return min_t(u32, n, count);
 }
@@ -244,10 +240,7 @@ static int rl_tx_publish_locked(struct rpmsg_lite_instance *rl, u16 head,
 	ret = rl_link_errno(rl);
 	if (ret)
 		return ret;
-	if (rl->role == RPMSG_LITE_MASTER)
-		ret = rl_vq_add_avail(rl->txq, head);
-	else
-		ret = rl_vq_add_used(rl->txq, head, rl->buf_size);
+	ret = rl_vq_give(rl->txq, head, rl->buf_size);
 	if (ret)
 		return ret;
 	rl_buf_move(rl, RL_TX, head, RL_BUF_USER, RL_BUF_RING);

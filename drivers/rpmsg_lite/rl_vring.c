@@ -59,6 +59,47 @@ static void rl_vq_mark_broken(struct rl_vq *vq)
 	vq->broken = true;
 }
 
+/*
+ * Where each role's indices are.  A master takes from the used ring and
+ * gives into the available ring, a remote the other way round; each side
+ * writes the event index of the ring it takes from.
+ */
+
+/* The idx the peer publishes what it gives us with, read once. */
+static u16 rl_vq_read_peer_idx(const struct rl_vq *vq)
+{
+	const __le16 *idx = vq->cfg.master ? &vq->used->idx : &vq->avail->idx;
+
+	return le16_to_cpu(READ_ONCE(*idx));
+}
+
+/* Entries of the peer's ring this side has taken. */
+static u16 rl_vq_taken(const struct rl_vq *vq)
+{
+	return vq->cfg.master ? vq->used_last : vq->avail_last;
+}
+
+/* The idx of the next entry this side gives. */
+static u16 rl_vq_given(const struct rl_vq *vq)
+{
+	return vq->cfg.master ? vq->avail_shadow : vq->used_shadow;
+}
+
+/* Our event index: "kick me when you give entry n" (event-idx mode). */
+static __le16 *rl_vq_own_event(const struct rl_vq *vq)
+{
+	return vq->cfg.master ? rl_vq_used_event(vq) : rl_vq_avail_event(vq);
+}
+
+/* The peer's event index, read once. */
+static u16 rl_vq_read_peer_event(const struct rl_vq *vq)
+{
+	const __le16 *event = vq->cfg.master ? rl_vq_avail_event(vq) :
+					       rl_vq_used_event(vq);
+
+	return le16_to_cpu(READ_ONCE(*event));
+}
+
 /**
  * rl_vring_layout() - compute where the parts of one vring are
  * @num: number of descriptors: a power of two from RL_MIN_BUFFER_COUNT to
@@ -307,7 +348,7 @@ EXPORT_SYMBOL_NS_GPL(rl_vq_master_setup_rx, RPMSG_LITE_TEST);
  * Writes the rpmsg-lite image: descriptors as for every master ring,
  * available ring empty (idx 0), and every buffer pre-published in the used
  * ring (ring[i] = {i, buf_size}, idx = num) so that the master takes its
- * free transmit buffers with rl_vq_get_used().  avail.flags = 1, event
+ * free transmit buffers with rl_vq_take().  avail.flags = 1, event
  * fields zero.  Afterwards all descriptors count as held by the remote.
  */
 void rl_vq_master_setup_tx(struct rl_vq *vq)
@@ -330,28 +371,15 @@ void rl_vq_master_setup_tx(struct rl_vq *vq)
 }
 EXPORT_SYMBOL_NS_GPL(rl_vq_master_setup_tx, RPMSG_LITE_TEST);
 
-/**
- * rl_vq_get_used() - master: take back one descriptor from the used ring
- * @vq: master vq
- * @head: descriptor index, valid for 0 and -EBADMSG
- * @len: length the remote reported, valid for 0
- *
- * Return: 0; -ENOENT when the used ring is empty; -EBADMSG when the
- * reported length exceeds the buffer (the descriptor is ours again and
- * must be recycled); -EIO when the used idx jumped by more than the ring
- * size, or the entry names a descriptor out of range or not held by the
- * remote (the vq is broken from then on); -EINVAL on a remote vq.
+/*
+ * Master: take back the next entry of the used ring (head in *@head, the
+ * remote's length in *@len).  For the errors see rl_vq_take().
  */
-int rl_vq_get_used(struct rl_vq *vq, u16 *head, u32 *len)
+static int rl_vq_take_used(struct rl_vq *vq, u16 *head, u32 *len)
 {
 	struct rl_vring_used_elem *elem;
 	u16 idx, id16;
 	u32 id, l;
-
-	if (!vq->cfg.master)
-		return -EINVAL;
-	if (vq->broken)
-		return -EIO;
 
 	idx = le16_to_cpu(READ_ONCE(vq->used->idx));
 	if (idx == vq->used_last)
@@ -390,56 +418,12 @@ int rl_vq_get_used(struct rl_vq *vq, u16 *head, u32 *len)
 	*len = l;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_get_used, RPMSG_LITE_TEST);
 
-/**
- * rl_vq_add_avail() - master: post one descriptor to the remote
- * @vq: master vq
- * @head: descriptor the master holds
- *
- * Return: 0; -EINVAL when @head is out of range or already held by the
- * remote, or on a remote vq (nothing written); -EIO when broken.
- */
-int rl_vq_add_avail(struct rl_vq *vq, u16 head)
+/* Master: the buffer of @head, from the configuration; @head in range. */
+static void *rl_vq_master_buf(const struct rl_vq *vq, u16 head)
 {
-	if (!vq->cfg.master)
-		return -EINVAL;
-	if (vq->broken)
-		return -EIO;
-	if (head >= vq->cfg.num || test_bit(head, vq->peer_held)) {
-		pr_warn_ratelimited("vq %u: cannot post descriptor %u: out of range or already posted\n",
-				    vq->cfg.id, head);
-		return -EINVAL;
-	}
-
-	WRITE_ONCE(vq->avail->ring[vq->avail_shadow & vq->mask],
-		   cpu_to_le16(head));
-	/* the remote must see the entry before the idx that publishes it */
-	dma_wmb();
-	vq->avail_shadow++;
-	WRITE_ONCE(vq->avail->idx, cpu_to_le16(vq->avail_shadow));
-	__set_bit(head, vq->peer_held);
-	return 0;
-}
-EXPORT_SYMBOL_NS_GPL(rl_vq_add_avail, RPMSG_LITE_TEST);
-
-/**
- * rl_vq_master_buf() - master: kernel mapping of a descriptor's buffer
- * @vq: master vq
- * @head: descriptor index
- *
- * Computed from the configuration, never from the descriptor in shared
- * memory, which the remote could rewrite.
- *
- * Return: the buffer, or NULL for @head out of range or a remote vq.
- */
-void *rl_vq_master_buf(struct rl_vq *vq, u16 head)
-{
-	if (!vq->cfg.master || head >= vq->cfg.num)
-		return NULL;
 	return vq->cfg.bufs + (size_t)head * vq->cfg.buf_size;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_master_buf, RPMSG_LITE_TEST);
 
 /*
  * Remote: continue the used ring where the master left it.  After the
@@ -456,37 +440,18 @@ static void rl_vq_remote_sync(struct rl_vq *vq)
 	vq->synced = true;
 }
 
-/**
- * rl_vq_get_avail() - remote: take one descriptor from the available ring
- * @vq: remote vq
- * @head: descriptor index, valid for 0 and -EBADMSG
- * @buf: kernel mapping of the buffer, valid for 0
- * @len: descriptor length (@cfg.buf_size, or with @cfg.short_descs
- *       RL_MSG_HDR_SIZE..@cfg.buf_size), valid for 0
- *
- * The descriptor's address and length are read once each.  The length
- * must equal @cfg.buf_size (anything else means the two sides were built
- * with different buffer sizes; with @cfg.short_descs it may be shorter,
- * down to one header), and [addr, addr + len) must lie inside
- * [shm_da, shm_da + shm_size).
- *
- * Return: 0; -ENOENT when nothing is available; -EBADMSG for a bad length
- * or address (we hold @head now and must return it with rl_vq_add_used());
- * -EIO when the available idx jumped by more than the ring size, or the
- * entry names a descriptor out of range or one we already hold (the vq is
- * broken from then on); -EINVAL on a master vq.
+/*
+ * Remote: take the next entry of the available ring and check its
+ * descriptor (head in *@head, mapping in *@buf, descriptor length in
+ * *@len).  For the checks and errors see rl_vq_take().
  */
-int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len)
+static int rl_vq_take_avail(struct rl_vq *vq, u16 *head, void **buf,
+			    u32 *len)
 {
 	struct rl_vring_desc *d;
 	u16 idx, h;
 	u64 addr, off;
 	u32 l;
-
-	if (vq->cfg.master)
-		return -EINVAL;
-	if (vq->broken)
-		return -EIO;
 
 	idx = le16_to_cpu(READ_ONCE(vq->avail->idx));
 	if (idx == vq->avail_last)
@@ -554,64 +519,126 @@ int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len)
 	*len = l;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_get_avail, RPMSG_LITE_TEST);
 
 /**
- * rl_vq_add_used() - remote: return one descriptor to the master
- * @vq: remote vq
- * @head: descriptor we hold (taken with rl_vq_get_avail())
- * @len: length to report; rpmsg-lite reports the whole buffer
- *       (@cfg.buf_size) whatever the message length
+ * rl_vq_take() - take a buffer the peer handed to this side
+ * @vq: vq of either role
+ * @head: descriptor index, valid for 0 and -EBADMSG
+ * @buf: kernel mapping of the buffer, valid for 0
+ * @len: valid for 0: master: the length the remote reported in the used
+ *       entry (at most @cfg.buf_size); remote: the descriptor's length
+ *       (@cfg.buf_size, or with @cfg.short_descs RL_MSG_HDR_SIZE to
+ *       @cfg.buf_size)
  *
- * Return: 0; -EINVAL when @head is out of range or not held by us, when
- * @len exceeds the buffer, or on a master vq (nothing written); -EIO when
- * broken.
+ * Master: the next entry of the used ring, a buffer the remote filled or
+ * consumed; the mapping comes from the configuration, never from the
+ * descriptor (rl_vq_buf()).  Remote: the next entry of the available
+ * ring.  The descriptor's address and length are read once each: the
+ * length must equal @cfg.buf_size (anything else means the two sides
+ * were built with different buffer sizes; with @cfg.short_descs it may be
+ * shorter, down to one header), [addr, addr + len) must lie inside
+ * [shm_da, shm_da + shm_size), and with @cfg.area be a whole buffer of
+ * that area.  On both sides the peer's idx is read once and the entry
+ * after it (read barrier), each value of the entry once.
+ *
+ * Return: 0; -ENOENT when there is nothing to take; -EBADMSG for a bad
+ * length (either role) or address (remote): the caller holds @head now
+ * and must give it back with rl_vq_give() (a master may instead keep it:
+ * the buffer is its own); -EIO when the peer's idx jumped by more than
+ * the ring size, or the entry names a descriptor out of range or not held
+ * by the peer (the vq is broken from then on).
  */
-int rl_vq_add_used(struct rl_vq *vq, u16 head, u32 len)
+int rl_vq_take(struct rl_vq *vq, u16 *head, void **buf, u32 *len)
+{
+	int ret;
+
+	if (vq->broken)
+		return -EIO;
+	if (!vq->cfg.master)
+		return rl_vq_take_avail(vq, head, buf, len);
+	ret = rl_vq_take_used(vq, head, len);
+	if (!ret)
+		*buf = rl_vq_master_buf(vq, *head);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_take, RPMSG_LITE_TEST);
+
+/**
+ * rl_vq_give() - hand a buffer this side holds to the peer
+ * @vq: vq of either role
+ * @head: descriptor the caller holds (taken with rl_vq_take(), or on a
+ *        master one it got back otherwise)
+ * @len: at most @cfg.buf_size; remote: the length reported in the used
+ *       entry (rpmsg-lite reports the whole buffer whatever the message
+ *       length); master: written nowhere (a descriptor keeps the whole
+ *       buffer)
+ *
+ * Master: posts @head in the available ring; remote: returns it through
+ * the used ring.  The entry is written before the idx that publishes it
+ * (write barrier).  Call rl_vq_need_kick() afterwards, once for a batch.
+ *
+ * Return: 0; -EINVAL when @head is out of range or held by the peer
+ * already, or @len exceeds the buffer (nothing written); -EIO when broken.
+ */
+int rl_vq_give(struct rl_vq *vq, u16 head, u32 len)
 {
 	struct rl_vring_used_elem *elem;
 
-	if (vq->cfg.master)
-		return -EINVAL;
 	if (vq->broken)
 		return -EIO;
 	if (head >= vq->cfg.num || test_bit(head, vq->peer_held) ||
 	    len > vq->cfg.buf_size) {
-		pr_warn_ratelimited("vq %u: cannot return descriptor %u (length %u): not held or too long\n",
+		pr_warn_ratelimited("vq %u: cannot give descriptor %u (length %u) to the peer: not held or too long\n",
 				    vq->cfg.id, head, len);
 		return -EINVAL;
 	}
-	/* holding a descriptor implies a successful sync in get_avail */
 
-	elem = &vq->used->ring[vq->used_shadow & vq->mask];
-	WRITE_ONCE(elem->id, cpu_to_le32(head));
-	WRITE_ONCE(elem->len, cpu_to_le32(len));
-	/* the master must see the entry before the idx that publishes it */
-	dma_wmb();
-	vq->used_shadow++;
-	WRITE_ONCE(vq->used->idx, cpu_to_le16(vq->used_shadow));
+	if (vq->cfg.master) {
+		WRITE_ONCE(vq->avail->ring[vq->avail_shadow & vq->mask],
+			   cpu_to_le16(head));
+		/* the remote must see the entry before the idx that publishes it */
+		dma_wmb();
+		vq->avail_shadow++;
+		WRITE_ONCE(vq->avail->idx, cpu_to_le16(vq->avail_shadow));
+	} else {
+		/* holding a descriptor implies a successful sync in take */
+		elem = &vq->used->ring[vq->used_shadow & vq->mask];
+		WRITE_ONCE(elem->id, cpu_to_le32(head));
+		WRITE_ONCE(elem->len, cpu_to_le32(len));
+		/* the master must see the entry before the idx that publishes it */
+		dma_wmb();
+		vq->used_shadow++;
+		WRITE_ONCE(vq->used->idx, cpu_to_le16(vq->used_shadow));
+		vq->remote_va[head] = NULL;
+	}
 	__set_bit(head, vq->peer_held);
-	vq->remote_va[head] = NULL;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_add_used, RPMSG_LITE_TEST);
+EXPORT_SYMBOL_NS_GPL(rl_vq_give, RPMSG_LITE_TEST);
 
 /**
- * rl_vq_remote_buf() - remote: mapping of a descriptor we hold
- * @vq: remote vq
+ * rl_vq_buf() - kernel mapping of a descriptor's buffer
+ * @vq: vq of either role
  * @head: descriptor index
  *
- * Return: the buffer rl_vq_get_avail() returned for @head, or NULL when
- * @head is out of range, not held by us, or was rejected with -EBADMSG.
+ * Master: computed from the configuration, never from the descriptor in
+ * shared memory (which the remote could rewrite), whoever holds @head.
+ * Remote: the mapping rl_vq_take() returned for @head, while we hold it.
+ *
+ * Return: the buffer; NULL for @head out of range, and on a remote for a
+ * head we do not hold or that rl_vq_take() rejected with -EBADMSG.
  */
-void *rl_vq_remote_buf(struct rl_vq *vq, u16 head)
+void *rl_vq_buf(struct rl_vq *vq, u16 head)
 {
-	if (vq->cfg.master || head >= vq->cfg.num ||
-	    test_bit(head, vq->peer_held))
+	if (head >= vq->cfg.num)
+		return NULL;
+	if (vq->cfg.master)
+		return rl_vq_master_buf(vq, head);
+	if (test_bit(head, vq->peer_held))
 		return NULL;
 	return vq->remote_va[head];
 }
-EXPORT_SYMBOL_NS_GPL(rl_vq_remote_buf, RPMSG_LITE_TEST);
+EXPORT_SYMBOL_NS_GPL(rl_vq_buf, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_has_work() - is there something for this side to take?
@@ -619,7 +646,7 @@ EXPORT_SYMBOL_NS_GPL(rl_vq_remote_buf, RPMSG_LITE_TEST);
  *
  * Master: used->idx moved; remote: avail->idx moved.  One read of the
  * shared idx, not validated: a corrupt idx counts as work, so that the
- * following rl_vq_get_used()/rl_vq_get_avail() reports it.
+ * following rl_vq_take() reports it.
  *
  * Return: true when there is work; false when there is none or the vq is
  * broken (so that a drain loop ends).
@@ -628,16 +655,31 @@ bool rl_vq_has_work(struct rl_vq *vq)
 {
 	if (vq->broken)
 		return false;
-	if (vq->cfg.master)
-		return le16_to_cpu(READ_ONCE(vq->used->idx)) != vq->used_last;
-	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->avail_last;
+	return rl_vq_read_peer_idx(vq) != rl_vq_taken(vq);
 }
 EXPORT_SYMBOL_NS_GPL(rl_vq_has_work, RPMSG_LITE_TEST);
 
 /**
+ * rl_vq_pending() - entries the peer handed over and this side has not
+ *                   taken yet
+ * @vq: vq of either role
+ *
+ * One read of the idx the peer publishes with (master: used->idx, remote:
+ * avail->idx), not validated: a corrupt idx gives any number up to
+ * 65535, so clamp the result; rl_vq_take() reports the corruption.  Not
+ * checked for a broken vq either.
+ *
+ * Return: the peer's idx minus the entries taken, in 16-bit arithmetic.
+ */
+u16 rl_vq_pending(const struct rl_vq *vq)
+{
+	return rl_vq_read_peer_idx(vq) - rl_vq_taken(vq);
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_pending, RPMSG_LITE_TEST);
+
+/**
  * rl_vq_need_kick() - should the peer be notified of what we published?
- * @vq: vq; call right after rl_vq_add_avail() / rl_vq_add_used() (once
- *      for a batch)
+ * @vq: vq; call right after rl_vq_give() (once for a batch)
  *
  * Flags mode (default, rpmsg-lite compatible): the master kicks unless the
  * remote set RL_VRING_USED_F_NO_NOTIFY in used.flags, as rpmsg-lite's
@@ -674,13 +716,8 @@ bool rl_vq_need_kick(struct rl_vq *vq)
 		return true;
 	}
 
-	if (vq->cfg.master) {
-		new = vq->avail_shadow;
-		event = le16_to_cpu(READ_ONCE(*rl_vq_avail_event(vq)));
-	} else {
-		new = vq->used_shadow;
-		event = le16_to_cpu(READ_ONCE(*rl_vq_used_event(vq)));
-	}
+	new = rl_vq_given(vq);
+	event = rl_vq_read_peer_event(vq);
 	old = vq->kicked_at;
 	vq->kicked_at = new;
 	return rl_vring_need_event(event, new, old);
@@ -725,13 +762,10 @@ void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress)
 				(suppress ? RL_VRING_USED_F_NO_NOTIFY : 0);
 		WRITE_ONCE(vq->used->flags, cpu_to_le16(vq->own_flags));
 	} else {
-		pos = vq->cfg.master ? vq->used_last : vq->avail_last;
+		pos = rl_vq_taken(vq);
 		if (suppress)
 			pos--;
-		if (vq->cfg.master)
-			WRITE_ONCE(*rl_vq_used_event(vq), cpu_to_le16(pos));
-		else
-			WRITE_ONCE(*rl_vq_avail_event(vq), cpu_to_le16(pos));
+		WRITE_ONCE(*rl_vq_own_event(vq), cpu_to_le16(pos));
 	}
 
 	if (!suppress) {
@@ -740,6 +774,24 @@ void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress)
 	}
 }
 EXPORT_SYMBOL_NS_GPL(rl_vq_suppress_kicks, RPMSG_LITE_TEST);
+
+/**
+ * rl_vq_can_mute() - can this side silence the peer's kicks for good?
+ * @vq: vq
+ *
+ * True for a remote in flags mode: rl_vq_suppress_kicks(vq, true) sets
+ * RL_VRING_USED_F_NO_NOTIFY, which holds until undone.  False in
+ * event-idx mode, where suppression is a hint that runs out, and for a
+ * master in flags mode, which writes nothing (rl_vq_suppress_kicks()).
+ *
+ * Return: true when a suppression holds until rl_vq_suppress_kicks(vq,
+ * false).
+ */
+bool rl_vq_can_mute(const struct rl_vq *vq)
+{
+	return !vq->cfg.master && !vq->cfg.event_idx;
+}
+EXPORT_SYMBOL_NS_GPL(rl_vq_can_mute, RPMSG_LITE_TEST);
 
 /**
  * rl_vq_peer_held() - number of descriptors the peer holds
@@ -819,13 +871,8 @@ u16 rl_vq_unconsumed(const struct rl_vq *vq, u16 *peer_idx)
 
 	if (vq->broken || (!vq->cfg.master && !vq->synced))
 		return 0;
-	if (vq->cfg.master) {
-		own = vq->avail_shadow;
-		peer = le16_to_cpu(READ_ONCE(vq->used->idx));
-	} else {
-		own = vq->used_shadow;
-		peer = le16_to_cpu(READ_ONCE(vq->avail->idx));
-	}
+	own = rl_vq_given(vq);
+	peer = rl_vq_read_peer_idx(vq);
 	left = (u16)(own + vq->cfg.num - peer);
 	if (left > vq->cfg.num)
 		return 0;

@@ -8,14 +8,23 @@
  * one side of one vq, and decides what to do with a kick request.
  *
  * Ownership of a descriptor moves master -> remote through the available
- * ring and remote -> master through the used ring.  Each side keeps its own
- * shadow indices and a bitmap of the descriptors the peer holds; nothing
- * read from shared memory is trusted twice.  An index that jumps by more
- * than the ring size, an entry naming a descriptor out of range or not held
- * by the peer marks the vq broken (-EIO for every later call until
- * rl_vq_reset()); a bad length or address in an otherwise valid entry is
- * returned as -EBADMSG together with the head, so the caller can give the
- * buffer back and count the drop.
+ * ring and remote -> master through the used ring.  The vq learns its role
+ * at rl_vq_init() (@cfg.master) and hides it behind one set of calls, as
+ * virtio_ring hides its ring formats: rl_vq_take() takes what the peer
+ * handed over (master: from the used ring; remote: from the available
+ * ring), rl_vq_give() hands a buffer to the peer (master: into the
+ * available ring; remote: into the used ring), rl_vq_buf() maps a head,
+ * and the kick calls decide for either role.  Only what differs in the
+ * protocol itself stays role-specific: the master lays out the rings
+ * (rl_vq_master_setup_rx()/_tx()).
+ *
+ * Each side keeps its own shadow indices and a bitmap of the descriptors
+ * the peer holds; nothing read from shared memory is trusted twice.  An
+ * index that jumps by more than the ring size, an entry naming a
+ * descriptor out of range or not held by the peer marks the vq broken
+ * (-EIO for every later call until rl_vq_reset()); a bad length or address
+ * in an otherwise valid entry is returned as -EBADMSG together with the
+ * head, so the caller can give the buffer back and count the drop.
  *
  * Life cycle:
  *   rl_vq_init()         computes the layout, allocates the bookkeeping and
@@ -25,7 +34,7 @@
  *                        writes the image rpmsg-lite expects (buffers are
  *                        not touched); afterwards every descriptor counts as
  *                        held by the remote (for tx: it sits in the used
- *                        ring, ready to be reclaimed as a free buffer).
+ *                        ring, ready to be taken as a free buffer).
  *   remote: nothing to set up; every descriptor counts as held by the
  *                        master.  The remote learns where the master left
  *                        used->idx (num on vring 1 after the pre-publish,
@@ -95,7 +104,9 @@ struct rl_vq_stats {
  * @ring: kernel mapping of the vring (its descriptor table), 8-byte aligned
  * @num: descriptors in the ring (power of two, 2..RL_MAX_BUFFER_COUNT)
  * @align: used-ring alignment
- * @master: true when this side owns the descriptors (posts via avail)
+ * @master: the role of this side, for the life of the vq: true for the
+ *          master, which owns the descriptors (gives through avail, takes
+ *          from used), false for the remote
  * @event_idx: use used_event/avail_event instead of the flags for kick
  *             suppression (both sides must agree; off for rpmsg-lite peers)
  * @bufs: master only: kernel mapping of this vring's @num buffers
@@ -162,7 +173,7 @@ struct rl_vq_config {
  * @peer_held: bitmap of descriptors the peer holds (master: posted in
  *             avail and not yet reclaimed; remote: not taken from avail
  *             or already returned through used)
- * @remote_va: remote only: buffer mapping per head, set by rl_vq_get_avail()
+ * @remote_va: remote only: buffer mapping per head, set by rl_vq_take()
  * @broken: a structural corruption was seen; every call fails with -EIO
  * @stats: error counters
  */
@@ -193,9 +204,10 @@ struct rl_vq {
  * Errors: -EIO once the vq is broken (until rl_vq_reset()); -ENOENT when
  * there is nothing to take; -EBADMSG for an entry with a bad length or
  * address, the head is then valid and held by the caller, who must give it
- * back (master: rl_vq_add_avail(), remote: rl_vq_add_used()); -EINVAL for
- * a caller error (head out of range or not held by the caller, wrong role);
- * nothing is written to shared memory on any error.
+ * back with rl_vq_give() (a master may keep it instead: its buffers are
+ * its own); -EINVAL for a caller error (head out of range or not held by
+ * the caller, a length beyond the buffer); nothing is written to shared
+ * memory on any error.
  */
 int rl_vring_layout(u32 num, u32 align, struct rl_vring_layout *layout);
 
@@ -203,34 +215,40 @@ int rl_vq_init(struct rl_vq *vq, const struct rl_vq_config *cfg);
 void rl_vq_cleanup(struct rl_vq *vq);
 void rl_vq_reset(struct rl_vq *vq);
 
-/* Master side. */
+/* Master only: lay out the rings (the master owns the descriptors). */
 void rl_vq_master_setup_rx(struct rl_vq *vq);
 void rl_vq_master_setup_tx(struct rl_vq *vq);
-int rl_vq_get_used(struct rl_vq *vq, u16 *head, u32 *len);
-int rl_vq_add_avail(struct rl_vq *vq, u16 head);
-/* Buffer of @head from the config (never from the descriptor); NULL if bad */
-void *rl_vq_master_buf(struct rl_vq *vq, u16 head);
-
-/* Remote side. */
-int rl_vq_get_avail(struct rl_vq *vq, u16 *head, void **buf, u32 *len);
-int rl_vq_add_used(struct rl_vq *vq, u16 head, u32 len);
-/* Mapping rl_vq_get_avail() gave for @head while we hold it; else NULL */
-void *rl_vq_remote_buf(struct rl_vq *vq, u16 head);
 
 /*
- * Both sides.
+ * Both roles, the same calls; the vq knows its role.
+ * rl_vq_take(): a buffer the peer handed us (master: from the used ring,
+ *   remote: from the available ring), validated.
+ * rl_vq_give(): hand a buffer we hold to the peer (master: into the
+ *   available ring, remote: into the used ring).
+ * rl_vq_buf(): the mapping of a buffer (master: from the configuration,
+ *   never from the descriptor; remote: what rl_vq_take() returned, while
+ *   we hold it); NULL if bad.
+ * rl_vq_pending(): entries the peer handed over, not taken yet (one
+ *   unvalidated read, to be clamped).
  * rl_vq_has_work(): false once broken; a corrupt idx counts as work so that
- *   the following get call reports it.
- * rl_vq_need_kick(): call right after publishing; flags mode: the master
+ *   the following rl_vq_take() reports it.
+ * rl_vq_need_kick(): call right after rl_vq_give(); flags mode: the master
  *   honours used.flags NO_NOTIFY, the remote always kicks (rpmsg-lite
  *   compatible); event-idx mode: the peer's event index decides.
  * rl_vq_suppress_kicks(): consumer side; after rl_vq_suppress_kicks(vq,
  *   false) the caller must check rl_vq_has_work() once more, since the
  *   producer may have published just before it saw the request.
+ * rl_vq_can_mute(): whether a suppression holds until undone (a remote in
+ *   flags mode), rather than being a hint or nothing.
  */
+int rl_vq_take(struct rl_vq *vq, u16 *head, void **buf, u32 *len);
+int rl_vq_give(struct rl_vq *vq, u16 head, u32 len);
+void *rl_vq_buf(struct rl_vq *vq, u16 head);
+u16 rl_vq_pending(const struct rl_vq *vq);
 bool rl_vq_has_work(struct rl_vq *vq);
 bool rl_vq_need_kick(struct rl_vq *vq);
 void rl_vq_suppress_kicks(struct rl_vq *vq, bool suppress);
+bool rl_vq_can_mute(const struct rl_vq *vq);
 u32 rl_vq_peer_held(const struct rl_vq *vq);
 void rl_vq_set_flags_ext(struct rl_vq *vq, u16 ext);
 u16 rl_vq_peer_flags(const struct rl_vq *vq);
