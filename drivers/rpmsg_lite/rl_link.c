@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rpmsg-lite links: set-up and the link device.  Checking a link's
- * description and numbers, building the instance (buffer states, vrings,
- * workqueues, name service), the device rpmsg_lite_linkN with its class,
- * sysfs attributes and class interfaces, the references to it, and the
- * teardown.
+ * rpmsg-lite links: set-up and the link device.  The rules of a link's
+ * numbers (rpmsg_lite_config_check(), which every front end calls),
+ * checking a link's description, building the instance (buffer states,
+ * vrings, workqueues, name service), the device rpmsg_lite_linkN with its
+ * class, sysfs attributes and class interfaces, the references to it, and
+ * the teardown.
  *
  * Owns: dev, parent, index, name, role, cfg, shm, shm_size, buf_size,
  * ops, ops_priv, vq, rxq, txq, rx_vq_id, tx_vq_id, rx_bufs, tx_bufs,
