@@ -989,6 +989,294 @@ static struct kunit_suite rl_core_config_suite = {
 	.test_cases = rl_core_config_cases,
 };
 
+/* ===================== suite rl_core_config_rules ===================== */
+
+/*
+ * Every rule of Documentation/rpmsg-lite/core.rst ("Link configuration")
+ * is stated once, in rpmsg_lite_config_check(); each case below breaks one
+ * of them and takes the configuration down every path that can reach it:
+ * the check itself (default names, and the property names of the device
+ * tree binding as rl_platform.c passes them), rpmsg_lite_master_init(),
+ * rpmsg_lite_remote_init() and a loopback pair.  rl_platform's cases take
+ * the same rules through probe.
+ */
+
+/* The binding's names, as rl_platform.c hands them to the check. */
+static const char *const rl_test_dt_names[RPMSG_LITE_CFG_FIELDS] = {
+	[RPMSG_LITE_CFG_LINK_ID] = "nxp,link-id",
+	[RPMSG_LITE_CFG_PAYLOAD_SIZE] = "nxp,payload-size",
+	[RPMSG_LITE_CFG_BUFFER_COUNT] = "nxp,buffer-count",
+	[RPMSG_LITE_CFG_VRING_ALIGN] = "nxp,vring-align",
+	[RPMSG_LITE_CFG_VRING_SIZE] = "nxp,vring-size",
+	[RPMSG_LITE_CFG_SHM_DA] = "nxp,shm-da",
+	[RPMSG_LITE_CFG_SHM_SIZE] = "shared memory",
+};
+
+/**
+ * struct rl_test_rule - one broken rule
+ * @field: the field the check must name
+ * @name: its name in struct rpmsg_lite_config
+ * @cfg: the configuration that breaks the rule (else rpmsg-lite's
+ *	 defaults at RL_TEST_SHM_DA)
+ * @short_by: the region is this many bytes shorter than
+ *	      rpmsg_lite_shm_size() says (the region rule only)
+ */
+struct rl_test_rule {
+	enum rpmsg_lite_config_field field;
+	const char *name;
+	struct rpmsg_lite_config cfg;
+	size_t short_by;
+};
+
+/* rpmsg_lite_init()'s errno for @cfg over a region of @size bytes. */
+static int rl_test_init_err(struct kunit *test, bool master, size_t size,
+			    const struct rpmsg_lite_config *cfg)
+{
+	void *shm = rl_test_region(test, size);
+	struct rl_fake *f = rl_fake_new(test, master, shm, size, cfg);
+
+	if (IS_ERR(f->rl))
+		return PTR_ERR(f->rl);
+	return f->rl ? 0 : -EFAULT;
+}
+
+/* Break @rule on every path; each must refuse with -EINVAL. */
+static void rl_test_rule_refused(struct kunit *test,
+				 const struct rl_test_rule *rule)
+{
+	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
+	struct rpmsg_lite_config_error err;
+	struct rpmsg_lite_config c;
+	struct rl_loopback_pair *p;
+	size_t size;
+
+	if (rule->cfg.link_id)
+		cfg.link_id = rule->cfg.link_id;
+	if (rule->cfg.payload_size)
+		cfg.payload_size = rule->cfg.payload_size;
+	if (rule->cfg.buffer_count)
+		cfg.buffer_count = rule->cfg.buffer_count;
+	if (rule->cfg.vring_align)
+		cfg.vring_align = rule->cfg.vring_align;
+	if (rule->cfg.vring_size)
+		cfg.vring_size = rule->cfg.vring_size;
+	if (rule->cfg.shm_da)
+		cfg.shm_da = rule->cfg.shm_da;
+	size = rpmsg_lite_shm_size(&cfg) - rule->short_by;
+
+	c = cfg;
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_config_check(&c, size, NULL, &err),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, err.field, rule->field);
+	KUNIT_EXPECT_STREQ(test, err.name, rule->name);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(err.msg, rule->name),
+				  "\"%s\" does not name %s", err.msg,
+				  rule->name);
+
+	c = cfg;
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_config_check(&c, size,
+						      rl_test_dt_names, &err),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, err.field, rule->field);
+	KUNIT_EXPECT_STREQ(test, err.name, rl_test_dt_names[rule->field]);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(err.msg, err.name),
+				  "\"%s\" does not name %s", err.msg, err.name);
+
+	KUNIT_EXPECT_EQ(test, rl_test_init_err(test, true, size, &cfg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, rl_test_init_err(test, false, size, &cfg),
+			-EINVAL);
+
+	/* a pair sizes its region itself: the region rule cannot fail there */
+	if (rule->field == RPMSG_LITE_CFG_SHM_SIZE)
+		return;
+	p = rl_loopback_pair_create(&cfg);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(p), -EINVAL);
+	if (!IS_ERR(p))
+		rl_loopback_pair_destroy(p);
+}
+
+static void rl_core_config_rules_test_link_id_beyond_31_bits_is_refused(struct kunit *test)
+{
+	const struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_LINK_ID, .name = "link_id",
+		.cfg.link_id = 0x80000000,
+	};
+
+	rl_test_rule_refused(test, &rule);
+}
+
+static void rl_core_config_rules_test_payload_size_out_of_range_is_refused(struct kunit *test)
+{
+	struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_PAYLOAD_SIZE, .name = "payload_size",
+		.cfg.payload_size = 15,
+	};
+
+	rl_test_rule_refused(test, &rule);
+	rule.cfg.payload_size = RL_MAX_PAYLOAD_SIZE + 1;
+	rl_test_rule_refused(test, &rule);
+}
+
+static void rl_core_config_rules_test_count_off_the_powers_of_two_is_refused(struct kunit *test)
+{
+	struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_BUFFER_COUNT, .name = "buffer_count",
+		.cfg.buffer_count = 3,
+	};
+
+	rl_test_rule_refused(test, &rule);
+	rule.cfg.buffer_count = 1;
+	rl_test_rule_refused(test, &rule);
+	rule.cfg.buffer_count = 2048;
+	rule.cfg.vring_size = 0x10000;	/* the rings of 2048 would fit */
+	rl_test_rule_refused(test, &rule);
+}
+
+static void rl_core_config_rules_test_align_off_the_powers_of_two_is_refused(struct kunit *test)
+{
+	struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_VRING_ALIGN, .name = "vring_align",
+		.cfg.vring_align = 0x1800,
+	};
+
+	rl_test_rule_refused(test, &rule);
+	rule.cfg.vring_align = 2;
+	rl_test_rule_refused(test, &rule);
+	rule.cfg.vring_align = 0x20000;
+	rule.cfg.vring_size = 0x40000;
+	rl_test_rule_refused(test, &rule);
+}
+
+static void rl_core_config_rules_test_vring_size_short_of_the_rings_is_refused(struct kunit *test)
+{
+	/* 256 descriptors need 0x2806 bytes of rings with align 0x1000 */
+	const struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_VRING_SIZE, .name = "vring_size",
+		.cfg.buffer_count = WIRE256_COUNT, .cfg.vring_size = 0x2000,
+	};
+
+	rl_test_rule_refused(test, &rule);
+}
+
+/*
+ * Refused by a device-tree link only, until the rules were stated once:
+ * vring 1 would start off the alignment the peer gives its used ring.
+ */
+static void rl_core_config_rules_test_vring_size_off_the_alignment_is_refused(struct kunit *test)
+{
+	const struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_VRING_SIZE, .name = "vring_size",
+		.cfg.vring_size = WIRE_VRING_SIZE + 0x800,
+	};
+
+	rl_test_rule_refused(test, &rule);
+}
+
+static void rl_core_config_rules_test_vring_size_off_8_bytes_is_refused(struct kunit *test)
+{
+	/* alignment 4: only the descriptors' 8 bytes catch 0x404 */
+	const struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_VRING_SIZE, .name = "vring_size",
+		.cfg.vring_align = 4, .cfg.vring_size = 0x404,
+	};
+
+	rl_test_rule_refused(test, &rule);
+}
+
+/* The other rule only a device-tree link knew. */
+static void rl_core_config_rules_test_shm_da_off_the_alignment_is_refused(struct kunit *test)
+{
+	const struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_SHM_DA, .name = "shm_da",
+		.cfg.shm_da = RL_TEST_SHM_DA + 0x800,
+	};
+
+	rl_test_rule_refused(test, &rule);
+}
+
+static void rl_core_config_rules_test_region_one_byte_short_is_refused(struct kunit *test)
+{
+	const struct rl_test_rule rule = {
+		.field = RPMSG_LITE_CFG_SHM_SIZE, .name = "shm_size",
+		.short_by = 1,
+	};
+
+	rl_test_rule_refused(test, &rule);
+}
+
+/* What the device-tree test greps for, from the check itself. */
+static void rl_core_config_rules_test_messages_read_as_on_a_device_tree(struct kunit *test)
+{
+	/* scripts/guest/rl_dt_test.sh and device-tree.rst quote these */
+	static const char *const want[] = {
+		"nxp,shm-da 0x90000010 is not aligned to nxp,vring-align 0x1000",
+		"nxp,buffer-count 3 is not a power of two (2..1024)",
+		"shared memory of 0x10000 bytes is too small: needs 0x10800 = 2 x nxp,vring-size 0x8000 + 2 x nxp,buffer-count 2 x (nxp,payload-size 496 + 16)",
+	};
+	struct rpmsg_lite_config cfg = rl_test_wire_cfg();
+	struct rpmsg_lite_config_error err;
+
+	cfg.shm_da = 0x90000010;
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_config_check(&cfg, WIRE_REGION,
+						      rl_test_dt_names, &err),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(err.msg, want[0]));
+
+	cfg = rl_test_wire_cfg();
+	cfg.buffer_count = 3;
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_config_check(&cfg, WIRE_REGION,
+						      rl_test_dt_names, &err),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(err.msg, want[1]));
+
+	cfg = rl_test_wire_cfg();
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_config_check(&cfg, 0x10000,
+						      rl_test_dt_names, &err),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(err.msg, want[2]));
+}
+
+static void rl_core_config_rules_test_defaults_filled_and_region_sized(struct kunit *test)
+{
+	struct rpmsg_lite_config cfg = {};
+	struct rpmsg_lite_config_error err;
+
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_shm_size(&cfg), (u64)WIRE_REGION);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_config_check(&cfg, 0, NULL, &err), 0);
+	KUNIT_EXPECT_EQ(test, cfg.payload_size, WIRE_PAYLOAD);
+	KUNIT_EXPECT_EQ(test, cfg.buffer_count, WIRE_COUNT);
+	KUNIT_EXPECT_EQ(test, cfg.vring_align, WIRE_ALIGN);
+	KUNIT_EXPECT_EQ(test, cfg.vring_size, WIRE_VRING_SIZE);
+	KUNIT_EXPECT_EQ(test, cfg.link_up_kick_ms, 100U);
+	KUNIT_EXPECT_EQ(test, cfg.shm_da, 0ULL);
+	/* exactly the region the layout needs is enough */
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_config_check(&cfg, WIRE_REGION, NULL,
+						      &err), 0);
+	cfg.buffer_count = WIRE256_COUNT;
+	KUNIT_EXPECT_EQ(test, rpmsg_lite_shm_size(&cfg), (u64)WIRE256_REGION);
+}
+
+static struct kunit_case rl_core_config_rules_cases[] = {
+	KUNIT_CASE(rl_core_config_rules_test_link_id_beyond_31_bits_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_payload_size_out_of_range_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_count_off_the_powers_of_two_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_align_off_the_powers_of_two_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_vring_size_short_of_the_rings_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_vring_size_off_the_alignment_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_vring_size_off_8_bytes_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_shm_da_off_the_alignment_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_region_one_byte_short_is_refused),
+	KUNIT_CASE(rl_core_config_rules_test_messages_read_as_on_a_device_tree),
+	KUNIT_CASE(rl_core_config_rules_test_defaults_filled_and_region_sized),
+	{}
+};
+
+static struct kunit_suite rl_core_config_rules_suite = {
+	.name = "rl_core_config_rules",
+	.test_cases = rl_core_config_rules_cases,
+};
+
 /* ======================== suite rl_core_image ======================== */
 
 static void rl_test_put_desc(void *ring, u32 i, u64 addr, u32 count)
@@ -2973,7 +3261,8 @@ static struct kunit_suite rl_core_robustness_suite = {
 };
 
 rl_test_suites_module(rl_core_test,
-		      &rl_core_config_suite, &rl_core_image_suite,
+		      &rl_core_config_suite, &rl_core_config_rules_suite,
+		      &rl_core_image_suite,
 		      &rl_core_link_suite, &rl_core_send_suite,
 		      &rl_core_ept_suite, &rl_core_ns_suite,
 		      &rl_core_zerocopy_suite, &rl_core_queue_suite,

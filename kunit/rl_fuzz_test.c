@@ -334,7 +334,8 @@ static void fz_draw_config(struct fz *fz)
 	} while ((size_t)cfg->buffer_count *
 		 (cfg->payload_size + RL_MSG_HDR_SIZE) > FZ_DIR_MAX);
 	cfg->vring_align = fz_chance(fz, 50) ? 0x10 : 0x1000;
-	cfg->vring_size = ALIGN(fz_vring_bytes(cfg), 8);
+	/* vring 1 starts at a multiple of the alignment (core.rst) */
+	cfg->vring_size = ALIGN(fz_vring_bytes(cfg), cfg->vring_align);
 	if (fz_chance(fz, 30))
 		cfg->vring_size = ALIGN(cfg->vring_size, 0x1000);
 	cfg->shm_da = FZ_SHM_DA;

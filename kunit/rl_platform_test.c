@@ -882,6 +882,54 @@ static void rl_platform_test_misaligned_device_address_is_refused(struct kunit *
 	rlpt_link_of(test, rlpt_add(test, &l));
 }
 
+/*
+ * Every rule of a link's numbers (rpmsg_lite_config_check(), the same
+ * table rl_core_config_rules takes through the core's init and a
+ * loopback pair), broken through the properties one at a time.
+ */
+static void rl_platform_test_every_rule_of_a_link_is_refused_at_probe(struct kunit *test)
+{
+	static const struct {
+		const char *rule;
+		const char *encoding;
+		u32 link_id, payload, count, align, vring_size, da_off;
+		size_t region_size;
+	} bad[] = {
+		/* raw kicks: the i.MX word's own limit is lower */
+		{ "link id in 31 bits", "raw", .link_id = 0x80000000 },
+		{ "payload 16..65520", .payload = 15 },
+		{ "count a power of two", .count = 3 },
+		{ "count 2..1024", .count = 2048, .vring_size = 0x10000 },
+		{ "alignment a power of two", .align = 0x1800 },
+		{ "rings fit the vring", .count = 256, .vring_size = 0x2000 },
+		{ "vring size a multiple of the alignment",
+		  .vring_size = 0x8800 },
+		{ "vring size a multiple of 8", .align = 4,
+		  .vring_size = 0x404 },
+		{ "device address aligned", .da_off = 0x800 },
+		{ "region large enough", .region_size = 0x10800 - 1 },
+	};
+	struct rlpt_ctx *ctx = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct rlpt_link l = rlpt_master;
+
+		l.encoding = bad[i].encoding;
+		l.link_id = bad[i].link_id;
+		l.payload = bad[i].payload;
+		l.count = bad[i].count;
+		l.align = bad[i].align;
+		l.vring_size = bad[i].vring_size;
+		l.da_off = bad[i].da_off;
+		l.region_size = bad[i].region_size;
+		KUNIT_EXPECT_EQ_MSG(test, rlpt_probe_fails(test, &l), -EINVAL,
+				    "rule: %s", bad[i].rule);
+		/* a case has room for RLPT_MAX_DEVS: give this one back */
+		platform_device_unregister(ctx->devs[--ctx->ndevs]);
+	}
+}
+
 static void rl_platform_test_unknown_or_missing_role_is_refused(struct kunit *test)
 {
 	struct rlpt_link l = rlpt_master;
@@ -1051,6 +1099,7 @@ static struct kunit_case rl_platform_test_cases[] = {
 	KUNIT_CASE(rl_platform_test_payload_size_out_of_range_is_refused),
 	KUNIT_CASE(rl_platform_test_rings_overflowing_vring_size_are_refused),
 	KUNIT_CASE(rl_platform_test_misaligned_device_address_is_refused),
+	KUNIT_CASE(rl_platform_test_every_rule_of_a_link_is_refused_at_probe),
 	KUNIT_CASE(rl_platform_test_unknown_or_missing_role_is_refused),
 	KUNIT_CASE(rl_platform_test_unknown_kick_encoding_is_refused),
 	KUNIT_CASE(rl_platform_test_unknown_mbox_name_is_refused),

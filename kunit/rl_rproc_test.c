@@ -484,6 +484,47 @@ static void rl_rproc_test_bad_vdev_entries_are_refused(struct kunit *test)
 						   &size), -EINVAL);
 }
 
+/*
+ * The numbers of a vdev entry follow the rules of every link
+ * (rpmsg_lite_config_check()): vrings a multiple of the alignment apart,
+ * vring 0 aligned in the remote's address space, as a device-tree link.
+ */
+static void rl_rproc_test_vdev_entries_breaking_link_rules_are_refused(struct kunit *test)
+{
+	int avail = sizeof(struct rp_table) - offsetof(struct rp_table, vdev);
+	struct rpmsg_lite_config cfg;
+	struct rp_table t;
+	size_t size;
+
+	/* vring 1 at 0x408: off the alignment 0x10 */
+	rp_fill_table(&t);
+	t.vring[1].da = RP_DA + RP_VRING_SIZE + 8;
+	KUNIT_EXPECT_EQ(test, rl_rproc_vdev_config(&t.vdev, avail, 0, &cfg,
+						   &size), -EINVAL);
+	/* vring 0 at an address off the alignment */
+	rp_fill_table(&t);
+	t.vring[0].da = RP_DA + 8;
+	t.vring[1].da = RP_DA + 8 + RP_VRING_SIZE;
+	KUNIT_EXPECT_EQ(test, rl_rproc_vdev_config(&t.vdev, avail, 0, &cfg,
+						   &size), -EINVAL);
+	/* a table has no defaults: num and align 0 are refused */
+	rp_fill_table(&t);
+	t.vring[0].num = 0;
+	t.vring[1].num = 0;
+	KUNIT_EXPECT_EQ(test, rl_rproc_vdev_config(&t.vdev, avail, 0, &cfg,
+						   &size), -EINVAL);
+	rp_fill_table(&t);
+	t.vring[0].align = 0;
+	t.vring[1].align = 0;
+	KUNIT_EXPECT_EQ(test, rl_rproc_vdev_config(&t.vdev, avail, 0, &cfg,
+						   &size), -EINVAL);
+	/* rings that do not fit between the two vrings */
+	rp_fill_table(&t);
+	t.vring[1].da = RP_DA + 0x40;
+	KUNIT_EXPECT_EQ(test, rl_rproc_vdev_config(&t.vdev, avail, 0, &cfg,
+						   &size), -EINVAL);
+}
+
 static void rl_rproc_test_claim_turns_rpmsg_vdev_into_ours(struct kunit *test)
 {
 	struct rp_table t;
@@ -664,6 +705,7 @@ static void rl_rproc_test_five_crash_cycles_keep_one_link(struct kunit *test)
 static struct kunit_case rl_rproc_cases[] = {
 	KUNIT_CASE(rl_rproc_test_vdev_entry_gives_rpmsg_lite_layout),
 	KUNIT_CASE(rl_rproc_test_bad_vdev_entries_are_refused),
+	KUNIT_CASE(rl_rproc_test_vdev_entries_breaking_link_rules_are_refused),
 	KUNIT_CASE(rl_rproc_test_claim_turns_rpmsg_vdev_into_ours),
 	KUNIT_CASE(rl_rproc_test_boot_creates_link_and_sets_driver_ok),
 	KUNIT_CASE(rl_rproc_test_shutdown_removes_link),

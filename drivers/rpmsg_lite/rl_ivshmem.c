@@ -558,9 +558,22 @@ static int rl_ivshmem_setup_irqs(struct rl_ivshmem *iv)
 	return 0;
 }
 
+/* How rpmsg_lite_config_check() names each number: by its parameter. */
+static const char *const rl_ivshmem_names[RPMSG_LITE_CFG_FIELDS] = {
+	[RPMSG_LITE_CFG_LINK_ID] = "link_id",
+	[RPMSG_LITE_CFG_PAYLOAD_SIZE] = "payload_size",
+	[RPMSG_LITE_CFG_BUFFER_COUNT] = "buffer_count",
+	[RPMSG_LITE_CFG_VRING_ALIGN] = "vring_align",
+	[RPMSG_LITE_CFG_VRING_SIZE] = "vring_size",
+	[RPMSG_LITE_CFG_SHM_DA] = "link window (shm_offset + 0x1000)",
+	[RPMSG_LITE_CFG_SHM_SIZE] = "link window in BAR2",
+};
+
 static int rl_ivshmem_parse_params(struct rl_ivshmem *iv)
 {
+	struct rpmsg_lite_config_error err;
 	struct device *dev = &iv->pdev->dev;
+	int ret;
 
 	if (sysfs_streq(role, "master"))
 		iv->role = RPMSG_LITE_MASTER;
@@ -599,6 +612,11 @@ static int rl_ivshmem_parse_params(struct rl_ivshmem *iv)
 	iv->cfg.vring_size = vring_size;
 	/* Descriptors carry offsets from the start of BAR2. */
 	iv->cfg.shm_da = shm_offset + RL_IVSHMEM_HDR_SPACE;
+	/* defaults in before the master publishes the numbers to the remote */
+	ret = rpmsg_lite_config_check(&iv->cfg, iv->shm_size - iv->cfg.shm_da,
+				      rl_ivshmem_names, &err);
+	if (ret)
+		return dev_err_probe(dev, ret, "%s\n", err.msg);
 	return 0;
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rpmsg-lite links: set-up and the link device.  Checking a link's
- * description and numbers, building the instance (buffer states, vrings,
- * workqueues, name service), the device rpmsg_lite_linkN with its class,
- * sysfs attributes and class interfaces, the references to it, and the
- * teardown.
+ * rpmsg-lite links: set-up and the link device.  The rules of a link's
+ * numbers (rpmsg_lite_config_check(), which every front end calls),
+ * checking a link's description, building the instance (buffer states,
+ * vrings, workqueues, name service), the device rpmsg_lite_linkN with its
+ * class, sysfs attributes and class interfaces, the references to it, and
+ * the teardown.
  *
  * Owns: dev, parent, index, name, role, cfg, shm, shm_size, buf_size,
  * ops, ops_priv, vq, rxq, txq, rx_vq_id, tx_vq_id, rx_bufs, tx_bufs,
@@ -49,89 +50,221 @@ static void rl_config_defaults(struct rpmsg_lite_config *cfg)
 		cfg->link_up_kick_ms = 100;
 }
 
-/* Check the numbers of @cfg alone; log exactly what is wrong. */
-static int rl_check_numbers(struct device *dev, const char *name,
-			    const struct rpmsg_lite_config *cfg)
-{
-	struct rl_vring_layout layout;
+/* How messages name the fields when the caller gives no names. */
+static const char *const rl_config_names[RPMSG_LITE_CFG_FIELDS] = {
+	[RPMSG_LITE_CFG_LINK_ID] = "link_id",
+	[RPMSG_LITE_CFG_PAYLOAD_SIZE] = "payload_size",
+	[RPMSG_LITE_CFG_BUFFER_COUNT] = "buffer_count",
+	[RPMSG_LITE_CFG_VRING_ALIGN] = "vring_align",
+	[RPMSG_LITE_CFG_VRING_SIZE] = "vring_size",
+	[RPMSG_LITE_CFG_SHM_DA] = "shm_da",
+	[RPMSG_LITE_CFG_SHM_SIZE] = "shm_size",
+};
 
-	if (cfg->link_id > (U32_MAX >> 1)) {
-		dev_err(dev, "%s: link id %u too large: vq ids are (link id << 1) | queue in 32 bits\n",
-			name, cfg->link_id);
-		return -EINVAL;
-	}
-	if (cfg->payload_size < 16 || cfg->payload_size > RL_MAX_PAYLOAD_SIZE) {
-		dev_err(dev, "%s: payload size %u out of range: needs 16..%u\n",
-			name, cfg->payload_size, RL_MAX_PAYLOAD_SIZE);
-		return -EINVAL;
-	}
+/* Record in @err that @field breaks a rule; always -EINVAL. */
+static __printf(4, 5) int
+rl_config_refuse(struct rpmsg_lite_config_error *err, const char *const *n,
+		 enum rpmsg_lite_config_field field, const char *fmt, ...)
+{
+	va_list args;
+
+	err->field = field;
+	err->name = n[field];
+	va_start(args, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, args);
+	va_end(args);
+	return -EINVAL;
+}
+
+/* The numbers that stand alone: link id, payload, count, alignment. */
+static int rl_config_check_numbers(const struct rpmsg_lite_config *cfg,
+				   const char *const *n,
+				   struct rpmsg_lite_config_error *err)
+{
+	if (cfg->link_id > (U32_MAX >> 1))
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_LINK_ID,
+					"%s %u is too large: the vq id (%s << 1) | 1 must fit in 32 bits",
+					n[RPMSG_LITE_CFG_LINK_ID], cfg->link_id,
+					n[RPMSG_LITE_CFG_LINK_ID]);
+	if (cfg->payload_size < 16 || cfg->payload_size > RL_MAX_PAYLOAD_SIZE)
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_PAYLOAD_SIZE,
+					"%s %u is out of range (16..%u; rpmsg-lite's default is %u)",
+					n[RPMSG_LITE_CFG_PAYLOAD_SIZE],
+					cfg->payload_size, RL_MAX_PAYLOAD_SIZE,
+					RL_DEFAULT_PAYLOAD_SIZE);
 	if (cfg->buffer_count < RL_MIN_BUFFER_COUNT ||
 	    cfg->buffer_count > RL_MAX_BUFFER_COUNT ||
-	    !is_power_of_2(cfg->buffer_count)) {
-		dev_err(dev, "%s: buffer count %u invalid: needs a power of two in %u..%u\n",
-			name, cfg->buffer_count, RL_MIN_BUFFER_COUNT,
-			RL_MAX_BUFFER_COUNT);
-		return -EINVAL;
-	}
+	    !is_power_of_2(cfg->buffer_count))
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_BUFFER_COUNT,
+					"%s %u is not a power of two (%u..%u)",
+					n[RPMSG_LITE_CFG_BUFFER_COUNT],
+					cfg->buffer_count, RL_MIN_BUFFER_COUNT,
+					RL_MAX_BUFFER_COUNT);
 	if (cfg->vring_align < 4 || cfg->vring_align > RL_VRING_MAX_ALIGN ||
-	    !is_power_of_2(cfg->vring_align)) {
-		dev_err(dev, "%s: vring alignment 0x%x invalid: needs a power of two in 4..0x%x\n",
-			name, cfg->vring_align, RL_VRING_MAX_ALIGN);
-		return -EINVAL;
-	}
-	if (rl_vring_layout(cfg->buffer_count, cfg->vring_align, &layout))
-		return -EINVAL;
-	if (layout.size > cfg->vring_size) {
-		dev_err(dev, "%s: vring size 0x%x too small: %u descriptors with alignment 0x%x need 0x%zx bytes per vring\n",
-			name, cfg->vring_size, cfg->buffer_count,
-			cfg->vring_align, layout.size);
-		return -EINVAL;
-	}
-	if (cfg->vring_size % 8) {
-		dev_err(dev, "%s: vring size 0x%x must be a multiple of 8 (descriptor alignment)\n",
-			name, cfg->vring_size);
-		return -EINVAL;
-	}
+	    !is_power_of_2(cfg->vring_align))
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_VRING_ALIGN,
+					"%s 0x%x is not a power of two (4..0x%x)",
+					n[RPMSG_LITE_CFG_VRING_ALIGN],
+					cfg->vring_align, RL_VRING_MAX_ALIGN);
 	return 0;
 }
 
 /*
- * Check that the regions of @desc hold what @cfg needs; log exactly what
- * is wrong.
+ * Where the vrings are: each holds the rings of buffer_count entries,
+ * vring 1 starts at a multiple of the alignment (and of 8, for its
+ * descriptors), and so does the region in the peer's address space: the
+ * peer aligns the used rings by their address there.
+ */
+static int rl_config_check_vrings(const struct rpmsg_lite_config *cfg,
+				  const char *const *n,
+				  struct rpmsg_lite_config_error *err)
+{
+	const char *size = n[RPMSG_LITE_CFG_VRING_SIZE];
+	const char *align = n[RPMSG_LITE_CFG_VRING_ALIGN];
+	struct rl_vring_layout layout;
+
+	if (rl_vring_layout(cfg->buffer_count, cfg->vring_align, &layout))
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_VRING_ALIGN,
+					"%s 0x%x gives no vring layout for %u descriptors",
+					align, cfg->vring_align,
+					cfg->buffer_count);
+	if (layout.size > cfg->vring_size)
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_VRING_SIZE,
+					"%s 0x%x is too small: %u descriptors with %s 0x%x need 0x%zx bytes per vring",
+					size, cfg->vring_size,
+					cfg->buffer_count, align,
+					cfg->vring_align, layout.size);
+	if (cfg->vring_size % cfg->vring_align)
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_VRING_SIZE,
+					"%s 0x%x must be a multiple of %s 0x%x (vring 1 starts that far into the region)",
+					size, cfg->vring_size, align,
+					cfg->vring_align);
+	if (cfg->vring_size % 8)
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_VRING_SIZE,
+					"%s 0x%x must be a multiple of 8 (vring 1's descriptors start that far into the region)",
+					size, cfg->vring_size);
+	if (cfg->shm_da % cfg->vring_align)
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_SHM_DA,
+					"%s 0x%llx is not aligned to %s 0x%x (the peer aligns the used rings in its own address space)",
+					n[RPMSG_LITE_CFG_SHM_DA], cfg->shm_da,
+					align, cfg->vring_align);
+	return 0;
+}
+
+/**
+ * rpmsg_lite_config_check() - fill in a link configuration's defaults
+ *			       and check it
+ * @cfg: the configuration; zero numbers take rpmsg-lite's defaults (payload
+ *	 496, 2 buffers, alignment 0x1000, vring size 0x8000, re-kick every
+ *	 100 ms), written back into @cfg
+ * @shm_size: bytes of the shared region that holds both vrings and the
+ *	      buffers; 0 when the caller has none yet and sizes it with
+ *	      rpmsg_lite_shm_size() after this check
+ * @names: how the caller's users know each field (a table indexed by enum
+ *	   rpmsg_lite_config_field: device-tree properties, module
+ *	   parameters...), used in @err; NULL for the field names of struct
+ *	   rpmsg_lite_config and "shm_size"
+ * @err: filled in when the configuration is refused: the field to fix and
+ *	 one line saying why
+ *
+ * The one statement of the rules of a link's numbers
+ * (Documentation/rpmsg-lite/core.rst, "Link configuration"), checked in
+ * this order: link_id, payload_size, buffer_count, vring_align, vring_size
+ * (room for the rings, a multiple of vring_align and of 8), shm_da (a
+ * multiple of vring_align), then the region's size.
+ * rpmsg_lite_master_init() and rpmsg_lite_remote_init() call it on their
+ * description; front ends call it first to report a refusal in their own
+ * words, or to size the region they allocate.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL with @err filled in.
+ */
+int rpmsg_lite_config_check(struct rpmsg_lite_config *cfg, size_t shm_size,
+			    const char *const *names,
+			    struct rpmsg_lite_config_error *err)
+{
+	const char *const *n = names ?: rl_config_names;
+	u64 need;
+	int ret;
+
+	rl_config_defaults(cfg);
+	ret = rl_config_check_numbers(cfg, n, err);
+	if (ret)
+		return ret;
+	ret = rl_config_check_vrings(cfg, n, err);
+	if (ret)
+		return ret;
+
+	need = rpmsg_lite_shm_size(cfg);
+	if (shm_size && shm_size < need)
+		return rl_config_refuse(err, n, RPMSG_LITE_CFG_SHM_SIZE,
+					"%s of 0x%zx bytes is too small: needs 0x%llx = 2 x %s 0x%x + 2 x %s %u x (%s %u + %u); enlarge the region or lower the numbers",
+					n[RPMSG_LITE_CFG_SHM_SIZE], shm_size,
+					need, n[RPMSG_LITE_CFG_VRING_SIZE],
+					cfg->vring_size,
+					n[RPMSG_LITE_CFG_BUFFER_COUNT],
+					cfg->buffer_count,
+					n[RPMSG_LITE_CFG_PAYLOAD_SIZE],
+					cfg->payload_size, RL_MSG_HDR_SIZE);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_config_check, RPMSG_LITE);
+
+/**
+ * rpmsg_lite_shm_size() - bytes of shared memory a link's layout needs
+ * @cfg: the configuration (zero numbers count as their defaults)
+ *
+ * rpmsg-lite's layout: two vrings of vring_size bytes, then 2 *
+ * buffer_count buffers of payload_size + 16 bytes.
+ *
+ * Context: any.
+ * Return: the size in bytes; for a configuration rpmsg_lite_config_check()
+ * accepted it is below 4 GiB.
+ */
+u64 rpmsg_lite_shm_size(const struct rpmsg_lite_config *cfg)
+{
+	struct rpmsg_lite_config c = *cfg;
+
+	rl_config_defaults(&c);
+	return 2ULL * c.vring_size + 2ULL * c.buffer_count *
+	       ((u64)c.payload_size + RL_MSG_HDR_SIZE);
+}
+EXPORT_SYMBOL_NS_GPL(rpmsg_lite_shm_size, RPMSG_LITE);
+
+/*
+ * What the configuration alone does not say: the mapping is aligned for
+ * the descriptors, and with the buffers apart (remote of a virtio master)
+ * the region holds the two vrings and the buffer region the buffers.
  */
 static int rl_check_region(const struct rpmsg_lite_link_desc *desc,
 			   const char *name,
 			   const struct rpmsg_lite_config *cfg)
 {
 	struct device *dev = desc->dev;
-	u64 need, bufs;
+	u64 vrings = 2ULL * cfg->vring_size;
+	u64 need = rpmsg_lite_shm_size(cfg);
+	u64 bufs = need - vrings;
 
 	if (!IS_ALIGNED((unsigned long)desc->shm, 8)) {
 		dev_err(dev, "%s: shared memory mapping %p must be 8-byte aligned\n",
 			name, desc->shm);
 		return -EINVAL;
 	}
-
-	bufs = 2ULL * cfg->buffer_count;
-	need = 2ULL * cfg->vring_size +
-	       bufs * (cfg->payload_size + RL_MSG_HDR_SIZE);
 	if (desc->bufs) {
-		/* buffers apart (remote of a virtio master): vrings in shm */
-		need = 2ULL * cfg->vring_size;
-		if (desc->bufs_size < bufs * (cfg->payload_size +
-					      RL_MSG_HDR_SIZE) ||
+		need = vrings;
+		if (desc->bufs_size < bufs ||
 		    desc->bufs_da + desc->bufs_size < desc->bufs_da) {
-			dev_err(dev, "%s: buffer region of 0x%zx bytes at device address 0x%llx cannot hold %llu buffers x %u\n",
+			dev_err(dev, "%s: buffer region of 0x%zx bytes at device address 0x%llx cannot hold 0x%llx bytes of buffers (2 x buffer_count %u x (payload_size %u + %u))\n",
 				name, desc->bufs_size, desc->bufs_da, bufs,
-				cfg->payload_size + RL_MSG_HDR_SIZE);
+				cfg->buffer_count, cfg->payload_size,
+				RL_MSG_HDR_SIZE);
 			return -EINVAL;
 		}
-	}
-	if (desc->shm_size < need) {
-		dev_err(dev, "%s: shared memory 0x%zx bytes too small: this configuration needs 0x%llx (2 vrings x 0x%x + %llu buffers x %u)\n",
-			name, desc->shm_size, need, cfg->vring_size, bufs,
-			cfg->payload_size + RL_MSG_HDR_SIZE);
-		return -EINVAL;
+		if (desc->shm_size < need) {
+			dev_err(dev, "%s: shm_size of 0x%zx bytes is too small: needs 0x%llx = 2 x vring_size 0x%x (the buffers are apart)\n",
+				name, desc->shm_size, need, cfg->vring_size);
+			return -EINVAL;
+		}
 	}
 	if (cfg->shm_da + need - 1 > U32_MAX || cfg->shm_da + need < need)
 		dev_warn(dev, "%s: shared memory at device address 0x%llx reaches past 4 GiB: rpmsg-lite peers use only the low 32 bits of descriptor addresses\n",
@@ -144,13 +277,17 @@ static int rl_check_config(const struct rpmsg_lite_link_desc *desc,
 			   struct rpmsg_lite_config *cfg)
 {
 	const char *name = desc->name ?: dev_name(desc->dev);
+	struct rpmsg_lite_config_error err;
 	int ret;
 
 	*cfg = desc->cfg;
-	rl_config_defaults(cfg);
-	ret = rl_check_numbers(desc->dev, name, cfg);
-	if (ret)
+	/* with the buffers apart the region is checked below */
+	ret = rpmsg_lite_config_check(cfg, desc->bufs ? 0 : desc->shm_size,
+				      NULL, &err);
+	if (ret) {
+		dev_err(desc->dev, "%s: %s\n", name, err.msg);
 		return ret;
+	}
 	return rl_check_region(desc, name, cfg);
 }
 
@@ -378,7 +515,7 @@ static int rl_init_check(const struct rpmsg_lite_link_desc *desc,
 {
 	if (!desc || !desc->dev)
 		return -EINVAL;
-	if (!desc->shm || !desc->ops || !desc->ops->notify) {
+	if (!desc->shm || !desc->shm_size || !desc->ops || !desc->ops->notify) {
 		dev_err(desc->dev, "%s: link needs a shared memory mapping and a transport with notify\n",
 			desc->name ?: dev_name(desc->dev));
 		return -EINVAL;

@@ -22,26 +22,11 @@
 
 #include "rl_loopback_internal.h"
 #include "rl_mbox.h"
-#include "rl_wire.h"
 
 static DEFINE_IDA(rl_lb_pair_ida);
 
 /* Every link pair, under rl_lb_mutex; unload destroys what is left. */
 static LIST_HEAD(rl_lb_pairs);
-
-static void rl_lb_cfg_defaults(struct rpmsg_lite_config *cfg)
-{
-	if (!cfg->payload_size)
-		cfg->payload_size = RL_DEFAULT_PAYLOAD_SIZE;
-	if (!cfg->buffer_count)
-		cfg->buffer_count = RL_DEFAULT_BUFFER_COUNT;
-	if (!cfg->vring_align)
-		cfg->vring_align = RL_DEFAULT_VRING_ALIGN;
-	if (!cfg->vring_size)
-		cfg->vring_size = RL_DEFAULT_VRING_SIZE;
-	if (!cfg->shm_da)
-		cfg->shm_da = RL_LOOPBACK_SHM_DA;
-}
 
 /*
  * Channel roles.  A = pair chan_pair[0] (2a, 2a+1), B = chan_pair[1].
@@ -200,6 +185,7 @@ static struct rl_loopback_pair *
 rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
 			    enum rl_kick_encoding encoding)
 {
+	struct rpmsg_lite_config_error err;
 	struct rl_mbox_desc d[RL_LB_SIDES];
 	struct rl_loopback_pair *p;
 	struct rl_lb_side *m, *r;
@@ -217,7 +203,8 @@ rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
 	mutex_init(&p->hold_lock);
 	p->encoding = encoding;
 	p->cfg = *cfg;
-	rl_lb_cfg_defaults(&p->cfg);
+	if (!p->cfg.shm_da)
+		p->cfg.shm_da = RL_LOOPBACK_SHM_DA;
 	m = &p->side[RL_LB_MASTER];
 	r = &p->side[RL_LB_REMOTE];
 	for (s = 0; s < RL_LB_SIDES; s++) {
@@ -225,11 +212,13 @@ rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
 		atomic64_set(&p->side[s].failed, 0);
 	}
 
-	size = 2ULL * p->cfg.vring_size + 2ULL * p->cfg.buffer_count *
-	       ((u64)p->cfg.payload_size + RL_MSG_HDR_SIZE);
-	if (p->cfg.buffer_count > RL_MAX_BUFFER_COUNT ||
-	    p->cfg.payload_size > RL_MAX_PAYLOAD_SIZE ||
-	    size > U32_MAX || p->cfg.shm_da + size > 1ULL << 32) {
+	ret = rpmsg_lite_config_check(&p->cfg, 0, NULL, &err);
+	if (ret) {
+		pr_err("loopback pair refused: %s\n", err.msg);
+		goto err_free;
+	}
+	size = rpmsg_lite_shm_size(&p->cfg);
+	if (size > U32_MAX || p->cfg.shm_da + size > 1ULL << 32) {
 		pr_err("loopback pair: region of %llu bytes at %#llx does not fit 32-bit device addresses\n",
 		       size, p->cfg.shm_da);
 		ret = -EINVAL;
@@ -313,15 +302,15 @@ err_free:
  *	 RL_LOOPBACK_SHM_DA, so descriptors carry device addresses that the
  *	 remote must translate.
  *
- * Allocates a zeroed region of 2 * vring_size + 2 * buffer_count *
- * (payload_size + 16) bytes, takes two channel pairs of the loopback
+ * Checks @cfg with rpmsg_lite_config_check(), allocates a zeroed region
+ * of rpmsg_lite_shm_size() bytes, takes two channel pairs of the loopback
  * controller, and initialises "loopN-master" then "loopN-remote" on it,
  * both with the rl_mbox transport in RL_KICK_IMX encoding.  Does not wait
  * for the link to come up (rpmsg_lite_wait_for_link_up() does).
  *
  * Context: process context, may sleep.
- * Return: the pair, or an ERR_PTR: -EINVAL for a configuration whose
- * region does not fit 32-bit device addresses (or that the core refuses),
+ * Return: the pair, or an ERR_PTR: -EINVAL for a configuration the core
+ * refuses or whose region does not fit 32-bit device addresses,
  * -ENODEV when no loopback controller is registered, -EBUSY when its
  * channels are all taken, -ENOMEM.
  */

@@ -4,11 +4,12 @@
  * description of a link (device tree or software node) into a running
  * rpmsg-lite link over the mailbox transport.
  *
- * Probe only reads properties and acquires resources; every number is
- * checked here, against the property that carries it, so a wrong board
- * description fails with one message naming the property to fix.  The
- * checks follow the same rules as the core's (rl_check_config()); the core
- * checking again costs nothing and never fires for a link probed here.
+ * Probe only reads properties and acquires resources.  Every number is
+ * checked before anything is acquired, by the core's
+ * rpmsg_lite_config_check() with the property names of the binding, so a
+ * wrong board description fails with one message naming the property to
+ * fix; rpmsg_lite_*_init() checking again never fires for a link probed
+ * here.
  *
  * Resources, released in reverse order by devres after remove():
  *   mapping of the shared region   devm_memremap()
@@ -23,7 +24,6 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
@@ -39,7 +39,6 @@
 #include "rl_internal.h"
 #include "rl_mbox.h"
 #include "rl_platform.h"
-#include "rl_vring.h"
 #include "rl_wire.h"
 
 /* Property names of the binding (nxp,rpmsg-lite-link.yaml). */
@@ -55,6 +54,18 @@
 #define RL_PROP_CONSUMED	"nxp,notify-consumed"
 #define RL_PROP_EVENT_IDX	"nxp,event-idx"
 #define RL_PROP_TXDONE		"nxp,mbox-txdone-by-client"
+
+/* How rpmsg_lite_config_check() names each number: by its property. */
+static const char *const rl_prop_names[RPMSG_LITE_CFG_FIELDS] = {
+	[RPMSG_LITE_CFG_LINK_ID] = RL_PROP_LINK_ID,
+	[RPMSG_LITE_CFG_PAYLOAD_SIZE] = RL_PROP_PAYLOAD,
+	[RPMSG_LITE_CFG_BUFFER_COUNT] = RL_PROP_COUNT,
+	[RPMSG_LITE_CFG_VRING_ALIGN] = RL_PROP_ALIGN,
+	[RPMSG_LITE_CFG_VRING_SIZE] = RL_PROP_VRING_SIZE,
+	[RPMSG_LITE_CFG_SHM_DA] = RL_PROP_SHM_DA,
+	/* the reserved-memory region of "memory-region" */
+	[RPMSG_LITE_CFG_SHM_SIZE] = "shared memory",
+};
 
 /**
  * struct rl_platform_link - one bound link device
@@ -201,21 +212,17 @@ static int rl_read_shm_da(struct device *dev, phys_addr_t phys, u64 *da)
 	return 0;
 }
 
+/* Absent numbers stay 0: rpmsg_lite_config_check() fills in the defaults. */
 static int rl_read_config(struct device *dev, struct rpmsg_lite_config *cfg)
 {
 	int ret;
 
 	ret = rl_read_u32(dev, RL_PROP_LINK_ID, 0, &cfg->link_id);
-	ret = ret ?: rl_read_u32(dev, RL_PROP_PAYLOAD, RL_DEFAULT_PAYLOAD_SIZE,
-				 &cfg->payload_size);
-	ret = ret ?: rl_read_u32(dev, RL_PROP_COUNT, RL_DEFAULT_BUFFER_COUNT,
-				 &cfg->buffer_count);
-	ret = ret ?: rl_read_u32(dev, RL_PROP_ALIGN, RL_DEFAULT_VRING_ALIGN,
-				 &cfg->vring_align);
-	ret = ret ?: rl_read_u32(dev, RL_PROP_VRING_SIZE, RL_DEFAULT_VRING_SIZE,
-				 &cfg->vring_size);
-	/* 0 would mean "the core's default" to rpmsg_lite_*_init() */
-	ret = ret ?: rl_read_u32(dev, RL_PROP_KICK_MS, 100,
+	ret = ret ?: rl_read_u32(dev, RL_PROP_PAYLOAD, 0, &cfg->payload_size);
+	ret = ret ?: rl_read_u32(dev, RL_PROP_COUNT, 0, &cfg->buffer_count);
+	ret = ret ?: rl_read_u32(dev, RL_PROP_ALIGN, 0, &cfg->vring_align);
+	ret = ret ?: rl_read_u32(dev, RL_PROP_VRING_SIZE, 0, &cfg->vring_size);
+	ret = ret ?: rl_read_u32(dev, RL_PROP_KICK_MS, 0,
 				 &cfg->link_up_kick_ms);
 	if (ret)
 		return ret;
@@ -225,71 +232,27 @@ static int rl_read_config(struct device *dev, struct rpmsg_lite_config *cfg)
 }
 
 /*
- * The rules of the core's rl_check_config(), reported against the
- * property to fix.  @shm_size is the region size, @cfg->shm_da set.
+ * Defaults and the rules of every link (rpmsg_lite_config_check()),
+ * reported against the property to fix, and the one rule of the kick
+ * encoding: an i.MX word carries the vq id in its upper bits.  @shm_size
+ * is the region size, @cfg->shm_da set.
  */
-static int rl_check_config(struct device *dev,
-			   const struct rpmsg_lite_config *cfg,
+static int rl_check_config(struct device *dev, struct rpmsg_lite_config *cfg,
 			   enum rl_kick_encoding enc, size_t shm_size)
 {
-	struct rl_vring_layout layout;
-	u64 bufs, need;
+	struct rpmsg_lite_config_error err;
+	int ret;
 
-	if (cfg->link_id > (U32_MAX >> 1) ||
-	    (enc == RL_KICK_IMX &&
-	     rl_vq_id(cfg->link_id, 1) > U32_MAX >> RL_MBOX_IMX_SHIFT))
+	ret = rpmsg_lite_config_check(cfg, shm_size, rl_prop_names, &err);
+	if (ret)
+		return dev_err_probe(dev, ret, "%s\n", err.msg);
+	if (enc == RL_KICK_IMX &&
+	    rl_vq_id(cfg->link_id, 1) > U32_MAX >> RL_MBOX_IMX_SHIFT)
 		return dev_err_probe(dev, -EINVAL,
 				     "%s %u is too large for %s kicks (the vq id (link id << 1) | 1 must fit in %u bits)\n",
 				     RL_PROP_LINK_ID, cfg->link_id,
 				     rl_kick_encoding_name(enc),
-				     enc == RL_KICK_IMX ? 32 - RL_MBOX_IMX_SHIFT : 32);
-	if (cfg->payload_size < 16 || cfg->payload_size > RL_MAX_PAYLOAD_SIZE)
-		return dev_err_probe(dev, -EINVAL,
-				     "%s %u is out of range (16..%u; rpmsg-lite's default is %u)\n",
-				     RL_PROP_PAYLOAD, cfg->payload_size,
-				     RL_MAX_PAYLOAD_SIZE,
-				     RL_DEFAULT_PAYLOAD_SIZE);
-	if (cfg->buffer_count < RL_MIN_BUFFER_COUNT ||
-	    cfg->buffer_count > RL_MAX_BUFFER_COUNT ||
-	    !is_power_of_2(cfg->buffer_count))
-		return dev_err_probe(dev, -EINVAL,
-				     "%s %u is not a power of two (%u..%u)\n",
-				     RL_PROP_COUNT, cfg->buffer_count,
-				     RL_MIN_BUFFER_COUNT, RL_MAX_BUFFER_COUNT);
-	if (cfg->vring_align < 4 || cfg->vring_align > RL_VRING_MAX_ALIGN ||
-	    !is_power_of_2(cfg->vring_align))
-		return dev_err_probe(dev, -EINVAL,
-				     "%s 0x%x is not a power of two (4..0x%x)\n",
-				     RL_PROP_ALIGN, cfg->vring_align,
-				     RL_VRING_MAX_ALIGN);
-	if (rl_vring_layout(cfg->buffer_count, cfg->vring_align, &layout))
-		return dev_err_probe(dev, -EINVAL, "invalid vring layout\n");
-	if (layout.size > cfg->vring_size)
-		return dev_err_probe(dev, -EINVAL,
-				     "%s 0x%x is too small: %u descriptors with %s 0x%x need 0x%zx bytes per vring\n",
-				     RL_PROP_VRING_SIZE, cfg->vring_size,
-				     cfg->buffer_count, RL_PROP_ALIGN,
-				     cfg->vring_align, layout.size);
-	if (cfg->vring_size % cfg->vring_align)
-		return dev_err_probe(dev, -EINVAL,
-				     "%s 0x%x must be a multiple of %s 0x%x (vring 1 starts that far into the region)\n",
-				     RL_PROP_VRING_SIZE, cfg->vring_size,
-				     RL_PROP_ALIGN, cfg->vring_align);
-	if (cfg->shm_da % cfg->vring_align)
-		return dev_err_probe(dev, -EINVAL,
-				     "shared memory at device address 0x%llx is not aligned to %s 0x%x (the peer aligns the used rings in its own address space)\n",
-				     cfg->shm_da, RL_PROP_ALIGN, cfg->vring_align);
-
-	bufs = 2ULL * cfg->buffer_count;
-	need = 2ULL * cfg->vring_size +
-	       bufs * (cfg->payload_size + RL_MSG_HDR_SIZE);
-	if (shm_size < need)
-		return dev_err_probe(dev, -EINVAL,
-				     "shared memory of 0x%zx bytes is too small: needs 0x%llx = 2 x %s 0x%x + 2 x %s %u x (%s %u + 16); enlarge the region or lower the numbers\n",
-				     shm_size, need, RL_PROP_VRING_SIZE,
-				     cfg->vring_size, RL_PROP_COUNT,
-				     cfg->buffer_count, RL_PROP_PAYLOAD,
-				     cfg->payload_size);
+				     32 - RL_MBOX_IMX_SHIFT);
 	return 0;
 }
 

@@ -26,7 +26,6 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/export.h>
-#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/remoteproc.h>
 #include <linux/rpmsg_lite.h>
@@ -37,7 +36,6 @@
 #include <linux/virtio_ids.h>
 
 #include "rl_rproc.h"
-#include "rl_wire.h"
 
 /* Any notify id / address in a resource table ("allocate one for me"). */
 #define RL_RSC_ANY			((u32)FW_RSC_ADDR_ANY)
@@ -76,16 +74,29 @@ struct rl_rproc {
 
 #define to_glue(s)	container_of(s, struct rl_rproc, subdev)
 
+/* How rpmsg_lite_config_check() names each number: by its vdev field. */
+static const char *const rl_rproc_names[RPMSG_LITE_CFG_FIELDS] = {
+	[RPMSG_LITE_CFG_LINK_ID] = "link id (vring 0 notifyid / 2)",
+	[RPMSG_LITE_CFG_PAYLOAD_SIZE] = "payload_size",
+	[RPMSG_LITE_CFG_BUFFER_COUNT] = "vring num",
+	[RPMSG_LITE_CFG_VRING_ALIGN] = "vring align",
+	[RPMSG_LITE_CFG_VRING_SIZE] = "vring 1 da - vring 0 da",
+	[RPMSG_LITE_CFG_SHM_DA] = "vring 0 da",
+	[RPMSG_LITE_CFG_SHM_SIZE] = "link region",
+};
+
 /**
  * rl_rproc_vdev_config() - link configuration of a vdev entry
  * @rsc: body of the entry (struct fw_rsc_vdev and its vrings)
  * @avail: bytes of the table from @rsc on
  * @payload_size: payload per message (0: 496)
  * @cfg: filled in: link id from the notify ids, buffer count = num,
- *       alignment, vring size = da1 - da0, shm_da = da0
+ *       alignment, vring size = da1 - da0, shm_da = da0, defaults
  * @shm_size: set to the bytes the link uses from da0 on
  *
- * Every field is read once and checked; what is wrong is logged.
+ * Every field is read once and checked, the numbers by
+ * rpmsg_lite_config_check() as for every link; what is wrong is logged,
+ * named as in the resource table.
  *
  * Return: 0, or -EINVAL for an entry this driver cannot serve.
  */
@@ -93,6 +104,7 @@ int rl_rproc_vdev_config(const void *rsc, int avail, u32 payload_size,
 			 struct rpmsg_lite_config *cfg, size_t *shm_size)
 {
 	const struct fw_rsc_vdev *vdev = rsc;
+	struct rpmsg_lite_config_error err;
 	struct fw_rsc_vdev_vring v[2];
 	u32 id, nvrings, cfg_len;
 	u64 size;
@@ -129,13 +141,11 @@ int rl_rproc_vdev_config(const void *rsc, int avail, u32 payload_size,
 		       v[0].num, v[1].num, v[0].align, v[1].align);
 		return -EINVAL;
 	}
-	if (!is_power_of_2(v[0].num) || v[0].num < RL_MIN_BUFFER_COUNT ||
-	    v[0].num > RL_MAX_BUFFER_COUNT) {
-		pr_err("vring num %u: needs a power of two in %u..%u\n",
-		       v[0].num, RL_MIN_BUFFER_COUNT, RL_MAX_BUFFER_COUNT);
+	if (!v[0].num || !v[0].align) {
+		pr_err("vring num %u, align 0x%x: a resource table gives both, it has no defaults\n",
+		       v[0].num, v[0].align);
 		return -EINVAL;
 	}
-
 	memset(cfg, 0, sizeof(*cfg));
 	if (v[0].notifyid == RL_RSC_ANY && v[1].notifyid == RL_RSC_ANY) {
 		cfg->link_id = 0;
@@ -151,10 +161,13 @@ int rl_rproc_vdev_config(const void *rsc, int avail, u32 payload_size,
 	cfg->vring_align = v[0].align;
 	cfg->vring_size = v[1].da - v[0].da;
 	cfg->shm_da = v[0].da;
-	cfg->payload_size = payload_size ?: RL_DEFAULT_PAYLOAD_SIZE;
+	cfg->payload_size = payload_size;
+	if (rpmsg_lite_config_check(cfg, 0, rl_rproc_names, &err)) {
+		pr_err("vdev entry refused: %s\n", err.msg);
+		return -EINVAL;
+	}
 
-	size = 2ULL * cfg->vring_size + 2ULL * cfg->buffer_count *
-	       ((u64)cfg->payload_size + RL_MSG_HDR_SIZE);
+	size = rpmsg_lite_shm_size(cfg);
 	if (size > SIZE_MAX || cfg->shm_da + size - 1 > U32_MAX) {
 		pr_err("link region of 0x%llx bytes at 0x%llx does not fit 32-bit device addresses\n",
 		       size, cfg->shm_da);

@@ -202,6 +202,46 @@ struct rpmsg_lite_link_desc {
 };
 
 /**
+ * enum rpmsg_lite_config_field - what rpmsg_lite_config_check() may refuse
+ * @RPMSG_LITE_CFG_LINK_ID: &rpmsg_lite_config.link_id
+ * @RPMSG_LITE_CFG_PAYLOAD_SIZE: &rpmsg_lite_config.payload_size
+ * @RPMSG_LITE_CFG_BUFFER_COUNT: &rpmsg_lite_config.buffer_count
+ * @RPMSG_LITE_CFG_VRING_ALIGN: &rpmsg_lite_config.vring_align
+ * @RPMSG_LITE_CFG_VRING_SIZE: &rpmsg_lite_config.vring_size
+ * @RPMSG_LITE_CFG_SHM_DA: &rpmsg_lite_config.shm_da
+ * @RPMSG_LITE_CFG_SHM_SIZE: the size of the shared region
+ *			     (&rpmsg_lite_link_desc.shm_size)
+ * @RPMSG_LITE_CFG_FIELDS: number of fields, the size of a names table
+ */
+enum rpmsg_lite_config_field {
+	RPMSG_LITE_CFG_LINK_ID,
+	RPMSG_LITE_CFG_PAYLOAD_SIZE,
+	RPMSG_LITE_CFG_BUFFER_COUNT,
+	RPMSG_LITE_CFG_VRING_ALIGN,
+	RPMSG_LITE_CFG_VRING_SIZE,
+	RPMSG_LITE_CFG_SHM_DA,
+	RPMSG_LITE_CFG_SHM_SIZE,
+	RPMSG_LITE_CFG_FIELDS,
+};
+
+/** RPMSG_LITE_CFG_MSG_SIZE - bytes of &rpmsg_lite_config_error.msg */
+#define RPMSG_LITE_CFG_MSG_SIZE	256
+
+/**
+ * struct rpmsg_lite_config_error - why rpmsg_lite_config_check() refused
+ * @field: the field to fix
+ * @name: its name in the caller's names table (the field name of struct
+ *	  rpmsg_lite_config by default, e.g. "vring_size")
+ * @msg: one line, without a newline: the field, its value and what the
+ *	 rule needs, every field named as in the caller's table
+ */
+struct rpmsg_lite_config_error {
+	enum rpmsg_lite_config_field field;
+	const char *name;
+	char msg[RPMSG_LITE_CFG_MSG_SIZE];
+};
+
+/**
  * struct rpmsg_lite_link_stats - counters of one link (monotonic)
  * @tx_msgs: messages sent
  * @rx_msgs: messages delivered to an endpoint
@@ -276,6 +316,10 @@ struct rpmsg_lite_instance *
 rpmsg_lite_master_init(const struct rpmsg_lite_link_desc *desc);
 struct rpmsg_lite_instance *
 rpmsg_lite_remote_init(const struct rpmsg_lite_link_desc *desc);
+int rpmsg_lite_config_check(struct rpmsg_lite_config *cfg, size_t shm_size,
+			    const char *const *names,
+			    struct rpmsg_lite_config_error *err);
+u64 rpmsg_lite_shm_size(const struct rpmsg_lite_config *cfg);
 int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl);
 void rpmsg_lite_isr(struct rpmsg_lite_instance *rl, u32 vq_id);
 struct rpmsg_lite_instance *rpmsg_lite_get(struct rpmsg_lite_instance *rl);
