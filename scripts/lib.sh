@@ -36,6 +36,26 @@ rl_kdir() {
 	fi
 }
 
+# rl_modules_for TREE KDIR STAMP: make the objects of TREE fit KDIR.
+# kbuild does not notice a change to another kernel of the same source:
+# objects whose command line is the same, and each module's .mod.o (its
+# vermagic, e.g. "preempt"), stay as they were built for the previous
+# kernel, and the modules then fail to load (or worse, load into a
+# kernel whose structures differ).  STAMP records the kernel the objects
+# are for (its directory and configuration); when it differs, or when
+# objects exist and no STAMP says for which kernel, TREE is cleaned.
+rl_modules_for() {
+	local tree=$1 kdir=$2 stamp=$3 id
+	id="$kdir $(cat "$kdir/.config" 2>/dev/null | md5sum | cut -d' ' -f1)"
+	[ "$(cat "$stamp" 2>/dev/null)" = "$id" ] && return 0
+	if [ -e "$stamp" ] || [ -e "$tree/modules.order" ]; then
+		rl_say "the objects in ${tree#"$RL_ROOT"/} were built for another kernel: cleaning them"
+		make -C "$kdir" M="$tree" clean >/dev/null
+	fi
+	mkdir -p "$(dirname "$stamp")"
+	printf '%s\n' "$id" >"$stamp"
+}
+
 # Extracted linux-source tree (checkpatch.pl, kunit.py, kselftest_harness.h).
 rl_src() {
 	"$RL_ROOT/scripts/build-kernel" --print-src
