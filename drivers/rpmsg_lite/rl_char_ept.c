@@ -23,6 +23,7 @@
 
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/list.h>
@@ -263,22 +264,27 @@ static void rl_eptdev_release(struct device *dev)
 	kfree(e);
 }
 
-int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name, u32 src,
-		     u32 dst, u32 flags, u32 *src_out)
+/*
+ * A new endpoint node with its settings, a minor, a reference on its
+ * control node's device and one on the creator's memory cgroup; not yet
+ * backed by a core endpoint nor published.  From here on put_device()
+ * undoes all of it (rl_eptdev_release()).
+ */
+static struct rl_eptdev *rl_eptdev_alloc(struct rl_ctrldev *ctrl,
+					 const char *name, u32 dst, u32 flags)
 {
-	struct rpmsg_lite_endpoint *ept;
 	struct rl_eptdev *e;
 	struct device *dev;
-	int minor, ret;
+	int minor;
 
 	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 
 	minor = ida_alloc_max(&rl_ept_ida, RL_EPT_MAX - 1, GFP_KERNEL);
 	if (minor < 0) {
 		kfree(e);
-		return minor == -ENOSPC ? -ENOSPC : minor;
+		return ERR_PTR(minor);
 	}
 
 	spin_lock_init(&e->queue_lock);
@@ -307,47 +313,98 @@ int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name, u32 src,
 	dev_set_name(dev, "rpmsg_ept%d", minor);
 	cdev_init(&e->cdev, &rl_ept_fops);
 	e->cdev.owner = THIS_MODULE;
+	return e;
+}
+
+/* Create the core endpoint behind @e at @src; @e keeps a reference. */
+static int rl_eptdev_bind(struct rl_eptdev *e, u32 src)
+{
+	struct rpmsg_lite_endpoint *ept;
+	int ret;
 
 	ept = rpmsg_lite_create_ept(e->rl, src, rl_ept_rx_cb, e);
 	if (IS_ERR(ept)) {
 		ret = PTR_ERR(ept);
-		rl_user_err(&ctrl->dev, "creating endpoint at %u failed: %d\n",
+		rl_user_err(&e->ctrl->dev, "creating endpoint at %u failed: %d\n",
 			    src, ret);
-		goto put;
+		return ret;
 	}
 	e->ept = rpmsg_lite_ept_get(ept);
 	e->src = rpmsg_lite_ept_addr(ept);
+	return 0;
+}
 
-	/* complete before anyone can open it: announce first */
-	if (flags & RPMSG_LITE_EPT_F_ANNOUNCE) {
-		ret = rpmsg_lite_ns_announce_timeout(e->rl, ept, e->name,
-						     RL_NS_CREATE,
-						     RPMSG_LITE_DEFAULT_TX_TIMEOUT_MS);
-		if (ret) {
-			rl_user_err(&ctrl->dev, "announcing %s failed: %d\n",
-				    e->name, ret);
-			goto destroy;
-		}
-	}
+/* Announce @e to the peer if it asked to be: before anyone can open it. */
+static int rl_eptdev_announce(struct rl_eptdev *e)
+{
+	int ret;
 
-	/*
-	 * Once on the list the node is its list's: a DESTROY_EPT of another
-	 * thread (the index is easy to guess) may free it as soon as the lock
-	 * is dropped, so nothing of @e is read after that.
-	 */
-	*src_out = e->src;
+	if (!(e->flags & RPMSG_LITE_EPT_F_ANNOUNCE))
+		return 0;
+	ret = rpmsg_lite_ns_announce_timeout(e->rl, e->ept, e->name,
+					     RL_NS_CREATE,
+					     RPMSG_LITE_DEFAULT_TX_TIMEOUT_MS);
+	if (ret)
+		rl_user_err(&e->ctrl->dev, "announcing %s failed: %d\n",
+			    e->name, ret);
+	return ret;
+}
+
+/*
+ * Add a complete endpoint node to /dev and to its control node's list,
+ * unless the link is being removed (-ENODEV).  Once on the list the node
+ * is its list's: a DESTROY_EPT of another thread (the index is easy to
+ * guess) may free it as soon as the lock is dropped, so after a success
+ * the caller reads nothing of @e.
+ */
+static int rl_eptdev_publish(struct rl_eptdev *e)
+{
+	struct rl_ctrldev *ctrl = e->ctrl;
+	int ret;
+
 	mutex_lock(&ctrl->lock);
-	ret = ctrl->removed ? -ENODEV : cdev_device_add(&e->cdev, dev);
+	ret = ctrl->removed ? -ENODEV : cdev_device_add(&e->cdev, &e->dev);
 	if (!ret)
 		list_add_tail(&e->node, &ctrl->epts);
 	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+
+/*
+ * CREATE_EPT and RPMSG_CREATE_EPT_IOCTL on a control node (rl_char_ctrl.c,
+ * which checked the arguments): an endpoint node with its core endpoint,
+ * announced when @flags asks for it, then published.  Return: the node's
+ * index N, with the address used in *@src_out; a negative errno, and
+ * nothing left behind.
+ */
+int rl_eptdev_create(struct rl_ctrldev *ctrl, const char *name, u32 src,
+		     u32 dst, u32 flags, u32 *src_out)
+{
+	struct rl_eptdev *e;
+	int minor, ret;
+
+	e = rl_eptdev_alloc(ctrl, name, dst, flags);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	minor = MINOR(e->dev.devt);
+
+	ret = rl_eptdev_bind(e, src);
+	if (ret)
+		goto put;
+	ret = rl_eptdev_announce(e);
 	if (ret)
 		goto destroy;
+
+	*src_out = e->src;
+	ret = rl_eptdev_publish(e);
+	if (ret)
+		goto destroy;
+	/* published: @e may be gone already */
 	return minor;
 
 destroy:
-	rpmsg_lite_destroy_ept(e->rl, ept);
+	rpmsg_lite_destroy_ept(e->rl, e->ept);
 put:
-	put_device(dev);
+	put_device(&e->dev);
 	return ret;
 }
