@@ -641,19 +641,14 @@ static void rl_ivshmem_master_publish(struct rl_ivshmem *iv)
 	virt_wmb();
 }
 
-static int rl_ivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+/* The driver's state of @pdev, device-managed, with nothing started. */
+static struct rl_ivshmem *rl_ivshmem_alloc(struct pci_dev *pdev)
 {
-	struct device *dev = &pdev->dev;
-	struct rpmsg_lite_link_desc desc = { };
-	struct rl_mbox_desc md = { };
-	resource_size_t start;
 	struct rl_ivshmem *iv;
-	unsigned int i;
-	int ret;
 
-	iv = devm_kzalloc(dev, sizeof(*iv), GFP_KERNEL);
+	iv = devm_kzalloc(&pdev->dev, sizeof(*iv), GFP_KERNEL);
 	if (!iv)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	iv->pdev = pdev;
 	spin_lock_init(&iv->lock);
 	INIT_WORK(&iv->sync_work, rl_ivshmem_sync_work);
@@ -661,6 +656,20 @@ static int rl_ivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	atomic64_set(&iv->irqs, 0);
 	atomic64_set(&iv->held_back, 0);
 	atomic64_set(&iv->resyncs, 0);
+	return iv;
+}
+
+/*
+ * Enable the device, map its registers (BAR0) and its shared memory
+ * (BAR2) and read our own id.  Everything is device-managed: a failure
+ * leaves nothing to undo.
+ */
+static int rl_ivshmem_map(struct rl_ivshmem *iv)
+{
+	struct pci_dev *pdev = iv->pdev;
+	struct device *dev = &pdev->dev;
+	resource_size_t start;
+	int ret;
 
 	ret = pcim_enable_device(pdev);
 	if (ret)
@@ -689,11 +698,20 @@ static int rl_ivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id
 		return dev_err_probe(dev, -ENODEV,
 				     "IVPosition %#x: the device has no id yet (no server?)\n",
 				     iv->own_id);
-	ret = rl_ivshmem_parse_params(iv);
-	if (ret)
-		return ret;
-	iv->hdr = iv->shm + shm_offset;
-	pci_set_master(pdev);	/* MSI-X messages are bus-master writes */
+	return 0;
+}
+
+/*
+ * Register the doorbell as a mailbox controller (device-managed) and bind
+ * the link's transport to its channels.  On success the caller owns iv->mb
+ * (rl_mbox_destroy()); on failure there is nothing to undo.
+ */
+static int rl_ivshmem_mbox_init(struct rl_ivshmem *iv)
+{
+	struct device *dev = &iv->pdev->dev;
+	struct rl_mbox_desc md = { };
+	unsigned int i;
+	int ret;
 
 	for (i = 0; i < RL_IVSHMEM_CHANS; i++)
 		iv->chans[i].con_priv = iv;
@@ -716,10 +734,18 @@ static int rl_ivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (IS_ERR(iv->mb))
 		return dev_err_probe(dev, PTR_ERR(iv->mb),
 				     "cannot bind the link to the doorbell channels\n");
+	return 0;
+}
 
-	ret = rl_ivshmem_setup_irqs(iv);
-	if (ret)
-		goto err_mbox;
+/*
+ * Create the link of our role in the window after the link header; a
+ * master with the handshake publishes a new session first.  On failure
+ * no link exists.
+ */
+static int rl_ivshmem_link_init(struct rl_ivshmem *iv)
+{
+	struct rpmsg_lite_link_desc desc = { };
+	struct device *dev = &iv->pdev->dev;
 
 	desc.dev = dev;
 	desc.name = dev_name(dev);
@@ -735,12 +761,41 @@ static int rl_ivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	} else {
 		iv->rl = rpmsg_lite_remote_init(&desc);
 	}
-	if (IS_ERR(iv->rl)) {
-		ret = dev_err_probe(dev, PTR_ERR(iv->rl),
-				    "cannot create the %s link\n",
-				    rl_ivshmem_role_name(iv->role));
+	if (IS_ERR(iv->rl))
+		return dev_err_probe(dev, PTR_ERR(iv->rl),
+				     "cannot create the %s link\n",
+				     rl_ivshmem_role_name(iv->role));
+	return 0;
+}
+
+static int rl_ivshmem_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct rl_ivshmem *iv;
+	int ret;
+
+	iv = rl_ivshmem_alloc(pdev);
+	if (IS_ERR(iv))
+		return PTR_ERR(iv);
+	ret = rl_ivshmem_map(iv);
+	if (ret)
+		return ret;
+	ret = rl_ivshmem_parse_params(iv);
+	if (ret)
+		return ret;
+	iv->hdr = iv->shm + shm_offset;
+	pci_set_master(pdev);	/* MSI-X messages are bus-master writes */
+
+	ret = rl_ivshmem_mbox_init(iv);
+	if (ret)
+		return ret;
+	ret = rl_ivshmem_setup_irqs(iv);
+	if (ret)
+		goto err_mbox;
+	ret = rl_ivshmem_link_init(iv);
+	if (ret)
 		goto err_irqs;
-	}
+
 	pci_set_drvdata(pdev, iv);
 	spin_lock_irq(&iv->lock);
 	/* The numbers in effect (defaults applied), for the remote's check. */

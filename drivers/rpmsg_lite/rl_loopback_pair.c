@@ -170,31 +170,26 @@ static struct rpmsg_lite_instance *rl_lb_link_init(struct rl_lb_side *side,
 			rpmsg_lite_remote_init(&desc);
 }
 
-/**
- * rl_loopback_pair_create_enc() - rl_loopback_pair_create() with a chosen
- *				   kick encoding
- * @cfg: see rl_loopback_pair_create()
- * @encoding: kick encoding of both transports (the loopback channels carry
- *	      words for RL_KICK_IMX / RL_KICK_PER_VRING, values for
- *	      RL_KICK_RAW)
- *
- * Context: process context, may sleep.
- * Return: the pair or an ERR_PTR, see rl_loopback_pair_create().
+static void rl_lb_pair_free(struct rl_loopback_pair *p)
+{
+	mutex_destroy(&p->hold_lock);
+	mutex_destroy(&p->echo_lock);
+	kfree(p);
+}
+
+/*
+ * A pair with its settings and @cfg checked, its region's size computed;
+ * nothing allocated for it yet.  rl_lb_pair_free() undoes it.
  */
 static struct rl_loopback_pair *
-rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
-			    enum rl_kick_encoding encoding)
+rl_lb_pair_alloc(const struct rpmsg_lite_config *cfg,
+		 enum rl_kick_encoding encoding)
 {
 	struct rpmsg_lite_config_error err;
-	struct rl_mbox_desc d[RL_LB_SIDES];
 	struct rl_loopback_pair *p;
-	struct rl_lb_side *m, *r;
 	unsigned int s;
 	u64 size;
 	int ret;
-
-	if (!cfg || encoding > RL_KICK_PER_VRING)
-		return ERR_PTR(-EINVAL);
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
@@ -205,8 +200,6 @@ rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
 	p->cfg = *cfg;
 	if (!p->cfg.shm_da)
 		p->cfg.shm_da = RL_LOOPBACK_SHM_DA;
-	m = &p->side[RL_LB_MASTER];
-	r = &p->side[RL_LB_REMOTE];
 	for (s = 0; s < RL_LB_SIDES; s++) {
 		p->side[s].p = p;
 		atomic64_set(&p->side[s].failed, 0);
@@ -225,71 +218,135 @@ rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
 		goto err_free;
 	}
 	p->shm_size = size;
+	return p;
+
+err_free:
+	rl_lb_pair_free(p);
+	return ERR_PTR(ret);
+}
+
+/*
+ * The pair's id, the names of its links and its zeroed region.  On
+ * failure nothing of it is left; on success the caller frees the region
+ * and the id.
+ */
+static int rl_lb_pair_region(struct rl_loopback_pair *p)
+{
+	struct rl_lb_side *m = &p->side[RL_LB_MASTER];
+	struct rl_lb_side *r = &p->side[RL_LB_REMOTE];
+	int ret;
 
 	ret = ida_alloc(&rl_lb_pair_ida, GFP_KERNEL);
 	if (ret < 0)
-		goto err_free;
+		return ret;
 	p->id = ret;
 	snprintf(m->name, sizeof(m->name), "loop%d-master", p->id);
 	snprintf(r->name, sizeof(r->name), "loop%d-remote", p->id);
 
 	p->shm = vzalloc(p->shm_size);
 	if (!p->shm) {
-		ret = -ENOMEM;
-		goto err_ida;
+		ida_free(&rl_lb_pair_ida, p->id);
+		return -ENOMEM;
 	}
+	return 0;
+}
 
-	ret = rl_lb_claim(p);
-	if (ret)
-		goto err_shm;
+/*
+ * The transports of both sides on the pair's claimed channels, then the
+ * module's pins on its own channels dropped (rl_lb_unpin_self()).  On
+ * failure no transport is left; the caller resets and unclaims the
+ * channels either way.
+ */
+static int rl_lb_pair_mboxes(struct rl_loopback_pair *p)
+{
+	struct rl_lb_side *m = &p->side[RL_LB_MASTER];
+	struct rl_lb_side *r = &p->side[RL_LB_REMOTE];
+	struct rl_mbox_desc d[RL_LB_SIDES];
+
 	rl_lb_pair_descs(p, d);
-
 	m->mb = rl_mbox_create(p->lb->dev, &d[RL_LB_MASTER]);
-	if (IS_ERR(m->mb)) {
-		ret = PTR_ERR(m->mb);
-		goto err_chans;
-	}
+	if (IS_ERR(m->mb))
+		return PTR_ERR(m->mb);
 	r->mb = rl_mbox_create(p->lb->dev, &d[RL_LB_REMOTE]);
 	if (IS_ERR(r->mb)) {
-		ret = PTR_ERR(r->mb);
-		goto err_mb_master;
+		rl_mbox_destroy(m->mb);
+		return PTR_ERR(r->mb);
 	}
 	rl_lb_unpin_self();
+	return 0;
+}
+
+/* The master link, then the remote one; on failure neither is left. */
+static int rl_lb_pair_links(struct rl_loopback_pair *p)
+{
+	struct rl_lb_side *m = &p->side[RL_LB_MASTER];
+	struct rl_lb_side *r = &p->side[RL_LB_REMOTE];
 
 	m->rl = rl_lb_link_init(m, true);
-	if (IS_ERR(m->rl)) {
-		ret = PTR_ERR(m->rl);
-		goto err_mb_remote;
-	}
+	if (IS_ERR(m->rl))
+		return PTR_ERR(m->rl);
 	r->rl = rl_lb_link_init(r, false);
 	if (IS_ERR(r->rl)) {
-		ret = PTR_ERR(r->rl);
-		goto err_master;
+		rpmsg_lite_deinit(m->rl);
+		return PTR_ERR(r->rl);
 	}
+	return 0;
+}
+
+/**
+ * rl_loopback_pair_create_enc() - rl_loopback_pair_create() with a chosen
+ *				   kick encoding
+ * @cfg: see rl_loopback_pair_create()
+ * @encoding: kick encoding of both transports (the loopback channels carry
+ *	      words for RL_KICK_IMX / RL_KICK_PER_VRING, values for
+ *	      RL_KICK_RAW)
+ *
+ * Context: process context, may sleep.
+ * Return: the pair or an ERR_PTR, see rl_loopback_pair_create().
+ */
+static struct rl_loopback_pair *
+rl_loopback_pair_create_enc(const struct rpmsg_lite_config *cfg,
+			    enum rl_kick_encoding encoding)
+{
+	struct rl_loopback_pair *p;
+	int ret;
+
+	if (!cfg || encoding > RL_KICK_PER_VRING)
+		return ERR_PTR(-EINVAL);
+
+	p = rl_lb_pair_alloc(cfg, encoding);
+	if (IS_ERR(p))
+		return p;
+	ret = rl_lb_pair_region(p);
+	if (ret)
+		goto err_free;
+	ret = rl_lb_claim(p);
+	if (ret)
+		goto err_region;
+	ret = rl_lb_pair_mboxes(p);
+	if (ret)
+		goto err_chans;
+	ret = rl_lb_pair_links(p);
+	if (ret)
+		goto err_mboxes;
 
 	mutex_lock(&rl_lb_mutex);
 	list_add_tail(&p->node, &rl_lb_pairs);
 	mutex_unlock(&rl_lb_mutex);
 	return p;
 
-err_master:
-	rpmsg_lite_deinit(m->rl);
-err_mb_remote:
+err_mboxes:
 	rl_lb_pin_self();
-	rl_mbox_destroy(r->mb);
-err_mb_master:
-	rl_mbox_destroy(m->mb);
+	rl_mbox_destroy(p->side[RL_LB_REMOTE].mb);
+	rl_mbox_destroy(p->side[RL_LB_MASTER].mb);
 err_chans:
 	rl_lb_pair_chans_reset(p);
 	rl_lb_unclaim(p);
-err_shm:
+err_region:
 	vfree(p->shm);
-err_ida:
 	ida_free(&rl_lb_pair_ida, p->id);
 err_free:
-	mutex_destroy(&p->hold_lock);
-	mutex_destroy(&p->echo_lock);
-	kfree(p);
+	rl_lb_pair_free(p);
 	return ERR_PTR(ret);
 }
 
@@ -348,9 +405,7 @@ void rl_loopback_pair_destroy(struct rl_loopback_pair *p)
 	rl_lb_unclaim(p);
 	vfree(p->shm);
 	ida_free(&rl_lb_pair_ida, p->id);
-	mutex_destroy(&p->hold_lock);
-	mutex_destroy(&p->echo_lock);
-	kfree(p);
+	rl_lb_pair_free(p);
 }
 EXPORT_SYMBOL_NS_GPL(rl_loopback_pair_destroy, RPMSG_LITE_TEST);
 

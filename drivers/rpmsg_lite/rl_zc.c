@@ -11,7 +11,7 @@
  * rx_lock, never both.
  *
  * Called by API users, the receive queues (rl_queue.c) and the character
- * device (rl_char.c: rl_ept_alloc_tx_buffer(), rl_link_enter()).
+ * device (rl_char_tx.c: rl_ept_alloc_tx_buffer(), rl_link_enter()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
