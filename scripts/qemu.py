@@ -468,13 +468,12 @@ def pair_results(a, rc_a, reset_at, wall):
                     emit(m == P.RLT_OK, rest)
                 elif ln.startswith('# '):
                     tap.append(ln)
-        done_a = any(P.split(ln.rstrip('\r')) == (P.RLT_DONE, 'a')
-                     for ln in res_a)
+        done_a = any(ln.startswith(P.line(P.RLT_DONE, 'a')) for ln in res_a)
         what = 'host: guest A ran every check and powered off'
         emit(done_a, what if done_a else
              f'{what} (exit {rc_a}; see {a.base}-a.log)')
         serving = sum(1 for ln in res_b
-                      if P.split(ln.rstrip('\r')) == (P.RLT_SERVING, 'b'))
+                      if ln.startswith(P.line(P.RLT_SERVING, 'b')))
         if reset_at is not None and serving >= 2:
             emit(True, 'host: guest B was reset mid-traffic (at '
                  f'{reset_at}s), booted again and served')
