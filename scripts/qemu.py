@@ -204,8 +204,9 @@ def guest_cmd(a):
         append += ['slub_debug=FZPU'] + tsc_args()
         extra += DEBUG_EXIT
     elif a.guest == 'bench':
-        # no slub_debug (it weighs on every allocation measured); kernel
-        # messages stay in the log buffer, off the slow serial console
+        # no slub_debug (it weighs on every allocation measured); the TSC
+        # clocksource for nanosecond timestamps; kernel messages stay in
+        # the log buffer, off the slow serial console
         append += ['loglevel=4'] + tsc_args()
         extra += DEBUG_EXIT
     return x86(a.kernel, a.initrd, a.mem or 512, append,
