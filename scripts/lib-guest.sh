@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers of the guest runs on other kernels than the test kernel
 # (scripts/check-stock, scripts/check-arm64, scripts/check-kernels);
-# sourced after lib.sh.
+# sourced after lib.sh.  The guests themselves boot through scripts/qemu.py.
 
 # rl_copy_tree DIR: the sources (the work tree without build/, .git and
 # build products) copied to DIR, so that a build for another kernel leaves

@@ -28,7 +28,7 @@ Commands:
         bench   x86_64 benchmark guest: no slub_debug, loglevel=4, TSC
         arm64   qemu-system-aarch64 -M virt (cortex-a53), QEMU's own
                 device tree or --dtb; results on a virtio console (hvc0)
-      Every guest has 2 CPUs (x86: two sockets, see RL_X86_SMP in lib.sh)
+      Every guest has 2 CPUs (x86: two sockets, see X86_SMP)
       and runs under TCG.  The console goes to --log; --show says what of
       it the terminal sees: check (default) the "rl-guest:" lines, demo
       what /init prints between RL-START and RL-DONE, shell all of it,
@@ -83,6 +83,9 @@ KEEP_RUNS = 40
 # has a dot and so stays out, as it always has)
 RUN_LOG = re.compile(r'^[a-z0-9-]+-[0-9]{8}-[0-9]{6}.*\.log$')
 KILL_AFTER = 10          # seconds between the time-out's TERM and KILL
+# -smp of the x86_64 guests: two CPUs as two sockets.  The test kernel
+# has no ACPI and finds CPUs in SeaBIOS's MP table, which lists one CPU
+# per socket: with "-smp 2" (two cores of one socket) it ran on one.
 X86_SMP = '2,sockets=2,cores=1,threads=1'
 ARM64_MACHINE = ['-M', 'virt', '-cpu', 'cortex-a53', '-smp', '2', '-m', '1024']
 DEBUG_EXIT = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']

@@ -251,7 +251,7 @@ def main():
                      (f'\n    ... {len(bad) - 40} more' if len(bad) > 40 else ''))
 
     # every guest is started with two CPUs: a kernel that brought up fewer
-    # tests no concurrency (it happened: see RL_X86_SMP in lib.sh)
+    # tests no concurrency (it happened: see X86_SMP in qemu.py)
     ncpu = [m.group(1) for m in
             (re.search(r'smp: Brought up \d+ nodes?, (\d+) CPUs?', l)
              for l in console) if m]

@@ -12,7 +12,8 @@ scripts/guest/ivshmem-init are busybox sh, tools/rpmsg-lite-pair is C.
 They write the markers literally, and `rl_protocol.py --check` (run by
 make lint) fails when a file writes or matches a marker that is not
 defined here, when a marker defined here is written by no guest-side
-file, or when a Python file spells a marker out instead of importing it.
+file, or when a Python file spells a marker out in a string instead of
+importing it.
 
     rl_protocol.py --list     the markers, one per line, with their use
     rl_protocol.py --check    the check above (exit 1 on a finding)
@@ -102,6 +103,7 @@ def split(text):
 
 # --- the consistency check ---------------------------------------------------
 TOKEN = re.compile(r'\bRLT?-[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*|\bRLT (?:not )?ok\b')
+QUOTED = re.compile('(?<=[\'"])(?:' + TOKEN.pattern + ')')
 GUEST_SIDE = ('scripts/guest/', 'tools/')
 
 
@@ -138,11 +140,15 @@ def check(root):
             continue
         py = shebang_python(path)
         for no, ln in enumerate(text.split('\n'), 1):
-            for tok in TOKEN.findall(ln):
-                if py:
+            if py:
+                # a marker in a string literal, not in a comment or a
+                # docstring's prose
+                for tok in QUOTED.findall(ln):
                     findings.append(f'{rel}:{no}: marker {tok} spelled out: '
                                     'use rl_protocol')
-                elif tok not in defined:
+                continue
+            for tok in TOKEN.findall(ln):
+                if tok not in defined:
                     findings.append(f'{rel}:{no}: marker {tok} is not '
                                     'defined in scripts/rl_protocol.py')
                 elif rel.startswith(GUEST_SIDE):
