@@ -105,7 +105,7 @@ def rel(path):
     return os.path.relpath(path, ROOT) if path.startswith(ROOT + '/') else path
 
 
-# --- logs ----------------------------------------------------------------------
+# --- logs -----------------------------------------------------------------
 def rotate(logdir):
     """Keep the KEEP_RUNS newest runs (by their .log) in logdir."""
     runs = [n for n in os.listdir(logdir) if RUN_LOG.match(n)]
@@ -154,7 +154,7 @@ def cmd_logs(a):
     return 0
 
 
-# --- command lines ---------------------------------------------------------------
+# --- command lines --------------------------------------------------------
 def tsc_khz():
     """The host's TSC frequency for tsc_early_khz= (x86 hosts), or ''.
     A TCG guest reads the host's TSC; without its frequency the test
@@ -216,7 +216,7 @@ def guest_cmd(a):
                extra + chans + ['-serial', f'file:{a.results}'])
 
 
-# --- running one guest -----------------------------------------------------------
+# --- running one guest ----------------------------------------------------
 class ConsoleView:
     """What of the console the terminal sees (--show)."""
 
@@ -327,19 +327,20 @@ def cmd_boot(a):
         print(shlex.join(cmd))
         return 0
     what = a.desc or 'booting'
-    say(f'{a.label + ": " if a.label else ""}{what} (TCG, timeout {a.timeout}s); '
+    label = a.label + ': ' if a.label else ''
+    say(f'{label}{what} (TCG, timeout {a.timeout}s); '
         f'console log: {rel(a.log)}')
     if a.show == 'shell':
         say('interactive: \'exit\' in the guest shell powers off; '
             'Ctrl-A X quits QEMU')
     start = time.monotonic()
     rc = run_guest(cmd, a.log, a.timeout, a.show)
-    say(f'{a.label + ": " if a.label else ""}guest ran '
-        f'{int(time.monotonic() - start)}s (qemu exit {rc})')
+    say(f'{label}guest ran {int(time.monotonic() - start)}s '
+        f'(qemu exit {rc})')
     return rc
 
 
-# --- two guests over ivshmem -------------------------------------------------------
+# --- two guests over ivshmem ----------------------------------------------
 def pair_cmds(a, tmp):
     append = (['console=ttyS0'] + BASE_APPEND +
               ['slub_debug=FZPU', f'rl_ivshmem_mode={a.mode}'])
@@ -347,14 +348,16 @@ def pair_cmds(a, tmp):
            '-chardev', f'socket,path={tmp}/ivshmem.sock,id=ivshmem',
            '-device', 'ivshmem-doorbell,chardev=ivshmem,vectors=2']
     cmds = {}
+    mon_b = f'unix:{tmp}/b.mon,server=on,wait=off'
     for side, role, extra in (
             ('a', 'master', ['-no-reboot', '-monitor', 'none']),
             # B is reset, not stopped, by a reboot: no -no-reboot
-            ('b', 'remote', ['-monitor', f'unix:{tmp}/b.mon,server=on,wait=off'])):
+            ('b', 'remote', ['-monitor', mon_b])):
+        out = f'{a.base}-{side}'
         cmds[side] = x86(a.kernel, a.initrd, 256,
                          append + [f'rl_ivshmem={role}'],
-                         dev + extra + ['-serial', f'file:{a.base}-{side}.log',
-                                        '-serial', f'file:{a.base}-{side}.results'])
+                         dev + extra + ['-serial', f'file:{out}.log',
+                                        '-serial', f'file:{out}.results'])
     return cmds
 
 
@@ -482,11 +485,12 @@ def pair_results(a, rc_a, reset_at, wall):
             emit(True, 'host: guest B was reset mid-traffic (at '
                  f'{reset_at}s), booted again and served')
         else:
+            at = 'never' if reset_at is None else f'{reset_at}s'
             emit(False, 'host: guest B was reset mid-traffic, booted again '
-                 f'and served (reset: {"never" if reset_at is None else f"{reset_at}s"}, '
-                 f'serving {serving}x)')
+                 f'and served (reset: {at}, serving {serving}x)')
         tap.append(f'# two-guest wall time {wall}s')
-        lines = ([P.line(P.START, 'check'), P.line(P.SELFTEST_BEGIN, 'ivshmem'),
+        lines = ([P.line(P.START, 'check'),
+                  P.line(P.SELFTEST_BEGIN, 'ivshmem'),
                   'TAP version 13', f'1..{n}'] + tap +
                  [P.line(P.SELFTEST_RC, 'ivshmem', f'rc={int(bad)}'),
                   P.line(P.SELFTEST_END, 'ivshmem'), P.DONE])
@@ -503,8 +507,9 @@ def cmd_pair(a):
     t0 = time.monotonic()
     tmp = tempfile.mkdtemp()
     cmds = pair_cmds(a, tmp)
-    server = [a.server, '-S', f'{tmp}/ivshmem.sock', '-M', f'{tmp}/ivshmem.shm',
-              '-l', '1M', '-n', '2', '-L', f'{a.base}-server.log']
+    server = [a.server, '-S', f'{tmp}/ivshmem.sock',
+              '-M', f'{tmp}/ivshmem.shm', '-l', '1M', '-n', '2',
+              '-L', f'{a.base}-server.log']
     if a.dry_run:
         for c in (server, cmds['a'], cmds['b']):
             print(shlex.join(c))
@@ -569,7 +574,7 @@ def cmd_pair(a):
     return pair_results(a, rc_a, reset_at, wall)
 
 
-# --- options -----------------------------------------------------------------------
+# --- options --------------------------------------------------------------
 def seconds(v):
     if not re.fullmatch(r'[0-9]+', v):
         raise argparse.ArgumentTypeError(f'a number of seconds, not {v!r}')

@@ -113,7 +113,8 @@ def shebang_python(path):
             first = f.readline()
     except OSError:
         return False
-    return path.endswith('.py') or (first.startswith(b'#!') and b'python' in first)
+    return path.endswith('.py') or (first.startswith(b'#!') and
+                                     b'python' in first)
 
 
 def files(root):
@@ -125,7 +126,8 @@ def files(root):
                 rel = os.path.relpath(p, root)
                 if rel == 'scripts/rl_protocol.py':
                     continue
-                if rel.startswith('scripts/') or n.endswith(('.c', '.h', '.sh')):
+                if (rel.startswith('scripts/') or
+                        n.endswith(('.c', '.h', '.sh'))):
                     yield rel, p
 
 
@@ -155,7 +157,8 @@ def check(root):
                     emitted.add(tok)
     for m in sorted(defined - emitted):
         findings.append(f'scripts/rl_protocol.py: marker {m} is defined but '
-                        'no guest-side file (scripts/guest/, tools/) writes it')
+                        'no guest-side file (scripts/guest/, tools/) '
+                        'writes it')
     return findings
 
 
