@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers of the guest runs on other kernels than the test kernel
 # (scripts/check-stock, scripts/check-arm64, scripts/check-kernels);
-# sourced after lib.sh.
+# sourced after lib.sh.  The guests themselves boot through scripts/qemu.py.
 
 # rl_copy_tree DIR: the sources (the work tree without build/, .git and
 # build products) copied to DIR, so that a build for another kernel leaves
@@ -30,36 +30,25 @@ rl_build_copy() {
 	fi
 }
 
-# rl_logs RUN: sets log, results, plan (build/logs/RUN.*), points
-# build/logs/<RUN without time>-latest.* at them, keeps the 40 newest runs
+# rl_logs NAME: a new run NAME-<time> in build/logs (scripts/qemu.py logs):
+# sets run, log, results, plan; build/logs/NAME-latest.* point at it
 rl_logs() {
-	local logdir=$RL_BUILD/logs name=${1%-*-*}
-	mkdir -p "$logdir"
-	log=$logdir/$1.log results=$logdir/$1.results plan=$logdir/$1.plan
-	: >"$plan"
-	ln -sfn "$1.log" "$logdir/$name-latest.log"
-	ln -sfn "$1.results" "$logdir/$name-latest.results"
-	for old in $(ls -1t "$logdir" | grep -E '^[a-z0-9-]+-[0-9]{8}-[0-9]{6}.*\.log$' | tail -n +41 || true); do
-		rm -f "$logdir/${old%.log}".{log,results,plan}
-	done
+	eval "$(python3 "$RL_ROOT/scripts/qemu.py" logs "$1")"
 }
 
-# rl_guest_check LABEL TIMEOUT QEMU...: boot (QEMU writes the console to
-# stdout, the results channel to $results), then check the run with
-# scripts/results.py, suites named LABEL/<suite>, compared with the lines of
-# platform LABEL in scripts/test-manifest ($SUITE restricts both).  Status
-# of results.py.
+# rl_guest_check LABEL TIMEOUT BOOT-OPTIONS...: boot a guest through
+# scripts/qemu.py boot (the console to $log, the results channel to
+# $results), then check the run with scripts/results.py, suites named
+# LABEL/<suite>, compared with the lines of platform LABEL in
+# scripts/test-manifest ($SUITE restricts both).  Status of results.py.
 rl_guest_check() {
-	local label=$1 timeout=$2 rc start
+	local label=$1 timeout=$2 rc
 	shift 2
-	start=$(date +%s)
-	rl_say "$label: booting (TCG, timeout ${timeout}s); console log: ${log#$RL_ROOT/}"
 	set +e
-	timeout -k 10 "$timeout" "$@" </dev/null | tee "$log" |
-		sed -u -n 's/\r$//; s/^rl-guest: /  guest: /p'
-	rc=${PIPESTATUS[0]}
+	python3 "$RL_ROOT/scripts/qemu.py" --name "${0##*/}" boot --label "$label" \
+		--timeout "$timeout" --log "$log" --results "$results" "$@"
+	rc=$?
 	set -e
-	rl_say "$label: guest ran $(( $(date +%s) - start ))s (qemu exit $rc)"
 	python3 "$RL_ROOT/scripts/results.py" --mode check --qemu-rc "$rc" \
 		--timeout "$timeout" --log "$log" --results "$results" --plan "$plan" \
 		--ksrc "$(rl_src)" --label "$label" --scope "${SUITE:-}" \

@@ -60,8 +60,3 @@ rl_modules_for() {
 rl_src() {
 	"$RL_ROOT/scripts/build-kernel" --print-src
 }
-
-# QEMU -smp for the x86_64 guests: two CPUs as two sockets.  The test
-# kernel has no ACPI and finds CPUs in SeaBIOS's MP table, which lists one
-# CPU per socket: with "-smp 2" (two cores of one socket) it ran on one.
-RL_X86_SMP=2,sockets=2,cores=1,threads=1

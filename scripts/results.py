@@ -18,6 +18,7 @@ import re
 import sys
 
 import manifest
+import rl_protocol as P
 
 # Kernel reports that fail a run even when every test passed.
 BAD = [
@@ -163,53 +164,53 @@ def parse_channel(lines):
     cur = None            # current kunit module or selftest record
     ktap = None           # current KTAP block (suite, lines)
     leaks = None          # kmemleak report lines
+    marker_line = re.compile('^' + re.escape(P.RL_PREFIX) + r'\S')
     for line in lines:
         if leaks is not None:
-            if line == 'RL-KMEMLEAK-END':
+            if line == P.KMEMLEAK_END:
                 flags['kmemleak'] = leaks
                 leaks = None
             else:
                 leaks.append(line)
             continue
-        if line == 'RL-KMEMLEAK-BEGIN':
+        if line == P.KMEMLEAK_BEGIN:
             leaks = []
             continue
         if ktap is not None:
-            if line == f'RL-KTAP-END {ktap[0]}':
+            if line == P.line(P.KTAP_END, ktap[0]):
                 cur['suites'].append(ktap)
                 ktap = None
             else:
                 ktap[1].append(line)
             continue
-        m = re.match(r'^RL-(\S+)\s*(.*)$', line)
-        if not m:
+        if not marker_line.match(line):
             if cur is not None and cur['kind'] == 'selftest':
                 cur['lines'].append(line)
             continue
-        tag, rest = m.groups()
-        if tag == 'START':
+        # an RL- line the protocol does not define is ignored
+        tag, rest = P.split(line)
+        rest = rest.strip()
+        if tag == P.START:
             flags['start'] = True
-        elif tag == 'DONE':
+        elif tag == P.DONE:
             flags['done'] = True
-        elif tag == 'ERROR':
+        elif tag == P.ERROR:
             errors.append(rest)
-        elif tag in ('KUNIT-BEGIN', 'SELFTEST-BEGIN'):
-            kind = 'kunit' if tag == 'KUNIT-BEGIN' else 'selftest'
+        elif tag in (P.KUNIT_BEGIN, P.SELFTEST_BEGIN):
+            kind = 'kunit' if tag == P.KUNIT_BEGIN else 'selftest'
             cur = {'kind': kind, 'name': rest, 'suites': [], 'lines': [],
                    'rc': None, 'end': False, 'errors': []}
             recs[(kind, rest)] = cur
-        elif tag == 'INSMOD' and cur is not None:
+        elif tag in (P.INSMOD, P.SELFTEST_RC) and cur is not None:
             cur['rc'] = rest.split('rc=')[-1]
-        elif tag == 'SELFTEST-RC' and cur is not None:
-            cur['rc'] = rest.split('rc=')[-1]
-        elif tag == 'KTAP-BEGIN' and cur is not None:
+        elif tag == P.KTAP_BEGIN and cur is not None:
             ktap = (rest, [])
-        elif tag in ('KUNIT-END', 'SELFTEST-END') and cur is not None:
+        elif tag in (P.KUNIT_END, P.SELFTEST_END) and cur is not None:
             cur['end'] = True
             cur = None
-        elif tag == 'DEMO-RC':
+        elif tag == P.DEMO_RC:
             flags['demo_rc'] = rest.split('rc=')[-1]
-        if tag == 'ERROR' and cur is not None:
+        if tag == P.ERROR and cur is not None:
             cur['errors'].append(rest)
     return recs, errors, flags
 
@@ -250,7 +251,7 @@ def main():
                      (f'\n    ... {len(bad) - 40} more' if len(bad) > 40 else ''))
 
     # every guest is started with two CPUs: a kernel that brought up fewer
-    # tests no concurrency (it happened: see RL_X86_SMP in lib.sh)
+    # tests no concurrency (it happened: see X86_SMP in qemu.py)
     ncpu = [m.group(1) for m in
             (re.search(r'smp: Brought up \d+ nodes?, (\d+) CPUs?', l)
              for l in console) if m]

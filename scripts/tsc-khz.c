@@ -5,7 +5,7 @@
  * QEMU's TCG guests read the host's TSC (scaled by nothing), but a test
  * kernel without ACPI has no HPET or PM timer to calibrate it against and
  * falls back to the jiffies clocksource (4 ms steps at HZ=250).
- * scripts/run-guest passes this number as tsc_early_khz= so that the guest
+ * scripts/qemu.py passes this number as tsc_early_khz= so that the guest
  * uses the TSC clocksource with nanosecond resolution.
  */
 #include <stdint.h>
