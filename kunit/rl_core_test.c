@@ -2244,7 +2244,7 @@ static void rl_core_send_test_waiting_send_succeeds_once_a_buffer_is_released(st
 
 	KUNIT_ASSERT_TRUE(test, rl_test_wait_done(&snd->started));
 	/* the sender waits for a buffer, and goes on waiting */
-	KUNIT_ASSERT_TRUE(test, rl_test_wait_for(READ_ONCE(l.m->tx_nwaiters) ||
+	KUNIT_ASSERT_TRUE(test, rl_test_wait_for(READ_ONCE(l.m->sched.nwaiters) ||
 						 completion_done(&snd->done),
 						 5000));
 	KUNIT_EXPECT_FALSE(test, completion_done(&snd->done));

@@ -454,9 +454,9 @@ static void ht_round_trip_then_quiet(struct kunit *test, struct ht_pair *hp,
 	KUNIT_ASSERT_EQ(test, ht_send(hp->r, dst->ept, 0x700, 0, 0,
 				      HT_SEND_MS), 0);
 	KUNIT_ASSERT_TRUE(test, ht_wait_got(src, src_got + 1, HT_WAIT_MS));
-	KUNIT_ASSERT_TRUE(test, ht_wait_for(!work_busy(&hp->m->kick_work.work) &&
-					    !work_busy(&hp->m->watch_work.work) &&
-					    !work_busy(&hp->r->watch_work.work)));
+	KUNIT_ASSERT_TRUE(test, ht_wait_for(!work_busy(&hp->m->life.kick_work.work) &&
+					    !work_busy(&hp->m->tx.watch_work.work) &&
+					    !work_busy(&hp->r->tx.watch_work.work)));
 }
 
 /*
@@ -1037,8 +1037,8 @@ static void rl_fault_test_link_teardown_waits_for_a_running_callback(struct kuni
 	 * The remote goes first: its deinit gets as far as stopping the
 	 * link's works (calls refused, state down), and waits there.
 	 */
-	KUNIT_EXPECT_TRUE(test, ht_wait_for((READ_ONCE(r->removing) &&
-					     atomic_read(&r->state) ==
+	KUNIT_EXPECT_TRUE(test, ht_wait_for((READ_ONCE(r->life.removing) &&
+					     atomic_read(&r->life.state) ==
 					     RPMSG_LITE_LINK_DOWN) ||
 					    completion_done(&cl->returned)));
 	KUNIT_EXPECT_FALSE(test, completion_done(&cl->returned));
@@ -1649,8 +1649,8 @@ static void hr_expect_idle(struct kunit *test, struct rpmsg_lite_instance *rl)
 	u32 i, held = 0, voids = 0, count = rl->cfg.buffer_count;
 
 	for (i = 0; i < count; i++) {
-		const struct rl_buf *rx = &rl->rx_bufs_state[i];
-		const struct rl_buf *tx = &rl->tx_bufs_state[i];
+		const struct rl_buf *rx = &rl->rx.bufs_state[i];
+		const struct rl_buf *tx = &rl->tx.bufs_state[i];
 
 		if (rx->state == RL_BUF_USER || rx->voids ||
 		    tx->state == RL_BUF_USER || tx->state == RL_BUF_PARKED ||

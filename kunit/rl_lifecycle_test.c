@@ -259,15 +259,15 @@ static void lc_expect_idle(struct kunit *test, struct rpmsg_lite_instance *rl)
 	KUNIT_EXPECT_TRUE(test, lc_wait_for(rpmsg_lite_get_free_tx_buffers(rl)
 					    == LC_COUNT ||
 					    rl->role == RPMSG_LITE_REMOTE));
-	KUNIT_EXPECT_EQ(test, lc_bufs(rl->rx_bufs_state, RL_BUF_USER, false),
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->rx.bufs_state, RL_BUF_USER, false),
 			0U);
-	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx_bufs_state, RL_BUF_USER, false),
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx.bufs_state, RL_BUF_USER, false),
 			0U);
-	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx_bufs_state, RL_BUF_PARKED, false),
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx.bufs_state, RL_BUF_PARKED, false),
 			0U);
-	KUNIT_EXPECT_EQ(test, lc_bufs(rl->rx_bufs_state, RL_BUF_NR_STATES,
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->rx.bufs_state, RL_BUF_NR_STATES,
 				      true), 0U);
-	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx_bufs_state, RL_BUF_NR_STATES,
+	KUNIT_EXPECT_EQ(test, lc_bufs(rl->tx.bufs_state, RL_BUF_NR_STATES,
 				      true), 0U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rl->buf_errors), 0);
 }
@@ -597,7 +597,7 @@ static void rl_lifecycle_test_queue_receiver_is_woken_by_link_down(struct kunit 
 	kicks = lc_stats(c->r).kicks_in;
 	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).kicks_in >=
 					    kicks + 2));
-	flush_work(&c->r->rx_work);
+	flush_work(&c->r->rx.work);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
 			RPMSG_LITE_LINK_RESETTING);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_queue_recv(c->r, q, NULL, &b, 1, &len,
@@ -887,7 +887,7 @@ static void rl_lifecycle_test_moved_buffer_of_a_void_holder_serves_again(struct 
 					    == LC_COUNT));
 	/* the old holder's release finds nothing of its own any more */
 	KUNIT_EXPECT_NE(test, rpmsg_lite_release_rx_buffer(c->r, held), 0);
-	KUNIT_EXPECT_EQ(test, lc_bufs(c->r->rx_bufs_state, RL_BUF_NR_STATES,
+	KUNIT_EXPECT_EQ(test, lc_bufs(c->r->rx.bufs_state, RL_BUF_NR_STATES,
 				      true), 0U);
 }
 
@@ -1006,9 +1006,9 @@ static void rl_lifecycle_test_full_ring_rechecks_only_while_polled(struct kunit 
 	init_poll_funcptr(&p.pt, lc_poller_qproc);
 	KUNIT_EXPECT_TRUE(test, !rpmsg_lite_poll(c->m, NULL, &p.pt));
 	KUNIT_ASSERT_NOT_NULL(test, p.wqh);
-	KUNIT_EXPECT_TRUE(test, work_busy(&c->m->tx_poll_work.work));
+	KUNIT_EXPECT_TRUE(test, work_busy(&c->m->tx.poll_work.work));
 	remove_wait_queue(p.wqh, &p.wait);
-	KUNIT_EXPECT_TRUE(test, lc_wait_for(!work_busy(&c->m->tx_poll_work.work)));
+	KUNIT_EXPECT_TRUE(test, lc_wait_for(!work_busy(&c->m->tx.poll_work.work)));
 	rl_loopback_drop_kicks(c->pair, true, 0);
 }
 
@@ -1042,7 +1042,7 @@ static void rl_lifecycle_test_deinit_wakes_senders_and_a_reference_outlives_it(s
 	t = kthread_run(lc_blocked_send, sm, "lc_send");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	get_task_struct(t);
-	KUNIT_ASSERT_TRUE(test, lc_wait_for(READ_ONCE(c->m->tx_nwaiters) == 1));
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(READ_ONCE(c->m->sched.nwaiters) == 1));
 
 	m = rpmsg_lite_get(c->m);
 	ept = rpmsg_lite_ept_get(sm->ept);
@@ -1218,7 +1218,7 @@ static void rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced(s
 	sr->held = NULL;
 	/* kicks while frozen change nothing either: one, handled */
 	rpmsg_lite_isr(c->r, rl_vq_id(c->r->cfg.link_id, 1));
-	flush_work(&c->r->rx_work);
+	flush_work(&c->r->rx.work);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(c->r->vq[0].used->idx)),
 			used0);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(c->r->vq[1].used->idx)),
@@ -1226,7 +1226,7 @@ static void rl_lifecycle_test_remote_stops_writing_when_a_rewrite_is_announced(s
 	KUNIT_EXPECT_EQ(test, lc_stats(c->r).master_reinits, 0ULL);
 
 	/* the real rebuild (generation 3 -> 4) brings it back */
-	c->m->ring_gen = 2;
+	c->m->life.ring_gen = 2;
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
 	KUNIT_EXPECT_EQ(test, lc_master_gen(c->m), 4);
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
@@ -1254,7 +1254,7 @@ static void rl_lifecycle_test_master_without_generation_is_followed_by_image(str
 	lc_traffic(test, sm, sr, 1);
 	lc_traffic(test, sm, sr, 2);
 
-	c->m->ring_gen = 0xfe;
+	c->m->life.ring_gen = 0xfe;
 	rl_loopback_drop_kicks(c->pair, true, INT_MAX);
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->m), 0);
 	KUNIT_EXPECT_EQ(test, lc_master_gen(c->m), 0);
@@ -1298,7 +1298,7 @@ static void rl_lifecycle_test_reset_remote_waits_for_rebuilt_rings(struct kunit 
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_send(c->m, sm->ept, lc_addr(sr), &v,
 					      sizeof(v), RL_DONT_BLOCK), 0);
 	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).kicks_in > kicks));
-	flush_work(&c->r->rx_work);
+	flush_work(&c->r->rx.work);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),
 			RPMSG_LITE_LINK_WAITING);
 	KUNIT_EXPECT_EQ(test, atomic_read(&sr->count), got);
@@ -1335,7 +1335,7 @@ static void rl_lifecycle_test_remote_filling_a_buffer_ignores_repeated_kicks(str
 	kicks = lc_stats(c->r).kicks_in;
 	KUNIT_ASSERT_TRUE(test, lc_wait_for(lc_stats(c->r).kicks_in >=
 					    kicks + 2));
-	flush_work(&c->r->rx_work);
+	flush_work(&c->r->rx.work);
 	KUNIT_EXPECT_EQ(test, lc_stats(c->r).master_reinits, 0ULL);
 	KUNIT_EXPECT_EQ(test, lc_stats(c->r).reset_drops, 0ULL);
 	KUNIT_EXPECT_EQ(test, rpmsg_lite_get_link_state(c->r),

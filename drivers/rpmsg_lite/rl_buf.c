@@ -7,9 +7,9 @@
  * head holds each buffer the master's descriptors name, and the head of a
  * buffer pointer a user gives back.
  *
- * Owns: rx_bufs_state, tx_bufs_state, tx_nspare, rx_slots, tx_slots and
+ * Owns: rx.bufs_state, tx.bufs_state, tx.nspare, rx.slots, tx.slots and
  * buf_errors of struct rpmsg_lite_instance.  Takes no lock: every function
- * runs with the ring lock of its direction held (rx_lock or tx_lock; a link
+ * runs with the ring lock of its direction held (rx.lock or tx.lock; a link
  * reset holds both).
  *
  * Called by the receive path (rl_rx.c), the transmit path (rl_tx.c), zero
@@ -87,9 +87,9 @@ bool rl_buf_move(struct rpmsg_lite_instance *rl, int dir, u16 head,
 	}
 	if (dir == RL_TX) {
 		if (from == RL_BUF_SPARE)
-			rl->tx_nspare--;
+			rl->tx.nspare--;
 		if (to == RL_BUF_SPARE)
-			rl->tx_nspare++;
+			rl->tx.nspare++;
 	}
 	b->state = to;
 	return true;
@@ -125,7 +125,7 @@ u32 rl_bufs_reset_locked(struct rpmsg_lite_instance *rl)
 				b->va = NULL;
 		}
 	}
-	rl->tx_nspare = 0;
+	rl->tx.nspare = 0;
 	return held;
 }
 
@@ -164,7 +164,7 @@ static int rl_buf_index(struct rpmsg_lite_instance *rl, const void *base,
 
 static u16 *rl_slots(struct rpmsg_lite_instance *rl, int dir)
 {
-	return dir == RL_TX ? rl->tx_slots : rl->rx_slots;
+	return dir == RL_TX ? rl->tx.slots : rl->rx.slots;
 }
 
 /* Someone has @head: a user, set aside, or a holder from before a reset. */
@@ -198,7 +198,7 @@ static bool rl_buf_busy(const struct rl_buf *b)
 bool rl_buf_map(struct rpmsg_lite_instance *rl, int dir, u16 head,
 		void *va)
 {
-	const void *base = dir == RL_TX ? rl->tx_bufs : rl->rx_bufs;
+	const void *base = dir == RL_TX ? rl->tx.bufs : rl->rx.bufs;
 	struct rl_buf *b = rl_buf(rl, dir, head);
 	int slot = rl_buf_index(rl, base, va), owner;
 	u16 *slots = rl_slots(rl, dir);
@@ -230,7 +230,7 @@ bool rl_buf_map(struct rpmsg_lite_instance *rl, int dir, u16 head,
  * rl_head_of() - the head of a direction whose buffer is a given one
  * @rl: link
  * @dir: RL_RX or RL_TX
- * @base: the buffers of @dir (rx_bufs or tx_bufs)
+ * @base: the buffers of @dir (rx.bufs or tx.bufs)
  * @buf: start of a buffer (its header), as a user gave it back
  *
  * Master: arithmetic on its own buffer array.  Remote: the mappings the

@@ -13,7 +13,7 @@
  *
  * Owns: listeners of struct rpmsg_lite_instance and the notifier chain of
  * every link; stats is written by each part, read here.  Takes
- * listeners_lock around the listeners' callbacks, tx_lock to read
+ * listeners_lock around the listeners' callbacks, tx.lock to read
  * stats.tx_msgs.
  *
  * Called by API users, the front ends in the module (rl_listen() and its
@@ -208,9 +208,9 @@ void rpmsg_lite_get_stats(struct rpmsg_lite_instance *rl,
 	const struct rl_link_counters *c = &rl->stats;
 	unsigned long flags;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	stats->tx_msgs = c->tx_msgs;
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	stats->rx_msgs = atomic64_read(&c->rx_msgs);
 	stats->kicks_out = atomic64_read(&c->kicks_out);
 	stats->kicks_in = atomic64_read(&c->kicks_in);

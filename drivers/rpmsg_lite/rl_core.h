@@ -11,23 +11,24 @@
  * fields below it owns.  Nothing outside the core, rl_ns.c and rl_queue.c
  * looks inside these structures.
  *
- * Locks of a link, in the order they nest:
- *   state_lock (mutex)  serialises rpmsg_lite_reset_link(),
+ * Locks of a link (paths in struct rpmsg_lite_instance), in the order
+ * they nest:
+ *   life.lock (mutex)   serialises rpmsg_lite_reset_link(),
  *                       rpmsg_lite_peer_lost() and deinit
  *   listeners_lock (mutex)  the link's listeners (front ends); held around
  *                       their callbacks
  *   ns_lock (mutex)     name-service binding; held around the bind callback
- *   rx_lock (spinlock)  the receive vq and the held-buffer bitmap; taken
+ *   rx.lock (spinlock)  the receive vq and the held-buffer bitmap; taken
  *                       by the receive work and by release_rx_buffer from
  *                       any context
- *   tx_lock (spinlock)  the transmit vq and the tx ownership bitmaps;
- *                       taken by senders in any context (RL_DONT_BLOCK
- *                       sends may come from atomic context)
+ *   tx.lock (spinlock)  the transmit vq, the tx ownership bitmaps and
+ *                       sched; taken by senders in any context
+ *                       (RL_DONT_BLOCK sends may come from atomic context)
  *   queues_lock (spinlock)  the list of receive queues; taken in any
  *                       context to wake their readers
- * rx_lock and tx_lock are only taken together by a link reset (and the
+ * rx.lock and tx.lock are only taken together by a link reset (and the
  * remote's check for rebuilt rings), rx first.  A receive queue's own lock
- * may be held while rx_lock is taken (never the other way round).
+ * may be held while rx.lock is taken (never the other way round).
  *
  * The life cycle (DOWN, WAITING, UP, RESETTING) is described in
  * Documentation/rpmsg-lite/lifecycle.rst.
@@ -35,7 +36,7 @@
  * Lifetimes: a link is a struct device (class rpmsg_lite_link); its
  * memory goes with the last reference (rpmsg_lite_get()/put(), the
  * device's children).  Every API call that touches the rings, the
- * transport or sleeps holds @active for its duration; deinit kills it,
+ * transport or sleeps holds @life.active for its duration; deinit kills it,
  * wakes every sleeper, waits for the calls in flight to leave, and only
  * then stops the transport and the works and detaches the front ends.
  * An endpoint's memory is refcounted the same way (@kref), apart from
@@ -82,8 +83,8 @@
  * @tx_credit: sends this endpoint may still make without queueing behind
  *             other blocked senders (a burst granted with its turn; see
  *             rl_tx_grant_locked()); valid in round @tx_round only;
- *             under the link's tx_lock
- * @tx_round: the link's tx_round when @tx_credit was granted
+ *             under the link's tx.lock
+ * @tx_round: the link's sched.round when @tx_credit was granted
  * @rcu: the receive path looks endpoints up under RCU
  */
 struct rpmsg_lite_endpoint {
@@ -106,7 +107,7 @@ struct rpmsg_lite_endpoint {
  * struct rl_link_counters - live counters behind struct
  *                           rpmsg_lite_link_stats (same meaning)
  * @tx_msgs: see struct rpmsg_lite_link_stats; a plain counter under
- *           the link's tx_lock, which every send holds anyway
+ *           the link's tx.lock, which every send holds anyway
  * @rx_msgs: see struct rpmsg_lite_link_stats
  * @kicks_out: see struct rpmsg_lite_link_stats
  * @kicks_in: see struct rpmsg_lite_link_stats
@@ -198,17 +199,161 @@ struct rl_buf {
 	u8 voids;
 };
 
-/* Bits of rpmsg_lite_instance.pending, set in any context. */
+/* Bits of rpmsg_lite_instance.rx.pending, set in any context. */
 enum {
 	RL_PEND_VQ0,		/* the peer kicked queue 0 of this link */
 	RL_PEND_VQ1,		/* the peer kicked queue 1 of this link */
 	RL_PEND_DOWN,		/* a broken ring took the link down */
 };
 
-/* Bits of rpmsg_lite_instance.flags. */
+/* Bits of rpmsg_lite_instance.life.flags. */
 enum {
 	RL_FLAG_BROKEN_LOGGED,	/* the broken-ring error was printed */
 	RL_FLAG_DOWN_TOLD,	/* LINK_DOWN was sent, LINK_UP not since */
+};
+
+/**
+ * struct rl_rx_state - the receive direction of a link (rl_rx.c; buffer
+ *			states and slots through rl_buf.c)
+ * @vq: the vq we receive on (master: &rpmsg_lite_instance.vq[0], remote:
+ *      &rpmsg_lite_instance.vq[1])
+ * @vq_id: wire id of @vq (kicked when returning buffers)
+ * @bufs: the buffers of @vq (master: its own array; remote: the half of
+ *        the buffer area the master's descriptors must point into)
+ * @slots: remote: per buffer of @bufs, the head that holds it, plus one
+ *         (0: none); a buffer is held through one head at a time
+ * @lock: see the lock list at the top of this file
+ * @bufs_state: one struct rl_buf per head of @vq (under @lock)
+ * @returned: returns since the last kick decision (notify_consumed)
+ * @batch: entries the receive work took in its current pass (receive
+ *         work only)
+ * @pending: RL_PEND_* bits for the receive work
+ * @cb_ept: endpoint whose callback the receive work is running
+ * @wq: per-CPU workqueue of the receive work: it runs on the CPU the
+ *      kick arrived on (a workqueue item never runs twice at once)
+ * @work: drains @vq and runs the receive callbacks
+ */
+struct rl_rx_state {
+	struct rl_vq *vq;
+	u32 vq_id;
+	void *bufs;
+	u16 *slots;
+	spinlock_t lock;	/* vq, bufs_state, returned */
+	struct rl_buf *bufs_state;
+	u32 returned;
+	struct rl_rx_slot batch[RL_RX_BATCH];
+	unsigned long pending;
+	struct rpmsg_lite_endpoint *cb_ept;
+	struct workqueue_struct *wq;
+	struct work_struct work;
+};
+
+/**
+ * struct rl_tx_state - the transmit direction of a link (rl_tx.c; buffer
+ *			states and slots through rl_buf.c)
+ * @vq: the vq we send on (master: &rpmsg_lite_instance.vq[1], remote:
+ *      &rpmsg_lite_instance.vq[0])
+ * @vq_id: wire id of @vq (kicked after a send)
+ * @bufs: the buffers of @vq (as &rl_rx_state.bufs)
+ * @slots: remote: per buffer of @bufs, the head that holds it, plus one
+ *         (as &rl_rx_state.slots)
+ * @lock: see the lock list at the top of this file
+ * @bufs_state: one struct rl_buf per head of @vq (under @lock)
+ * @nspare: heads of @vq in RL_BUF_SPARE
+ * @more: messages were published with RL_SEND_MORE and the peer was not
+ *        told yet (under @lock)
+ * @wait: pollers waiting for a free buffer; woken on tx kicks and every
+ *        state change (blocked senders wait in &rl_tx_sched.waiters)
+ * @poll_work: wakes pollers when buffers come back without a kick
+ * @watch_idx: peer idx of @vq at the last check of @watch_work
+ * @watch_tries: kicks repeated since the peer last made progress
+ * @watch_work: while messages we sent are not consumed: repeats the kick
+ *              (a lost kick) and looks at the receive vq (a lost kick
+ *              from the peer)
+ */
+struct rl_tx_state {
+	struct rl_vq *vq;
+	u32 vq_id;
+	void *bufs;
+	u16 *slots;
+	spinlock_t lock;	/* vq, fields below, sched, tx_credit */
+	struct rl_buf *bufs_state;
+	u32 nspare;
+	bool more;
+	wait_queue_head_t wait;
+	struct delayed_work poll_work;
+	u16 watch_idx;
+	u8 watch_tries;
+	struct delayed_work watch_work;
+};
+
+/**
+ * struct rl_tx_sched - turns of a link's blocked senders (rl_tx_sched.c);
+ *			every field under &rl_tx_state.lock
+ * @waiters: blocked senders waiting for a buffer (struct rl_tx_waiter),
+ *           oldest first; freed buffers are handed to them in order
+ * @round: bumped on every state change and when no credit was used for a
+ *         jiffy: burst credits of older rounds are void
+ * @reserved: free buffers promised to the burst credits of the current
+ *            round; kept out of what is handed to newer waiters
+ * @credit_jiffies: jiffies when a credit was last granted or used
+ * @nwaiters: entries in @waiters
+ * @grants: buffers handed to waiters so far (wraps; progress marker)
+ */
+struct rl_tx_sched {
+	struct list_head waiters;
+	u32 round;
+	u32 reserved;
+	unsigned long credit_jiffies;
+	u32 nwaiters;
+	u32 grants;
+};
+
+/**
+ * struct rl_link_life - life cycle of a link (rl_link_state.c; @removing,
+ *			 @active and @drained: rl_link.c)
+ * @state: enum rpmsg_lite_link_state
+ * @generation: bumped by every ring rebuild; buffers of an older
+ *              generation are void
+ * @removing: rpmsg_lite_deinit() has started
+ * @active: held by every API call that uses the rings, the transport or
+ *          sleeps (rl_enter()); killed by deinit
+ * @drained: completed when @active is dead and every holder left
+ * @flags: RL_FLAG_* bits
+ * @rx_used_base: master: used->idx of vq[0] after setup (activity probe)
+ * @tx_used_base: master: used->idx of vq[1] after setup (activity probe)
+ * @peer_seen: master: the remote has been seen consuming or sending
+ * @ring_gen: master: generation of its rings (see rl_wire.h); remote:
+ *            the master's generation it follows
+ * @gen_acked: remote: the odd generation it last acknowledged
+ * @gen_known: remote: the master has shown a nonzero generation, so a
+ *             change of generation (not the ring image) tells a rebuild
+ * @peer_gen_aware: master: the remote has shown it follows generations
+ * @need_rebuild: remote: it reset itself after using the rings; only
+ *                rings the master rebuilt since bring it up again
+ * @lock: see the lock list at the top of this file
+ * @wait: rpmsg_lite_wait_for_link_up() waiters
+ * @kick_work: master: re-kicks until the remote shows activity
+ */
+struct rl_link_life {
+	atomic_t state;
+	u32 generation;
+	bool removing;
+	struct percpu_ref active;
+	struct completion drained;
+	unsigned long flags;
+	u16 rx_used_base;
+	u16 tx_used_base;
+	bool peer_seen;
+	u8 ring_gen;
+	u8 gen_acked;
+	bool gen_known;
+	bool peer_gen_aware;
+	bool need_rebuild;
+
+	struct mutex lock;	/* reset vs deinit */
+	wait_queue_head_t wait;
+	struct delayed_work kick_work;
 };
 
 /**
@@ -226,71 +371,11 @@ enum {
  * @ops: transport
  * @ops_priv: passed back to @ops
  * @vq: the two vrings, indexed by queue number (0: master rx / remote tx)
- * @rxq: the vq we receive on (master: @vq[0], remote: @vq[1])
- * @txq: the vq we send on (master: @vq[1], remote: @vq[0])
- * @rx_vq_id: wire id of @rxq (kicked when returning buffers)
- * @tx_vq_id: wire id of @txq (kicked after a send)
- * @rx_bufs: the buffers of @rxq (master: its own array; remote: the half
- *           of the buffer area the master's descriptors must point into)
- * @tx_bufs: same for @txq
- * @rx_slots: remote: per buffer of @rx_bufs, the head that holds it, plus
- *            one (0: none); a buffer is held through one head at a time
- * @tx_slots: same for @txq
- * @rx_lock: see the lock list at the top of this file
- * @rx_bufs_state: one struct rl_buf per head of @rxq (under @rx_lock)
- * @rx_returned: returns since the last kick decision (notify_consumed)
- * @rx_batch: entries the receive work took in its current pass (receive
- *            work only)
- * @tx_lock: see the lock list at the top of this file
- * @tx_bufs_state: one struct rl_buf per head of @txq (under @tx_lock)
- * @tx_nspare: heads of @txq in RL_BUF_SPARE
- * @tx_waiters: blocked senders waiting for a buffer (struct rl_tx_waiter),
- *              oldest first; freed buffers are handed to them in order
- * @tx_round: bumped on every state change and when no credit was used
- *            for a jiffy: burst credits of older rounds are void
- * @tx_reserved: free buffers promised to the burst credits of the current
- *               round; kept out of what is handed to newer waiters
- * @tx_credit_jiffies: jiffies when a credit was last granted or used
- * @tx_nwaiters: entries in @tx_waiters
- * @tx_grants: buffers handed to waiters so far (wraps; progress marker)
- * @tx_more: messages were published with RL_SEND_MORE and the peer was
- *           not told yet (under tx_lock)
- * @state: enum rpmsg_lite_link_state
- * @generation: bumped by every ring rebuild; buffers of an older
- *              generation are void
- * @removing: rpmsg_lite_deinit() has started
- * @active: held by every API call that uses the rings, the transport or
- *          sleeps (rl_enter()); killed by deinit
- * @drained: completed when @active is dead and every holder left
- * @pending: RL_PEND_* bits for the receive work
- * @flags: RL_FLAG_* bits
- * @rx_used_base: master: used->idx of @vq[0] after setup (activity probe)
- * @tx_used_base: master: used->idx of @vq[1] after setup (activity probe)
- * @peer_seen: master: the remote has been seen consuming or sending
- * @ring_gen: master: generation of its rings (see rl_wire.h); remote:
- *            the master's generation it follows
- * @gen_acked: remote: the odd generation it last acknowledged
- * @gen_known: remote: the master has shown a nonzero generation, so a
- *             change of generation (not the ring image) tells a rebuild
- * @peer_gen_aware: master: the remote has shown it follows generations
- * @need_rebuild: remote: it reset itself after using the rings; only
- *                rings the master rebuilt since bring it up again
- * @watch_idx: peer idx of the transmit vq at the last check of @watch_work
- * @watch_tries: kicks repeated since the peer last made progress
- * @state_lock: see the lock list at the top of this file
- * @tx_wq: pollers waiting for a free buffer; woken on tx kicks and every
- *         state change (blocked senders wait in @tx_waiters)
- * @link_wq: rpmsg_lite_wait_for_link_up() waiters
  * @wq: ordered workqueue of the link: re-kick, watch and poll works
- * @rx_wq: per-CPU workqueue of the receive work: it runs on the CPU the
- *         kick arrived on (a workqueue item never runs twice at once)
- * @rx_work: drains @rxq and runs the receive callbacks
- * @kick_work: master: re-kicks until the remote shows activity
- * @tx_poll_work: wakes pollers when buffers come back without a kick
- * @watch_work: while messages we sent are not consumed: repeats the kick
- *              (a lost kick) and looks at the receive vq (a lost kick
- *              from the peer)
- * @cb_ept: endpoint whose callback the receive work is running
+ * @rx: the receive direction
+ * @tx: the transmit direction
+ * @sched: blocked senders' turns
+ * @life: link state, reset, teardown
  * @epts: endpoints by address
  * @ns_ept: the name-service endpoint (address 53)
  * @ns_lock: see the lock list at the top of this file
@@ -321,59 +406,12 @@ struct rpmsg_lite_instance {
 	void *ops_priv;
 
 	struct rl_vq vq[2];
-	struct rl_vq *rxq;
-	struct rl_vq *txq;
-	u32 rx_vq_id;
-	u32 tx_vq_id;
-	void *rx_bufs;
-	void *tx_bufs;
-	u16 *rx_slots;
-	u16 *tx_slots;
-
-	spinlock_t rx_lock;	/* rxq, rx_bufs_state, rx_returned */
-	struct rl_buf *rx_bufs_state;
-	u32 rx_returned;
-	struct rl_rx_slot rx_batch[RL_RX_BATCH];
-
-	spinlock_t tx_lock;	/* txq, tx_* below, endpoints' tx_credit */
-	struct rl_buf *tx_bufs_state;
-	u32 tx_nspare;
-	struct list_head tx_waiters;
-	u32 tx_round;
-	u32 tx_reserved;
-	unsigned long tx_credit_jiffies;
-	u32 tx_nwaiters;
-	u32 tx_grants;
-	bool tx_more;
-
-	atomic_t state;
-	u32 generation;
-	bool removing;
-	struct percpu_ref active;
-	struct completion drained;
-	unsigned long pending;
-	unsigned long flags;
-	u16 rx_used_base;
-	u16 tx_used_base;
-	bool peer_seen;
-	u8 ring_gen;
-	u8 gen_acked;
-	bool gen_known;
-	bool peer_gen_aware;
-	bool need_rebuild;
-	u16 watch_idx;
-	u8 watch_tries;
-
-	struct mutex state_lock;	/* reset vs deinit */
-	wait_queue_head_t tx_wq;
-	wait_queue_head_t link_wq;
 	struct workqueue_struct *wq;
-	struct workqueue_struct *rx_wq;
-	struct work_struct rx_work;
-	struct delayed_work kick_work;
-	struct delayed_work tx_poll_work;
-	struct delayed_work watch_work;
-	struct rpmsg_lite_endpoint *cb_ept;
+
+	struct rl_rx_state rx;
+	struct rl_tx_state tx;
+	struct rl_tx_sched sched;
+	struct rl_link_life life;
 
 	struct xarray epts;
 
@@ -420,7 +458,7 @@ struct rpmsg_lite_instance {
  */
 static inline bool rl_enter(struct rpmsg_lite_instance *rl)
 {
-	return percpu_ref_tryget_live(&rl->active);
+	return percpu_ref_tryget_live(&rl->life.active);
 }
 
 /**
@@ -429,7 +467,7 @@ static inline bool rl_enter(struct rpmsg_lite_instance *rl)
  */
 static inline void rl_leave(struct rpmsg_lite_instance *rl)
 {
-	percpu_ref_put(&rl->active);
+	percpu_ref_put(&rl->life.active);
 }
 
 /**
@@ -444,9 +482,9 @@ static inline int rl_link_errno(struct rpmsg_lite_instance *rl)
 {
 	/* pairs with the barrier in rpmsg_lite_deinit() */
 	smp_mb();
-	if (READ_ONCE(rl->removing))
+	if (READ_ONCE(rl->life.removing))
 		return -ENODEV;
-	switch (atomic_read(&rl->state)) {
+	switch (atomic_read(&rl->life.state)) {
 	case RPMSG_LITE_LINK_UP:
 		return 0;
 	case RPMSG_LITE_LINK_WAITING:
@@ -485,7 +523,7 @@ int rl_send_from(struct rpmsg_lite_instance *rl, u32 src, u32 dst,
  */
 static inline u32 rl_generation(struct rpmsg_lite_instance *rl)
 {
-	return READ_ONCE(rl->generation);
+	return READ_ONCE(rl->life.generation);
 }
 
 /* rl_queue.c */

@@ -36,8 +36,8 @@ enum { RL_RX, RL_TX };
 static inline struct rl_buf *rl_buf(struct rpmsg_lite_instance *rl, int dir,
 				    u16 head)
 {
-	return dir == RL_TX ? &rl->tx_bufs_state[head] :
-			      &rl->rx_bufs_state[head];
+	return dir == RL_TX ? &rl->tx.bufs_state[head] :
+			      &rl->rx.bufs_state[head];
 }
 
 /**

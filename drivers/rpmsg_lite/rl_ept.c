@@ -9,7 +9,7 @@
  * rpmsg_lite_endpoint but its tx_credit and tx_round (rl_tx_sched.c).
  * Takes no lock of the link (the xarray has its own; lookups run under
  * RCU); a dying endpoint wakes blocked senders through
- * rl_tx_wake_waiters() (tx_lock).
+ * rl_tx_wake_waiters() (tx.lock).
  *
  * Called by API users, the name service (rl_ns.c: rl_ept_create(),
  * rl_ept_unused()), the receive work (rl_rx.c: rl_ept_get(),
@@ -250,7 +250,7 @@ int rpmsg_lite_destroy_ept(struct rpmsg_lite_instance *rl,
 	if (xa_cmpxchg(&rl->epts, ept->addr, ept, NULL, GFP_KERNEL) != ept)
 		return -EINVAL;
 
-	if (rl_in_rx_work(rl) && rl->cb_ept == ept) {
+	if (rl_in_rx_work(rl) && rl->rx.cb_ept == ept) {
 		ept->free_after_cb = true;
 		/* the work holds a reference; it kills @ept when done */
 		WARN_ON(refcount_dec_and_test(&ept->refs));

@@ -8,9 +8,9 @@
  * the teardown.
  *
  * Owns: dev, parent, index, name, role, cfg, shm, shm_size, buf_size,
- * ops, ops_priv, vq, rxq, txq, rx_vq_id, tx_vq_id, rx_bufs, tx_bufs,
- * removing, active, drained, wq and rx_wq of struct rpmsg_lite_instance,
- * and initialises every other field.  Takes state_lock in
+ * ops, ops_priv, vq, wq, rx.vq, tx.vq, rx.vq_id, tx.vq_id, rx.bufs,
+ * tx.bufs, rx.wq, life.removing, life.active and life.drained of struct
+ * rpmsg_lite_instance, and initialises every other field.  Takes life.lock in
  * rpmsg_lite_deinit() to stop the transport and the works.
  *
  * Called by the code that creates links (rl_platform.c, rl_rproc.c, the
@@ -300,13 +300,13 @@ static void rl_link_release(struct device *dev)
 	struct rpmsg_lite_instance *rl =
 		container_of(dev, struct rpmsg_lite_instance, dev);
 
-	percpu_ref_exit(&rl->active);
+	percpu_ref_exit(&rl->life.active);
 	rl_vq_cleanup(&rl->vq[0]);
 	rl_vq_cleanup(&rl->vq[1]);
-	kfree(rl->rx_bufs_state);
-	kfree(rl->tx_bufs_state);
-	kfree(rl->rx_slots);
-	kfree(rl->tx_slots);
+	kfree(rl->rx.bufs_state);
+	kfree(rl->tx.bufs_state);
+	kfree(rl->rx.slots);
+	kfree(rl->tx.slots);
 	xa_destroy(&rl->epts);
 	kfree_const(rl->name);
 	if (rl->index >= 0)
@@ -318,19 +318,19 @@ static void rl_link_release(struct device *dev)
 static void rl_active_drained(struct percpu_ref *ref)
 {
 	struct rpmsg_lite_instance *rl =
-		container_of(ref, struct rpmsg_lite_instance, active);
+		container_of(ref, struct rpmsg_lite_instance, life.active);
 
-	complete(&rl->drained);
+	complete(&rl->life.drained);
 }
 
 static void rl_destroy_workqueues(struct rpmsg_lite_instance *rl)
 {
 	if (rl->wq)
 		destroy_workqueue(rl->wq);
-	if (rl->rx_wq)
-		destroy_workqueue(rl->rx_wq);
+	if (rl->rx.wq)
+		destroy_workqueue(rl->rx.wq);
 	rl->wq = NULL;
-	rl->rx_wq = NULL;
+	rl->rx.wq = NULL;
 }
 
 static ssize_t link_name_show(struct device *dev,
@@ -471,12 +471,12 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_put, RPMSG_LITE);
  */
 static void rl_stop_calls(struct rpmsg_lite_instance *rl)
 {
-	WRITE_ONCE(rl->removing, true);
+	WRITE_ONCE(rl->life.removing, true);
 	/* pairs with rl_link_errno() */
 	smp_mb();
-	percpu_ref_kill(&rl->active);
+	percpu_ref_kill(&rl->life.active);
 	rl_wake_all(rl);
-	wait_for_completion(&rl->drained);
+	wait_for_completion(&rl->life.drained);
 }
 
 /*
@@ -557,23 +557,23 @@ rl_alloc(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role,
 	rl->buf_size = cfg->payload_size + RL_MSG_HDR_SIZE;
 	rl->ops = desc->ops;
 	rl->ops_priv = desc->ops_priv;
-	spin_lock_init(&rl->rx_lock);
-	spin_lock_init(&rl->tx_lock);
-	mutex_init(&rl->state_lock);
+	spin_lock_init(&rl->rx.lock);
+	spin_lock_init(&rl->tx.lock);
+	mutex_init(&rl->life.lock);
 	mutex_init(&rl->ns_lock);
 	spin_lock_init(&rl->queues_lock);
 	INIT_LIST_HEAD(&rl->queues);
 	mutex_init(&rl->listeners_lock);
 	INIT_LIST_HEAD(&rl->listeners);
-	init_completion(&rl->drained);
-	init_waitqueue_head(&rl->tx_wq);
-	INIT_LIST_HEAD(&rl->tx_waiters);
-	init_waitqueue_head(&rl->link_wq);
-	INIT_WORK(&rl->rx_work, rl_rx_work);
-	INIT_DELAYED_WORK(&rl->kick_work, rl_kick_work);
-	INIT_DELAYED_WORK(&rl->watch_work, rl_watch_work);
-	INIT_DELAYED_WORK(&rl->tx_poll_work, rl_tx_poll_work);
-	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+	init_completion(&rl->life.drained);
+	init_waitqueue_head(&rl->tx.wait);
+	INIT_LIST_HEAD(&rl->sched.waiters);
+	init_waitqueue_head(&rl->life.wait);
+	INIT_WORK(&rl->rx.work, rl_rx_work);
+	INIT_DELAYED_WORK(&rl->life.kick_work, rl_kick_work);
+	INIT_DELAYED_WORK(&rl->tx.watch_work, rl_watch_work);
+	INIT_DELAYED_WORK(&rl->tx.poll_work, rl_tx_poll_work);
+	atomic_set(&rl->life.state, RPMSG_LITE_LINK_DOWN);
 	return rl;
 }
 
@@ -590,13 +590,13 @@ static int rl_alloc_state(struct rpmsg_lite_instance *rl,
 	rl->name = kstrdup_const(desc->name ?: dev_name(desc->dev),
 				 GFP_KERNEL);
 	/* every buffer starts in its ring (RL_BUF_RING is 0) */
-	rl->rx_bufs_state = kcalloc(count, sizeof(*rl->rx_bufs_state),
+	rl->rx.bufs_state = kcalloc(count, sizeof(*rl->rx.bufs_state),
 				    GFP_KERNEL);
-	rl->tx_bufs_state = kcalloc(count, sizeof(*rl->tx_bufs_state),
+	rl->tx.bufs_state = kcalloc(count, sizeof(*rl->tx.bufs_state),
 				    GFP_KERNEL);
-	if (!rl->name || !rl->rx_bufs_state || !rl->tx_bufs_state)
+	if (!rl->name || !rl->rx.bufs_state || !rl->tx.bufs_state)
 		return -ENOMEM;
-	ret = percpu_ref_init(&rl->active, rl_active_drained, 0, GFP_KERNEL);
+	ret = percpu_ref_init(&rl->life.active, rl_active_drained, 0, GFP_KERNEL);
 	if (ret)
 		return ret;
 	ret = ida_alloc(&rl_link_ida, GFP_KERNEL);
@@ -657,18 +657,18 @@ static int rl_init_vq(struct rpmsg_lite_instance *rl,
 static void rl_pick_queues(struct rpmsg_lite_instance *rl)
 {
 	if (rl->role == RPMSG_LITE_MASTER) {
-		rl->rxq = &rl->vq[RL_VQ_MASTER_RX];
-		rl->txq = &rl->vq[RL_VQ_MASTER_TX];
-		rl->rx_bufs = rl->rxq->cfg.bufs;
-		rl->tx_bufs = rl->txq->cfg.bufs;
+		rl->rx.vq = &rl->vq[RL_VQ_MASTER_RX];
+		rl->tx.vq = &rl->vq[RL_VQ_MASTER_TX];
+		rl->rx.bufs = rl->rx.vq->cfg.bufs;
+		rl->tx.bufs = rl->tx.vq->cfg.bufs;
 	} else {
-		rl->rxq = &rl->vq[RL_VQ_MASTER_TX];
-		rl->txq = &rl->vq[RL_VQ_MASTER_RX];
-		rl->rx_bufs = rl->rxq->cfg.area;
-		rl->tx_bufs = rl->txq->cfg.area;
+		rl->rx.vq = &rl->vq[RL_VQ_MASTER_TX];
+		rl->tx.vq = &rl->vq[RL_VQ_MASTER_RX];
+		rl->rx.bufs = rl->rx.vq->cfg.area;
+		rl->tx.bufs = rl->tx.vq->cfg.area;
 	}
-	rl->rx_vq_id = rl->rxq->cfg.id;
-	rl->tx_vq_id = rl->txq->cfg.id;
+	rl->rx.vq_id = rl->rx.vq->cfg.id;
+	rl->tx.vq_id = rl->tx.vq->cfg.id;
 }
 
 /* Both vrings of the link, and a remote's record of held buffers. */
@@ -692,9 +692,9 @@ static int rl_init_vqs(struct rpmsg_lite_instance *rl,
 	area = desc->bufs ?: rl->shm + 2 * (size_t)cfg->vring_size;
 	area_da = desc->bufs ? desc->bufs_da : cfg->shm_da + 2ULL * cfg->vring_size;
 	if (rl->role == RPMSG_LITE_REMOTE) {
-		rl->rx_slots = kcalloc(count, sizeof(*rl->rx_slots), GFP_KERNEL);
-		rl->tx_slots = kcalloc(count, sizeof(*rl->tx_slots), GFP_KERNEL);
-		if (!rl->rx_slots || !rl->tx_slots)
+		rl->rx.slots = kcalloc(count, sizeof(*rl->rx.slots), GFP_KERNEL);
+		rl->tx.slots = kcalloc(count, sizeof(*rl->tx.slots), GFP_KERNEL);
+		if (!rl->rx.slots || !rl->tx.slots)
 			return -ENOMEM;
 	} else {
 		area = NULL;
@@ -718,9 +718,9 @@ static int rl_alloc_workqueues(struct rpmsg_lite_instance *rl)
 	 * message is processed and its reader woken there, without another
 	 * CPU's wake-up on the way (an item is never run twice at once).
 	 */
-	rl->rx_wq = alloc_workqueue("rpmsg_lite_rx/%s",
+	rl->rx.wq = alloc_workqueue("rpmsg_lite_rx/%s",
 				    WQ_HIGHPRI | WQ_MEM_RECLAIM, 1, rl->name);
-	if (!rl->wq || !rl->rx_wq)
+	if (!rl->wq || !rl->rx.wq)
 		return -ENOMEM;
 	return 0;
 }
@@ -739,7 +739,7 @@ static int rl_start_transport(struct rpmsg_lite_instance *rl)
 	if (ret) {
 		rl_err(rl, "transport failed to start: %d\n", ret);
 		rl_stop_calls(rl);
-		atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
+		atomic_set(&rl->life.state, RPMSG_LITE_LINK_DOWN);
 		rl_detach(rl);
 	}
 	return ret;
@@ -775,10 +775,10 @@ rl_init(const struct rpmsg_lite_link_desc *desc, enum rpmsg_lite_role role)
 
 	if (role == RPMSG_LITE_MASTER) {
 		rl_master_build_rings(rl);
-		atomic_set(&rl->state, RPMSG_LITE_LINK_UP);
+		atomic_set(&rl->life.state, RPMSG_LITE_LINK_UP);
 	} else {
 		/* a remote writes nothing until the master has kicked */
-		atomic_set(&rl->state, RPMSG_LITE_LINK_WAITING);
+		atomic_set(&rl->life.state, RPMSG_LITE_LINK_WAITING);
 	}
 
 	/*
@@ -885,15 +885,15 @@ int rpmsg_lite_deinit(struct rpmsg_lite_instance *rl)
 
 	rl_stop_calls(rl);
 
-	mutex_lock(&rl->state_lock);
+	mutex_lock(&rl->life.lock);
 	if (rl->ops->stop)
 		rl->ops->stop(rl->ops_priv);
-	atomic_set(&rl->state, RPMSG_LITE_LINK_DOWN);
-	cancel_work_sync(&rl->rx_work);
-	cancel_delayed_work_sync(&rl->kick_work);
-	cancel_delayed_work_sync(&rl->watch_work);
-	cancel_delayed_work_sync(&rl->tx_poll_work);
-	mutex_unlock(&rl->state_lock);
+	atomic_set(&rl->life.state, RPMSG_LITE_LINK_DOWN);
+	cancel_work_sync(&rl->rx.work);
+	cancel_delayed_work_sync(&rl->life.kick_work);
+	cancel_delayed_work_sync(&rl->tx.watch_work);
+	cancel_delayed_work_sync(&rl->tx.poll_work);
+	mutex_unlock(&rl->life.lock);
 	rl_wake_all(rl);
 
 	rl_detach(rl);

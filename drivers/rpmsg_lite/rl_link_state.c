@@ -8,11 +8,10 @@
  * master's link-up kicks; LINK_UP and LINK_DOWN to the notifier chain and
  * the listeners, once per outage.
  *
- * Owns: state, generation, flags, rx_used_base, tx_used_base, peer_seen,
- * ring_gen, gen_acked, gen_known, peer_gen_aware, need_rebuild, link_wq
- * and kick_work of struct rpmsg_lite_instance.  Takes state_lock around a
+ * Owns: life (struct rl_link_life) of struct rpmsg_lite_instance but
+ * life.removing, life.active and life.drained (rl_link.c).  Takes life.lock around a
  * reset or a peer loss (from process context), and both ring locks,
- * rx_lock first, to rewrite the rings or to stop writing to them.
+ * rx.lock first, to rewrite the rings or to stop writing to them.
  *
  * Called by API users, the receive work (rl_rx.c: a remote tracks the
  * master's rings), every path that finds a ring corrupted
@@ -45,8 +44,8 @@
 void rl_wake_all(struct rpmsg_lite_instance *rl)
 {
 	rl_tx_wake_waiters(rl);
-	wake_up_all(&rl->tx_wq);
-	wake_up_all(&rl->link_wq);
+	wake_up_all(&rl->tx.wait);
+	wake_up_all(&rl->life.wait);
 	rl_queue_wake_all(rl);
 }
 
@@ -61,7 +60,7 @@ void rl_wake_all(struct rpmsg_lite_instance *rl)
  */
 void rl_tell_down(struct rpmsg_lite_instance *rl)
 {
-	if (!test_and_set_bit(RL_FLAG_DOWN_TOLD, &rl->flags))
+	if (!test_and_set_bit(RL_FLAG_DOWN_TOLD, &rl->life.flags))
 		rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_DOWN);
 }
 
@@ -73,7 +72,7 @@ void rl_tell_down(struct rpmsg_lite_instance *rl)
  */
 void rl_tell_up(struct rpmsg_lite_instance *rl)
 {
-	clear_bit(RL_FLAG_DOWN_TOLD, &rl->flags);
+	clear_bit(RL_FLAG_DOWN_TOLD, &rl->life.flags);
 	rl_notify_event(rl, RPMSG_LITE_EVENT_LINK_UP);
 }
 
@@ -93,17 +92,17 @@ void rl_link_broken(struct rpmsg_lite_instance *rl, struct rl_vq *vq)
 	int old;
 
 	rl_stat_inc(rl, ring_errors);
-	old = atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_UP,
+	old = atomic_cmpxchg(&rl->life.state, RPMSG_LITE_LINK_UP,
 			     RPMSG_LITE_LINK_RESETTING);
 	if (old == RPMSG_LITE_LINK_WAITING)
-		old = atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_WAITING,
+		old = atomic_cmpxchg(&rl->life.state, RPMSG_LITE_LINK_WAITING,
 				     RPMSG_LITE_LINK_RESETTING);
-	if (!test_and_set_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags))
+	if (!test_and_set_bit(RL_FLAG_BROKEN_LOGGED, &rl->life.flags))
 		rl_err(rl, "vq %u is corrupted (%u bad idx, %u bad head): link down until reset\n",
 		       vq->cfg.id, vq->stats.bad_idx, vq->stats.bad_head);
 	if (old == RPMSG_LITE_LINK_UP || old == RPMSG_LITE_LINK_WAITING) {
-		set_bit(RL_PEND_DOWN, &rl->pending);
-		queue_work(rl->rx_wq, &rl->rx_work);
+		set_bit(RL_PEND_DOWN, &rl->rx.pending);
+		queue_work(rl->rx.wq, &rl->rx.work);
 	}
 	rl_wake_all(rl);
 }
@@ -132,8 +131,8 @@ static bool rl_remote_sees_init_image(struct rpmsg_lite_instance *rl,
 	u16 a0, u0, a1, u1;
 	bool undone;
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	spin_lock(&rl->tx_lock);
+	spin_lock_irqsave(&rl->rx.lock, flags);
+	spin_lock(&rl->tx.lock);
 	a0 = le16_to_cpu(READ_ONCE(rl->vq[0].avail->idx));
 	u0 = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
 	a1 = le16_to_cpu(READ_ONCE(rl->vq[1].avail->idx));
@@ -142,8 +141,8 @@ static bool rl_remote_sees_init_image(struct rpmsg_lite_instance *rl,
 		 (rl->vq[0].synced && rl->vq[0].used_shadow != u0) ||
 		 (rl->vq[1].synced && (rl->vq[1].used_shadow != u1 ||
 				       rl->vq[1].avail_last != a1));
-	spin_unlock(&rl->tx_lock);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	spin_unlock(&rl->tx.lock);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 
 	return (undone || !need_used) && a0 == count && u0 == 0 &&
 	       u1 == count && a1 <= max_sent;
@@ -161,8 +160,8 @@ static bool rl_remote_sees_init_image(struct rpmsg_lite_instance *rl,
 static bool rl_remote_master_rebuilt(struct rpmsg_lite_instance *rl, u8 gen,
 				     bool after_reset)
 {
-	if (rl->gen_known || gen)
-		return gen != rl->ring_gen;
+	if (rl->life.gen_known || gen)
+		return gen != rl->life.ring_gen;
 	if (after_reset)
 		return rl_remote_sees_init_image(rl, rl->cfg.buffer_count,
 						 false);
@@ -171,7 +170,7 @@ static bool rl_remote_master_rebuilt(struct rpmsg_lite_instance *rl, u8 gen,
 
 /*
  * Remote: say in our flags word that we follow generations and which one
- * we saw last (@gen; odd: an acknowledgment).  tx_lock held.
+ * we saw last (@gen; odd: an acknowledgment).  tx.lock held.
  */
 static void rl_remote_answer_gen_locked(struct rpmsg_lite_instance *rl,
 					u8 gen)
@@ -188,13 +187,13 @@ static void rl_remote_adopt_gen(struct rpmsg_lite_instance *rl, u8 gen)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	/* read locklessly by rl_rx_copy_valid() */
-	WRITE_ONCE(rl->ring_gen, gen);
+	WRITE_ONCE(rl->life.ring_gen, gen);
 	if (gen)
-		rl->gen_known = true;
+		rl->life.gen_known = true;
 	rl_remote_answer_gen_locked(rl, gen);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 }
 
 /*
@@ -208,24 +207,24 @@ static void rl_remote_adopt_gen(struct rpmsg_lite_instance *rl, u8 gen)
  */
 static void rl_remote_freeze(struct rpmsg_lite_instance *rl, u8 gen)
 {
-	int old = atomic_read(&rl->state);
+	int old = atomic_read(&rl->life.state);
 	unsigned long flags;
 
 	if (old == RPMSG_LITE_LINK_DOWN)
 		return;
-	if (old != RPMSG_LITE_LINK_UP && rl->gen_acked == gen &&
-	    rl->gen_known)
+	if (old != RPMSG_LITE_LINK_UP && rl->life.gen_acked == gen &&
+	    rl->life.gen_known)
 		return;
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	spin_lock(&rl->tx_lock);
-	old = atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_UP,
+	spin_lock_irqsave(&rl->rx.lock, flags);
+	spin_lock(&rl->tx.lock);
+	old = atomic_cmpxchg(&rl->life.state, RPMSG_LITE_LINK_UP,
 			     RPMSG_LITE_LINK_RESETTING);
-	rl->gen_acked = gen;
-	rl->gen_known = true;
+	rl->life.gen_acked = gen;
+	rl->life.gen_known = true;
 	rl_remote_answer_gen_locked(rl, gen);
-	spin_unlock(&rl->tx_lock);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	spin_unlock(&rl->tx.lock);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 
 	if (old == RPMSG_LITE_LINK_UP) {
 		rl_dbg(rl, "the master is rebuilding the rings (generation %u): stopped\n",
@@ -235,7 +234,7 @@ static void rl_remote_freeze(struct rpmsg_lite_instance *rl, u8 gen)
 	}
 	/* the acknowledgment must be visible before the kick */
 	wmb();
-	rl_kick(rl, rl->tx_vq_id);
+	rl_kick(rl, rl->tx.vq_id);
 }
 
 /*
@@ -248,14 +247,14 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl)
 	unsigned long flags;
 	u32 dropped;
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	spin_lock(&rl->tx_lock);
+	spin_lock_irqsave(&rl->rx.lock, flags);
+	spin_lock(&rl->tx.lock);
 	/*
 	 * Before the new rings hand the buffers to the peer: a copy from a
 	 * held buffer that sees the peer's new bytes then sees this too
 	 * (rl_rx_copy_valid()).
 	 */
-	WRITE_ONCE(rl->generation, rl->generation + 1);
+	WRITE_ONCE(rl->life.generation, rl->life.generation + 1);
 	/* the new generation before any ring write (rl_rx_copy_valid()) */
 	smp_mb();
 	rl_vq_reset(&rl->vq[0]);
@@ -264,11 +263,11 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl)
 		rl_master_build_rings(rl);
 	/* held now: void, but their holders may still release them */
 	dropped = rl_bufs_reset_locked(rl);
-	rl->rx_returned = 0;
-	rl->tx_more = false;
-	clear_bit(RL_FLAG_BROKEN_LOGGED, &rl->flags);
-	spin_unlock(&rl->tx_lock);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	rl->rx.returned = 0;
+	rl->tx.more = false;
+	clear_bit(RL_FLAG_BROKEN_LOGGED, &rl->life.flags);
+	spin_unlock(&rl->tx.lock);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 	rl_stat_inc(rl, resets);
 	atomic64_add(dropped, &rl->stats.reset_drops);
 }
@@ -282,13 +281,13 @@ static void rl_reset_rings(struct rpmsg_lite_instance *rl)
  */
 static void rl_remote_follow_master(struct rpmsg_lite_instance *rl, u8 gen)
 {
-	int old = atomic_read(&rl->state);
+	int old = atomic_read(&rl->life.state);
 
 	if (old != RPMSG_LITE_LINK_UP && old != RPMSG_LITE_LINK_RESETTING)
 		return;
 	if (!rl_remote_master_rebuilt(rl, gen, false))
 		return;
-	if (atomic_cmpxchg(&rl->state, old, RPMSG_LITE_LINK_RESETTING) != old)
+	if (atomic_cmpxchg(&rl->life.state, old, RPMSG_LITE_LINK_RESETTING) != old)
 		return;
 
 	/* a peer can trigger this at will: rate limited */
@@ -299,7 +298,7 @@ static void rl_remote_follow_master(struct rpmsg_lite_instance *rl, u8 gen)
 	rl_reset_rings(rl);
 	rl_remote_adopt_gen(rl, gen);
 	rl_stat_inc(rl, master_reinits);
-	if (atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_RESETTING,
+	if (atomic_cmpxchg(&rl->life.state, RPMSG_LITE_LINK_RESETTING,
 			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_RESETTING) {
 		rl_wake_all(rl);
 		rl_tell_up(rl);
@@ -332,15 +331,15 @@ bool rl_remote_track_master(struct rpmsg_lite_instance *rl)
 	 * still hold what it took before, coming up on them would take
 	 * those messages again.
 	 */
-	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_WAITING &&
-	    READ_ONCE(rl->need_rebuild) &&
+	if (atomic_read(&rl->life.state) == RPMSG_LITE_LINK_WAITING &&
+	    READ_ONCE(rl->life.need_rebuild) &&
 	    !rl_remote_master_rebuilt(rl, gen, true)) {
 		rl_dbg(rl, "kick on the rings of before our reset: still waiting\n");
 		return true;
 	}
-	if (atomic_cmpxchg(&rl->state, RPMSG_LITE_LINK_WAITING,
+	if (atomic_cmpxchg(&rl->life.state, RPMSG_LITE_LINK_WAITING,
 			   RPMSG_LITE_LINK_UP) == RPMSG_LITE_LINK_WAITING) {
-		WRITE_ONCE(rl->need_rebuild, false);
+		WRITE_ONCE(rl->life.need_rebuild, false);
 		rl_remote_adopt_gen(rl, gen);
 		rl_dbg(rl, "first kick from the master: link up\n");
 		rl_wake_all(rl);
@@ -355,13 +354,13 @@ static bool rl_master_remote_active(struct rpmsg_lite_instance *rl)
 	u16 rx_idx = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
 	u16 tx_idx = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
 
-	return READ_ONCE(rl->peer_seen) || rx_idx != rl->rx_used_base ||
-	       tx_idx != rl->tx_used_base;
+	return READ_ONCE(rl->life.peer_seen) || rx_idx != rl->life.rx_used_base ||
+	       tx_idx != rl->life.tx_used_base;
 }
 
 /**
  * rl_kick_work() - master: repeat the link-up kick
- * @work: the link's kick_work
+ * @work: the link's life.kick_work
  *
  * The first kick can be lost (a remote not listening yet, an emulated
  * doorbell before its interrupt is enabled).  Repeat it until the remote
@@ -373,19 +372,19 @@ void rl_kick_work(struct work_struct *work)
 {
 	struct rpmsg_lite_instance *rl =
 		container_of(to_delayed_work(work), struct rpmsg_lite_instance,
-			     kick_work);
+			     life.kick_work);
 
-	if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP ||
-	    READ_ONCE(rl->removing))
+	if (atomic_read(&rl->life.state) != RPMSG_LITE_LINK_UP ||
+	    READ_ONCE(rl->life.removing))
 		return;
 	if (rl_master_remote_active(rl)) {
-		WRITE_ONCE(rl->peer_seen, true);
+		WRITE_ONCE(rl->life.peer_seen, true);
 		rl_dbg(rl, "remote active: link-up kicks stop\n");
 		return;
 	}
 	rl_stat_inc(rl, link_up_rekicks);
 	rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
-	queue_delayed_work(rl->wq, &rl->kick_work,
+	queue_delayed_work(rl->wq, &rl->life.kick_work,
 			   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
 }
 
@@ -401,9 +400,9 @@ void rl_master_build_rings(struct rpmsg_lite_instance *rl)
 {
 	rl_vq_master_setup_rx(&rl->vq[RL_VQ_MASTER_RX]);
 	rl_vq_master_setup_tx(&rl->vq[RL_VQ_MASTER_TX]);
-	rl->rx_used_base = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
-	rl->tx_used_base = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
-	WRITE_ONCE(rl->peer_seen, false);
+	rl->life.rx_used_base = le16_to_cpu(READ_ONCE(rl->vq[0].used->idx));
+	rl->life.tx_used_base = le16_to_cpu(READ_ONCE(rl->vq[1].used->idx));
+	WRITE_ONCE(rl->life.peer_seen, false);
 }
 
 /**
@@ -416,7 +415,7 @@ void rl_master_build_rings(struct rpmsg_lite_instance *rl)
 void rl_master_announce(struct rpmsg_lite_instance *rl)
 {
 	rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
-	queue_delayed_work(rl->wq, &rl->kick_work,
+	queue_delayed_work(rl->wq, &rl->life.kick_work,
 			   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
 }
 
@@ -440,16 +439,16 @@ static void rl_master_fence(struct rpmsg_lite_instance *rl)
 {
 	u16 peer = rl_vq_peer_flags(&rl->vq[0]);
 	unsigned long start, deadline, rekick;
-	u8 gen = rl->ring_gen | 1;
+	u8 gen = rl->life.ring_gen | 1;
 
 	if (peer & RL_VRING_USED_F_GEN_AWARE)
-		rl->peer_gen_aware = true;
-	rl->ring_gen = gen;
+		rl->life.peer_gen_aware = true;
+	rl->life.ring_gen = gen;
 	rl_vq_set_flags_ext(&rl->vq[0], (u16)gen << RL_VRING_F_GEN_SHIFT);
 	/* the announcement before the kick */
 	wmb();
 	rl_kick(rl, rl_vq_id(rl->cfg.link_id, RL_VQ_MASTER_RX));
-	if (!rl->peer_gen_aware)
+	if (!rl->life.peer_gen_aware)
 		return;
 
 	start = jiffies;
@@ -479,11 +478,11 @@ static void rl_master_fence(struct rpmsg_lite_instance *rl)
 /* Master, the new rings are complete: the next even generation. */
 static void rl_master_publish_gen(struct rpmsg_lite_instance *rl)
 {
-	rl->ring_gen++;
+	rl->life.ring_gen++;
 	/* the whole new image before the generation that completes it */
 	dma_wmb();
 	rl_vq_set_flags_ext(&rl->vq[0],
-			    (u16)rl->ring_gen << RL_VRING_F_GEN_SHIFT);
+			    (u16)rl->life.ring_gen << RL_VRING_F_GEN_SHIFT);
 }
 
 /**
@@ -495,15 +494,15 @@ static void rl_master_publish_gen(struct rpmsg_lite_instance *rl)
  */
 bool rpmsg_lite_is_link_up(struct rpmsg_lite_instance *rl)
 {
-	return rl && !READ_ONCE(rl->removing) &&
-	       atomic_read(&rl->state) == RPMSG_LITE_LINK_UP;
+	return rl && !READ_ONCE(rl->life.removing) &&
+	       atomic_read(&rl->life.state) == RPMSG_LITE_LINK_UP;
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_is_link_up, RPMSG_LITE);
 
 static bool rl_link_settled(struct rpmsg_lite_instance *rl)
 {
-	return atomic_read(&rl->state) == RPMSG_LITE_LINK_UP ||
-	       READ_ONCE(rl->removing);
+	return atomic_read(&rl->life.state) == RPMSG_LITE_LINK_UP ||
+	       READ_ONCE(rl->life.removing);
 }
 
 /**
@@ -527,20 +526,20 @@ int rpmsg_lite_wait_for_link_up(struct rpmsg_lite_instance *rl,
 		if (!rl_enter(rl))
 			return -ENODEV;
 		if (timeout_ms == RL_BLOCK)
-			ret = wait_event_interruptible(rl->link_wq,
+			ret = wait_event_interruptible(rl->life.wait,
 						       rl_link_settled(rl));
 		else
 			ret = wait_event_interruptible_timeout
-				(rl->link_wq, rl_link_settled(rl),
+				(rl->life.wait, rl_link_settled(rl),
 				 msecs_to_jiffies(timeout_ms));
 		rl_leave(rl);
 		if (ret < 0)
 			return ret;
 	}
 
-	if (READ_ONCE(rl->removing))
+	if (READ_ONCE(rl->life.removing))
 		return -ENODEV;
-	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
+	if (atomic_read(&rl->life.state) == RPMSG_LITE_LINK_UP)
 		return 0;
 	return -ETIMEDOUT;
 }
@@ -556,17 +555,17 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_wait_for_link_up, RPMSG_LITE);
 enum rpmsg_lite_link_state
 rpmsg_lite_get_link_state(struct rpmsg_lite_instance *rl)
 {
-	if (!rl || READ_ONCE(rl->removing))
+	if (!rl || READ_ONCE(rl->life.removing))
 		return RPMSG_LITE_LINK_DOWN;
-	return atomic_read(&rl->state);
+	return atomic_read(&rl->life.state);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_get_link_state, RPMSG_LITE);
 
 /*
  * Start of an outage, shared by rpmsg_lite_reset_link() and
- * rpmsg_lite_peer_lost(): enter the link, take state_lock, go RESETTING,
+ * rpmsg_lite_peer_lost(): enter the link, take life.lock, go RESETTING,
  * wake every waiter and stop the re-kicks.  Returns the previous state
- * with state_lock held and the link entered (rl_outage_end() undoes
+ * with life.lock held and the link entered (rl_outage_end() undoes
  * both), or -EINVAL (NULL), -EDEADLK (from the receive work) or -ENODEV
  * (being removed) without either.
  */
@@ -581,17 +580,17 @@ static int rl_outage_begin(struct rpmsg_lite_instance *rl)
 	if (!rl_enter(rl))
 		return -ENODEV;
 
-	mutex_lock(&rl->state_lock);
-	old = atomic_xchg(&rl->state, RPMSG_LITE_LINK_RESETTING);
+	mutex_lock(&rl->life.lock);
+	old = atomic_xchg(&rl->life.state, RPMSG_LITE_LINK_RESETTING);
 	rl_wake_all(rl);
-	cancel_delayed_work_sync(&rl->kick_work);
-	cancel_delayed_work_sync(&rl->watch_work);
+	cancel_delayed_work_sync(&rl->life.kick_work);
+	cancel_delayed_work_sync(&rl->tx.watch_work);
 	return old;
 }
 
 static void rl_outage_end(struct rpmsg_lite_instance *rl)
 {
-	mutex_unlock(&rl->state_lock);
+	mutex_unlock(&rl->life.lock);
 	rl_leave(rl);
 }
 
@@ -625,8 +624,8 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 	old = rl_outage_begin(rl);
 	if (old < 0)
 		return old;
-	cancel_work_sync(&rl->rx_work);
-	clear_bit(RL_PEND_DOWN, &rl->pending);
+	cancel_work_sync(&rl->rx.work);
+	clear_bit(RL_PEND_DOWN, &rl->rx.pending);
 	/* a remote that never came up has nothing to take down */
 	if (old != RPMSG_LITE_LINK_WAITING)
 		rl_tell_down(rl);
@@ -641,13 +640,13 @@ int rpmsg_lite_reset_link(struct rpmsg_lite_instance *rl)
 
 	if (rl->role == RPMSG_LITE_MASTER) {
 		rl_master_publish_gen(rl);
-		atomic_set(&rl->state, RPMSG_LITE_LINK_UP);
+		atomic_set(&rl->life.state, RPMSG_LITE_LINK_UP);
 		rl_master_announce(rl);
 	} else {
 		/* after using the rings, only rebuilt ones bring it up */
 		if (old != RPMSG_LITE_LINK_WAITING)
-			WRITE_ONCE(rl->need_rebuild, true);
-		atomic_set(&rl->state, RPMSG_LITE_LINK_WAITING);
+			WRITE_ONCE(rl->life.need_rebuild, true);
+		atomic_set(&rl->life.state, RPMSG_LITE_LINK_WAITING);
 	}
 	rl_wake_all(rl);
 	rl_info(rl, "link reset (%s)\n",

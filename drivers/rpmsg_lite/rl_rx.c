@@ -25,10 +25,10 @@
  * once into locals and checked; a bad message is dropped, counted, logged
  * with a rate limit, and its buffer returned.
  *
- * Owns: the receive vq (rxq), rx_returned, rx_batch, pending, cb_ept and
- * rx_work of struct rpmsg_lite_instance (the states of its buffers through
- * rl_buf.c).  Takes rx_lock; the kick handler also tx_lock (through
- * rl_tx_grant()), and a remote's receive work both ring locks, rx_lock
+ * Owns: rx.vq (the receive vq), rx.returned, rx.batch, rx.pending,
+ * rx.cb_ept and rx.work of struct rpmsg_lite_instance (the states of its
+ * buffers through rl_buf.c).  Takes rx.lock; the kick handler also tx.lock (through
+ * rl_tx_grant()), and a remote's receive work both ring locks, rx.lock
  * first, when it follows a rebuild of the master (rl_link_state.c).
  *
  * Called by the transports (rpmsg_lite_isr()), the link's workqueues (the
@@ -58,7 +58,7 @@
  */
 bool rl_in_rx_work(struct rpmsg_lite_instance *rl)
 {
-	return current_work() == &rl->rx_work;
+	return current_work() == &rl->rx.work;
 }
 
 /**
@@ -88,12 +88,12 @@ bool rl_rx_copy_valid(struct rpmsg_lite_instance *rl, u32 gen)
 	if (rl->role != RPMSG_LITE_REMOTE)
 		return true;
 	return (u8)(rl_vq_peer_flags(&rl->vq[0]) >> RL_VRING_F_GEN_SHIFT) ==
-	       READ_ONCE(rl->ring_gen);
+	       READ_ONCE(rl->life.ring_gen);
 }
 
 /*
  * Give a received buffer back to the peer (it is RL_BUF_RING again, even
- * when nothing can be written).  rx_lock held.
+ * when nothing can be written).  rx.lock held.
  */
 static int rl_rx_return_locked(struct rpmsg_lite_instance *rl, u16 head)
 {
@@ -105,12 +105,12 @@ static int rl_rx_return_locked(struct rpmsg_lite_instance *rl, u16 head)
 	 * The peer is gone and the rings are rebuilt before the next use:
 	 * write nothing (the region may not even be the peer's any more).
 	 */
-	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_RESETTING)
+	if (atomic_read(&rl->life.state) == RPMSG_LITE_LINK_RESETTING)
 		return 0;
 
-	ret = rl_vq_give(rl->rxq, head, rl->buf_size);
+	ret = rl_vq_give(rl->rx.vq, head, rl->buf_size);
 	if (!ret)
-		rl->rx_returned++;
+		rl->rx.returned++;
 	return ret;
 }
 
@@ -120,17 +120,17 @@ static int rl_rx_return_locked(struct rpmsg_lite_instance *rl, u16 head)
  *
  * Starts the count of returned buffers over.
  *
- * Context: rx_lock held.
+ * Context: rx.lock held.
  * Return: true when the peer must be kicked on the receive vq.
  */
 bool rl_rx_kick_needed_locked(struct rpmsg_lite_instance *rl)
 {
 	bool kick;
 
-	if (!rl->rx_returned)
+	if (!rl->rx.returned)
 		return false;
-	rl->rx_returned = 0;
-	kick = rl->cfg.notify_consumed && rl_vq_need_kick(rl->rxq);
+	rl->rx.returned = 0;
+	kick = rl->cfg.notify_consumed && rl_vq_need_kick(rl->rx.vq);
 	return kick;
 }
 
@@ -143,7 +143,7 @@ bool rl_rx_kick_needed_locked(struct rpmsg_lite_instance *rl)
  * them down (the head goes back once all let go); otherwise it goes back
  * to the peer.
  *
- * Context: rx_lock held.
+ * Context: rx.lock held.
  * Return: 0; -EALREADY not held; -EIO the ring broke.
  */
 int rl_rx_release_locked(struct rpmsg_lite_instance *rl, u16 head)
@@ -173,14 +173,14 @@ static void rl_rx_release_heads(struct rpmsg_lite_instance *rl,
 
 	if (!n)
 		return;
-	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock_irqsave(&rl->rx.lock, flags);
 	for (i = 0; i < n; i++)
 		if (rl_rx_release_locked(rl, heads[i]) == -EIO)
 			ret = -EIO;
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 
 	if (ret == -EIO)
-		rl_link_broken(rl, rl->rxq);
+		rl_link_broken(rl, rl->rx.vq);
 }
 
 /*
@@ -218,10 +218,10 @@ static bool rl_rx_one(struct rpmsg_lite_instance *rl,
 		return true;
 	}
 
-	rl->cb_ept = ept;
+	rl->rx.cb_ept = ept;
 	ret = ept->rx_cb(slot->buf + RL_MSG_HDR_SIZE, len, src,
 			 ept->rx_cb_data);
-	rl->cb_ept = NULL;
+	rl->rx.cb_ept = NULL;
 	(*delivered)++;
 	rl_ept_put_from_work(ept);
 	return ret != RL_HOLD;
@@ -235,28 +235,28 @@ static bool rl_rx_one(struct rpmsg_lite_instance *rl,
  * repeats the one that queued the work.  rl_rx_drain() asks for kicks
  * again and looks for work once more before it ends, so nothing published
  * meanwhile waits.  Nothing is written unless the link is up, checked
- * under rx_lock (see rl_remote_freeze()).  Any context.
+ * under rx.lock (see rl_remote_freeze()).  Any context.
  */
 static void rl_rx_quiet(struct rpmsg_lite_instance *rl)
 {
 	unsigned long flags;
 
-	if (!rl_vq_can_mute(rl->rxq))
+	if (!rl_vq_can_mute(rl->rx.vq))
 		return;
-	/* under rx_lock: rl_remote_freeze() stops every ring write */
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
-		rl_vq_suppress_kicks(rl->rxq, true);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	/* under rx.lock: rl_remote_freeze() stops every ring write */
+	spin_lock_irqsave(&rl->rx.lock, flags);
+	if (atomic_read(&rl->life.state) == RPMSG_LITE_LINK_UP)
+		rl_vq_suppress_kicks(rl->rx.vq, true);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 }
 
-/* Take one entry of the receive vq.  rx_lock held. */
+/* Take one entry of the receive vq.  rx.lock held. */
 static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 			     void **buf, u32 *len)
 {
 	int ret;
 
-	ret = rl_vq_take(rl->rxq, head, buf, len);
+	ret = rl_vq_take(rl->rx.vq, head, buf, len);
 	if (!ret && !rl_buf_map(rl, RL_RX, *head, *buf))
 		ret = -EBADMSG;
 	if ((ret && ret != -EBADMSG) ||
@@ -272,7 +272,7 @@ static int rl_rx_take_locked(struct rpmsg_lite_instance *rl, u16 *head,
 
 /*
  * Take up to RL_RX_BATCH entries (and at most *@budget) into
- * rl->rx_batch, marked held, under one lock; entries with a bad length or
+ * rl->rx.batch, marked held, under one lock; entries with a bad length or
  * address go straight back and are counted.  Return: the number taken;
  * *@err: 0 when the batch filled up or the budget ran out, otherwise why
  * taking stopped (-ENOENT: ring empty, -EIO: ring broken, ...).
@@ -285,9 +285,9 @@ static u32 rl_rx_take_batch(struct rpmsg_lite_instance *rl, u32 *budget,
 	u32 n = 0, bad = 0;
 	int ret = 0;
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock_irqsave(&rl->rx.lock, flags);
 	while (*budget && n < RL_RX_BATCH) {
-		slot = &rl->rx_batch[n];
+		slot = &rl->rx.batch[n];
 		ret = rl_rx_take_locked(rl, &slot->head, &slot->buf,
 					&slot->len);
 		if (ret && ret != -EBADMSG)
@@ -300,7 +300,7 @@ static u32 rl_rx_take_batch(struct rpmsg_lite_instance *rl, u32 *budget,
 		}
 		n++;
 	}
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 
 	if (bad)
 		atomic64_add(bad, &rl->stats.ring_errors);
@@ -326,58 +326,58 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 	/* also when requeued without a kick */
 	rl_rx_quiet(rl);
 	for (;;) {
-		if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP)
+		if (atomic_read(&rl->life.state) != RPMSG_LITE_LINK_UP)
 			return;
 		n = rl_rx_take_batch(rl, &budget, &err);
 		if (n)
-			WRITE_ONCE(rl->peer_seen, true);
+			WRITE_ONCE(rl->life.peer_seen, true);
 
 		ndone = 0;
 		delivered = 0;
 		for (i = 0; i < n; i++) {
 			/* link down meanwhile: the rest is dropped */
-			if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP ||
-			    rl_rx_one(rl, &rl->rx_batch[i], &delivered))
-				done[ndone++] = rl->rx_batch[i].head;
+			if (atomic_read(&rl->life.state) != RPMSG_LITE_LINK_UP ||
+			    rl_rx_one(rl, &rl->rx.batch[i], &delivered))
+				done[ndone++] = rl->rx.batch[i].head;
 		}
 		if (delivered)
 			atomic64_add(delivered, &rl->stats.rx_msgs);
 		rl_rx_release_heads(rl, done, ndone);
 
 		if (err == -EIO) {
-			rl_link_broken(rl, rl->rxq);
+			rl_link_broken(rl, rl->rx.vq);
 			return;
 		}
 		if (err == -ENOENT || !budget)
 			break;
 		if (err) {
 			rl_err_rl(rl, "receive vq %u: unexpected error %d\n",
-				  rl->rx_vq_id, err);
+				  rl->rx.vq_id, err);
 			break;
 		}
 	}
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
+	spin_lock_irqsave(&rl->rx.lock, flags);
 	kick = rl_rx_kick_needed_locked(rl);
 	/*
 	 * Kicks wanted again (a master in flags mode writes nothing: it
 	 * never asked, see rl_rx_quiet()), then look once more: the peer may
 	 * have published just before it saw the request, and not kicked.
 	 */
-	if (atomic_read(&rl->state) == RPMSG_LITE_LINK_UP)
-		rl_vq_suppress_kicks(rl->rxq, false);
-	more = rl_vq_has_work(rl->rxq);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	if (atomic_read(&rl->life.state) == RPMSG_LITE_LINK_UP)
+		rl_vq_suppress_kicks(rl->rx.vq, false);
+	more = rl_vq_has_work(rl->rx.vq);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 
 	if (kick)
-		rl_kick(rl, rl->rx_vq_id);
+		rl_kick(rl, rl->rx.vq_id);
 	if (more)
-		queue_work(rl->rx_wq, &rl->rx_work);
+		queue_work(rl->rx.wq, &rl->rx.work);
 }
 
 /**
  * rl_rx_work() - the receive work of a link
- * @work: the link's rx_work
+ * @work: the link's rx.work
  *
  * Tells LINK_DOWN for a ring found broken, lets a remote follow the
  * master's rings first, then drains the receive vq.
@@ -387,8 +387,8 @@ static void rl_rx_drain(struct rpmsg_lite_instance *rl)
 void rl_rx_work(struct work_struct *work)
 {
 	struct rpmsg_lite_instance *rl =
-		container_of(work, struct rpmsg_lite_instance, rx_work);
-	unsigned long pend = xchg(&rl->pending, 0);
+		container_of(work, struct rpmsg_lite_instance, rx.work);
+	unsigned long pend = xchg(&rl->rx.pending, 0);
 
 	if (pend & BIT(RL_PEND_DOWN)) {
 		rl_wake_all(rl);
@@ -426,19 +426,19 @@ void rpmsg_lite_isr(struct rpmsg_lite_instance *rl, u32 vq_id)
 		return;
 	}
 	rl_stat_inc(rl, kicks_in);
-	set_bit((vq_id & 1) ? RL_PEND_VQ1 : RL_PEND_VQ0, &rl->pending);
+	set_bit((vq_id & 1) ? RL_PEND_VQ1 : RL_PEND_VQ0, &rl->rx.pending);
 	/*
 	 * Handed out and woken here rather than in the work: a callback
 	 * blocked in a send runs on that work and would otherwise wait for
 	 * itself.
 	 */
-	if (vq_id == rl->tx_vq_id) {
+	if (vq_id == rl->tx.vq_id) {
 		rl_tx_grant(rl);
-		wake_up_all(&rl->tx_wq);
+		wake_up_all(&rl->tx.wait);
 	}
 	/* before queueing: the work clears it after its last look */
-	if (vq_id == rl->rx_vq_id)
+	if (vq_id == rl->rx.vq_id)
 		rl_rx_quiet(rl);
-	queue_work(rl->rx_wq, &rl->rx_work);
+	queue_work(rl->rx.wq, &rl->rx.work);
 }
 EXPORT_SYMBOL_NS_GPL(rpmsg_lite_isr, RPMSG_LITE);

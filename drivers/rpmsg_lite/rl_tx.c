@@ -9,10 +9,10 @@
  * Senders take a spinlock only; RL_DONT_BLOCK sends and zero-copy calls
  * without a timeout work in atomic context.
  *
- * Owns: the transmit vq (txq), tx_more, stats.tx_msgs, watch_idx,
- * watch_tries, tx_wq, watch_work and tx_poll_work of struct
+ * Owns: tx.vq (the transmit vq), tx.more, stats.tx_msgs, tx.watch_idx,
+ * tx.watch_tries, tx.wait, tx.watch_work and tx.poll_work of struct
  * rpmsg_lite_instance (the states of its buffers through rl_buf.c).
- * Takes tx_lock; the watch work also rx_lock, alone, to look at the
+ * Takes tx.lock; the watch work also rx.lock, alone, to look at the
  * receive vq.
  *
  * Called by API users (rpmsg_lite_send*(), rpmsg_lite_poll(),
@@ -53,14 +53,14 @@ void *rl_tx_buf(struct rpmsg_lite_instance *rl, u16 head)
 	 * fill the buffer: the core's record keeps it (rl_buf_map()).
 	 */
 	if (rl->role == RPMSG_LITE_MASTER)
-		return rl_vq_buf(rl->txq, head);
+		return rl_vq_buf(rl->tx.vq, head);
 	return rl_buf(rl, RL_TX, head)->va;
 }
 
 /*
  * A transmit head came out of the ring: it goes to the sender
  * (RL_BUF_USER), or aside while its holder from before a reset still has
- * it (RL_BUF_PARKED).  Return: true when the sender may have it.  tx_lock
+ * it (RL_BUF_PARKED).  Return: true when the sender may have it.  tx.lock
  * held.
  */
 static bool rl_tx_taken_locked(struct rpmsg_lite_instance *rl, u16 head)
@@ -74,7 +74,7 @@ static bool rl_tx_taken_locked(struct rpmsg_lite_instance *rl, u16 head)
 
 /*
  * Take a free transmit buffer for a sender (it becomes RL_BUF_USER):
- * spare ones first, then the ring.  -ENOENT when none.  tx_lock held.
+ * spare ones first, then the ring.  -ENOENT when none.  tx.lock held.
  */
 static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 {
@@ -85,8 +85,8 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 	int ret;
 	u32 h;
 
-	for (h = 0; rl->tx_nspare && h < count; h++) {
-		if (rl->tx_bufs_state[h].state == RL_BUF_SPARE) {
+	for (h = 0; rl->tx.nspare && h < count; h++) {
+		if (rl->tx.bufs_state[h].state == RL_BUF_SPARE) {
 			rl_buf_move(rl, RL_TX, h, RL_BUF_SPARE, RL_BUF_USER);
 			*head = h;
 			return 0;
@@ -95,7 +95,7 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 
 	/* bounded: each pass consumes one ring entry */
 	for (tries = 0; tries < count; tries++) {
-		ret = rl_vq_take(rl->txq, head, &buf, &len);
+		ret = rl_vq_take(rl->tx.vq, head, &buf, &len);
 		if (!ret && !rl_buf_map(rl, RL_TX, *head, buf))
 			ret = -EBADMSG;
 		if (ret == -EBADMSG) {
@@ -109,7 +109,7 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
 			if (rl->role == RPMSG_LITE_MASTER) {
 				ret = 0;
 			} else {
-				if (rl_vq_give(rl->txq, *head, 0) == -EIO)
+				if (rl_vq_give(rl->tx.vq, *head, 0) == -EIO)
 					return -EIO;
 				continue;
 			}
@@ -131,7 +131,7 @@ static int rl_tx_take_locked(struct rpmsg_lite_instance *rl, u16 *head)
  * left, ask for a kick and look again (engine contract: a buffer given
  * back between the look and the request is not missed).
  *
- * Context: tx_lock held.
+ * Context: tx.lock held.
  * Return: 0; -ENOENT when none; -EIO the ring is corrupted.
  */
 int rl_tx_take_kick_locked(struct rpmsg_lite_instance *rl, u16 *head)
@@ -139,7 +139,7 @@ int rl_tx_take_kick_locked(struct rpmsg_lite_instance *rl, u16 *head)
 	int ret = rl_tx_take_locked(rl, head);
 
 	if (ret == -ENOENT && rl->cfg.event_idx) {
-		rl_vq_suppress_kicks(rl->txq, false);
+		rl_vq_suppress_kicks(rl->tx.vq, false);
 		ret = rl_tx_take_locked(rl, head);
 	}
 	return ret;
@@ -152,20 +152,20 @@ int rl_tx_take_kick_locked(struct rpmsg_lite_instance *rl, u16 *head)
  * Ring entries given back and not taken yet (the peer's index, read once
  * and clamped), plus spare heads.
  *
- * Context: tx_lock held.
+ * Context: tx.lock held.
  * Return: the number of buffers, at most the buffer count.
  */
 u32 rl_tx_free_locked(struct rpmsg_lite_instance *rl)
 {
 	u32 count = rl->cfg.buffer_count;
-	struct rl_vq *vq = rl->txq;
+	struct rl_vq *vq = rl->tx.vq;
 	u16 pend;
 	u32 n;
 
 	if (vq->broken)
 		return 0;
 	pend = rl_vq_pending(vq);
-	n = min_t(u32, pend, count) + rl->tx_nspare;
+	n = min_t(u32, pend, count) + rl->tx.nspare;
 	return min_t(u32, n, count);
 }
 
@@ -185,14 +185,14 @@ int rl_tx_end_batch(struct rpmsg_lite_instance *rl, bool open_only)
 	bool kick = false;
 	int ret;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	ret = rl_link_errno(rl);
-	if (!ret && (rl->tx_more || !open_only))
-		kick = rl_vq_need_kick(rl->txq);
-	rl->tx_more = false;
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	if (!ret && (rl->tx.more || !open_only))
+		kick = rl_vq_need_kick(rl->tx.vq);
+	rl->tx.more = false;
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	if (kick)
-		rl_kick(rl, rl->tx_vq_id);
+		rl_kick(rl, rl->tx.vq_id);
 	return ret;
 }
 
@@ -220,7 +220,7 @@ void rl_write_hdr(void *buf, u32 src, u32 dst, u32 len, u32 index)
 
 /*
  * Publish filled transmit buffer @head (RL_BUF_USER), and say in *@kick
- * whether the peer wants to be kicked; tx_lock held.  On any error the
+ * whether the peer wants to be kicked; tx.lock held.  On any error the
  * buffer stays where it was, with its holder: -EPIPE a reset voided it
  * meanwhile (only its release gives it up); -ENOBUFS it is not handed out
  * (sent or released already); the link-state errno when the link is not
@@ -240,13 +240,13 @@ static int rl_tx_publish_locked(struct rpmsg_lite_instance *rl, u16 head,
 	ret = rl_link_errno(rl);
 	if (ret)
 		return ret;
-	ret = rl_vq_give(rl->txq, head, rl->buf_size);
+	ret = rl_vq_give(rl->tx.vq, head, rl->buf_size);
 	if (ret)
 		return ret;
 	rl_buf_move(rl, RL_TX, head, RL_BUF_USER, RL_BUF_RING);
 	/* with @more the batch's last message decides */
-	*kick = !more && rl_vq_need_kick(rl->txq);
-	rl->tx_more = more;
+	*kick = !more && rl_vq_need_kick(rl->tx.vq);
+	rl->tx.more = more;
 	rl->stats.tx_msgs++;
 	return 0;
 }
@@ -259,7 +259,7 @@ static int rl_tx_publish_locked(struct rpmsg_lite_instance *rl, u16 head,
  * The buffer becomes spare; one voided by a reset only loses a void
  * holder.
  *
- * Context: tx_lock held.
+ * Context: tx.lock held.
  */
 void rl_tx_unsent_locked(struct rpmsg_lite_instance *rl, u16 head)
 {
@@ -272,7 +272,7 @@ void rl_tx_unsent_locked(struct rpmsg_lite_instance *rl, u16 head)
 }
 
 /*
- * After a publish (or a failed look for a buffer) under tx_lock: a ring
+ * After a publish (or a failed look for a buffer) under tx.lock: a ring
  * found corrupted breaks the link; a published message kicks the peer if
  * it asked for it and arms the lost-kick watch.  A failed kick is counted
  * and logged but the send still succeeds: the message is in shared memory
@@ -283,16 +283,16 @@ static int rl_tx_published(struct rpmsg_lite_instance *rl, int ret,
 			   bool kick)
 {
 	if (ret == -EIO) {
-		rl_link_broken(rl, rl->txq);
+		rl_link_broken(rl, rl->tx.vq);
 		return -EPIPE;
 	}
 	if (ret)
 		return ret;
 	if (kick)
-		rl_kick(rl, rl->tx_vq_id);
+		rl_kick(rl, rl->tx.vq_id);
 	/* a plain read first: while streaming the watch is mostly queued */
-	if (!delayed_work_pending(&rl->watch_work))
-		queue_delayed_work(rl->wq, &rl->watch_work,
+	if (!delayed_work_pending(&rl->tx.watch_work))
+		queue_delayed_work(rl->wq, &rl->tx.watch_work,
 				   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
 	return 0;
 }
@@ -315,11 +315,11 @@ int rl_tx_publish(struct rpmsg_lite_instance *rl, u16 head,
 	bool kick;
 	int ret;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	ret = rl_tx_publish_locked(rl, head, more, &kick);
 	if (ret && give_up)
 		rl_tx_unsent_locked(rl, head);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	return rl_tx_published(rl, ret, kick);
 }
 
@@ -362,7 +362,7 @@ static int rl_send(struct rpmsg_lite_instance *rl,
 		unsigned long flags;
 		bool kick = false;
 
-		spin_lock_irqsave(&rl->tx_lock, flags);
+		spin_lock_irqsave(&rl->tx.lock, flags);
 		ret = rl_tx_take_for_locked(rl, ept, &head,
 					    timeout_ms != RL_DONT_BLOCK);
 		if (!ret) {
@@ -374,7 +374,7 @@ static int rl_send(struct rpmsg_lite_instance *rl,
 			if (ret)
 				rl_tx_unsent_locked(rl, head);
 		}
-		spin_unlock_irqrestore(&rl->tx_lock, flags);
+		spin_unlock_irqrestore(&rl->tx.lock, flags);
 		/* no free buffer: the path below tells, waits or fails */
 		if (ret != -ENOENT)
 			return rl_tx_published(rl, ret, kick);
@@ -502,7 +502,7 @@ EXPORT_SYMBOL_NS_GPL(rpmsg_lite_send, RPMSG_LITE);
 
 /**
  * rl_watch_work() - the lost-kick watch of a link
- * @work: the link's watch_work
+ * @work: the link's tx.watch_work
  *
  * While messages we sent stay unconsumed: repeat the kick when the peer
  * made no progress for one interval (at most RL_KICK_RETRIES times per
@@ -516,51 +516,51 @@ void rl_watch_work(struct work_struct *work)
 {
 	struct rpmsg_lite_instance *rl =
 		container_of(to_delayed_work(work), struct rpmsg_lite_instance,
-			     watch_work);
+			     tx.watch_work);
 	unsigned long flags;
 	u16 left, idx = 0;
 	bool more;
 
-	if (atomic_read(&rl->state) != RPMSG_LITE_LINK_UP ||
-	    READ_ONCE(rl->removing))
+	if (atomic_read(&rl->life.state) != RPMSG_LITE_LINK_UP ||
+	    READ_ONCE(rl->life.removing))
 		return;
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	more = rl_vq_has_work(rl->rxq);
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
-	if (more && !work_pending(&rl->rx_work)) {
+	spin_lock_irqsave(&rl->rx.lock, flags);
+	more = rl_vq_has_work(rl->rx.vq);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
+	if (more && !work_pending(&rl->rx.work)) {
 		rl_stat_inc(rl, rx_polls);
 		/* as if kicked: a remote checks the master's generation first */
-		set_bit(rl->rx_vq_id & 1 ? RL_PEND_VQ1 : RL_PEND_VQ0,
-			&rl->pending);
-		queue_work(rl->rx_wq, &rl->rx_work);
+		set_bit(rl->rx.vq_id & 1 ? RL_PEND_VQ1 : RL_PEND_VQ0,
+			&rl->rx.pending);
+		queue_work(rl->rx.wq, &rl->rx.work);
 	}
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
-	left = rl_vq_unconsumed(rl->txq, &idx);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
+	left = rl_vq_unconsumed(rl->tx.vq, &idx);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	if (!left) {
-		rl->watch_tries = 0;
+		rl->tx.watch_tries = 0;
 		return;
 	}
-	if (idx != rl->watch_idx) {
-		rl->watch_idx = idx;
-		rl->watch_tries = 0;
-	} else if (rl->watch_tries < RL_KICK_RETRIES) {
-		rl->watch_tries++;
+	if (idx != rl->tx.watch_idx) {
+		rl->tx.watch_idx = idx;
+		rl->tx.watch_tries = 0;
+	} else if (rl->tx.watch_tries < RL_KICK_RETRIES) {
+		rl->tx.watch_tries++;
 		rl_stat_inc(rl, kick_retries);
 		rl_dbg(rl, "%u sent messages unconsumed: kick again\n", left);
-		rl_kick(rl, rl->tx_vq_id);
+		rl_kick(rl, rl->tx.vq_id);
 	} else {
 		return;
 	}
-	queue_delayed_work(rl->wq, &rl->watch_work,
+	queue_delayed_work(rl->wq, &rl->tx.watch_work,
 			   msecs_to_jiffies(rl->cfg.link_up_kick_ms));
 }
 
 /**
  * rl_tx_poll_work() - wake pollers once a transmit buffer came back
- * @work: the link's tx_poll_work
+ * @work: the link's tx.poll_work
  *
  * For a peer that does not kick on consumed buffers: looks again every
  * RL_TX_RECHECK_POLL_MS while someone polls.
@@ -571,14 +571,14 @@ void rl_tx_poll_work(struct work_struct *work)
 {
 	struct rpmsg_lite_instance *rl =
 		container_of(to_delayed_work(work), struct rpmsg_lite_instance,
-			     tx_poll_work);
+			     tx.poll_work);
 
 	if (rl_link_errno(rl) || rpmsg_lite_get_free_tx_buffers(rl)) {
-		wake_up_all(&rl->tx_wq);
+		wake_up_all(&rl->tx.wait);
 		return;
 	}
-	if (wq_has_sleeper(&rl->tx_wq))
-		queue_delayed_work(rl->wq, &rl->tx_poll_work,
+	if (wq_has_sleeper(&rl->tx.wait))
+		queue_delayed_work(rl->wq, &rl->tx.poll_work,
 				   msecs_to_jiffies(RL_TX_RECHECK_POLL_MS));
 }
 
@@ -599,10 +599,10 @@ u32 rpmsg_lite_get_free_tx_buffers(struct rpmsg_lite_instance *rl)
 
 	if (!rl_enter(rl))
 		return 0;
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	if (!rl_link_errno(rl))
 		n = rl_tx_free_locked(rl);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	rl_leave(rl);
 	return n;
 }
@@ -630,7 +630,7 @@ __poll_t rpmsg_lite_poll(struct rpmsg_lite_instance *rl, struct file *filp,
 	__poll_t mask = 0;
 	int err;
 
-	poll_wait(filp, &rl->tx_wq, wait);
+	poll_wait(filp, &rl->tx.wait, wait);
 	if (!rl_enter(rl))
 		return EPOLLHUP | EPOLLERR;
 	err = rl_link_errno(rl);
@@ -639,7 +639,7 @@ __poll_t rpmsg_lite_poll(struct rpmsg_lite_instance *rl, struct file *filp,
 	} else if (!err && rpmsg_lite_get_free_tx_buffers(rl)) {
 		mask = EPOLLOUT | EPOLLWRNORM;
 	} else if (!err) {
-		queue_delayed_work(rl->wq, &rl->tx_poll_work,
+		queue_delayed_work(rl->wq, &rl->tx.poll_work,
 				   msecs_to_jiffies(rl->cfg.notify_consumed ?
 						    RL_TX_RECHECK_KICKED_MS :
 						    RL_TX_RECHECK_POLL_MS));

@@ -7,9 +7,8 @@
  * polls meanwhile for a peer that does not kick.  A non-blocking sender
  * takes any free buffer, as rpmsg-lite does.
  *
- * Owns: tx_waiters, tx_nwaiters, tx_round, tx_reserved,
- * tx_credit_jiffies and tx_grants of struct rpmsg_lite_instance, and
- * tx_credit and tx_round of every endpoint.  Takes tx_lock only.
+ * Owns: sched (struct rl_tx_sched) of struct rpmsg_lite_instance, and
+ * tx_credit and tx_round of every endpoint.  Takes tx.lock only.
  *
  * Called by the transmit path (rl_tx.c: rl_tx_take_for_locked(),
  * rl_tx_acquire()), zero copy (rl_zc.c), the kick handler (rl_rx.c:
@@ -40,7 +39,7 @@
 
 /**
  * struct rl_tx_waiter - a blocked sender queued for a transmit buffer
- * @node: in the link's tx_waiters, oldest first
+ * @node: in the link's sched.waiters, oldest first
  * @ept: endpoint that sends (it gets the burst credit), or NULL for a
  *       zero-copy allocation
  * @wq: the sender sleeps here until @woken
@@ -50,7 +49,7 @@
  * @granted: @head is valid; the waiter is off the queue
  *
  * Lives on the sender's stack; queued, woken and dequeued under the link's
- * tx_lock, which the sender takes again before it returns.
+ * tx.lock, which the sender takes again before it returns.
  */
 struct rl_tx_waiter {
 	struct list_head node;
@@ -61,27 +60,27 @@ struct rl_tx_waiter {
 	bool granted;
 };
 
-/* tx_lock held */
+/* tx.lock held */
 static void rl_tx_wake_locked(struct rl_tx_waiter *w)
 {
 	w->woken = true;
 	wake_up(&w->wq);
 }
 
-/* Free transmit buffers not set aside for credits.  tx_lock held. */
+/* Free transmit buffers not set aside for credits.  tx.lock held. */
 static u32 rl_tx_unreserved_locked(struct rpmsg_lite_instance *rl)
 {
 	u32 n = rl_tx_free_locked(rl);
 
-	return n > rl->tx_reserved ? n - rl->tx_reserved : 0;
+	return n > rl->sched.reserved ? n - rl->sched.reserved : 0;
 }
 
-/* Burst credits of the rounds before are void from now on.  tx_lock held. */
+/* Burst credits of the rounds before are void from now on.  tx.lock held. */
 static void rl_tx_new_round_locked(struct rpmsg_lite_instance *rl)
 {
-	rl->tx_round++;
-	rl->tx_reserved = 0;
-	rl->tx_credit_jiffies = jiffies;
+	rl->sched.round++;
+	rl->sched.reserved = 0;
+	rl->sched.credit_jiffies = jiffies;
 }
 
 /*
@@ -93,12 +92,12 @@ static void rl_tx_new_round_locked(struct rpmsg_lite_instance *rl)
  * round in arrival order.  While many buffers are on their way back, a
  * grant waits until a batch of them is free rather than wake a sender for
  * one buffer at a time (the oldest waiter polls meanwhile).  Credited
- * buffers are set aside (tx_reserved) from what later grants hand out
+ * buffers are set aside (sched.reserved) from what later grants hand out
  * until the round ends, at the first grant a jiffy or more after a credit
  * was last granted or used (a holder may stop sending; its credit must
  * not keep buffers idle, but holders still waiting for a CPU keep it).
  * When the oldest waiter changes, the new one is woken to poll in its
- * turn.  tx_lock held.  Return: 0, or -EIO when the ring is corrupted.
+ * turn.  tx.lock held.  Return: 0, or -EIO when the ring is corrupted.
  */
 static int rl_tx_grant_locked(struct rpmsg_lite_instance *rl)
 {
@@ -108,19 +107,19 @@ static int rl_tx_grant_locked(struct rpmsg_lite_instance *rl)
 	bool popped = false;
 	int ret = 0;
 
-	if (list_empty(&rl->tx_waiters) || rl_link_errno(rl))
+	if (list_empty(&rl->sched.waiters) || rl_link_errno(rl))
 		return 0;
-	if (rl->tx_reserved && time_after(jiffies, rl->tx_credit_jiffies))
+	if (rl->sched.reserved && time_after(jiffies, rl->sched.credit_jiffies))
 		rl_tx_new_round_locked(rl);
 	free = rl_tx_free_locked(rl);
-	avail = free > rl->tx_reserved ? free - rl->tx_reserved : 0;
+	avail = free > rl->sched.reserved ? free - rl->sched.reserved : 0;
 	batch = clamp_t(u32, count / 4, 1, RL_TX_BURST);
 	/* little on its way back: hand out what there is */
 	if (count - free < batch)
 		batch = 1;
-	burst = max_t(u32, avail / max(rl->tx_nwaiters, 1U), RL_TX_BURST);
-	while (avail >= batch && !list_empty(&rl->tx_waiters)) {
-		w = list_first_entry(&rl->tx_waiters, struct rl_tx_waiter,
+	burst = max_t(u32, avail / max(rl->sched.nwaiters, 1U), RL_TX_BURST);
+	while (avail >= batch && !list_empty(&rl->sched.waiters)) {
+		w = list_first_entry(&rl->sched.waiters, struct rl_tx_waiter,
 				     node);
 		ret = rl_tx_take_kick_locked(rl, &w->head);
 		if (ret) {
@@ -131,20 +130,20 @@ static int rl_tx_grant_locked(struct rpmsg_lite_instance *rl)
 		avail--;
 		if (w->ept) {
 			w->ept->tx_credit = min(avail, burst - 1);
-			w->ept->tx_round = rl->tx_round;
-			rl->tx_credit_jiffies = jiffies;
-			rl->tx_reserved += w->ept->tx_credit;
+			w->ept->tx_round = rl->sched.round;
+			rl->sched.credit_jiffies = jiffies;
+			rl->sched.reserved += w->ept->tx_credit;
 			avail -= w->ept->tx_credit;
 		}
 		list_del_init(&w->node);
-		rl->tx_nwaiters--;
-		rl->tx_grants++;
+		rl->sched.nwaiters--;
+		rl->sched.grants++;
 		w->granted = true;
 		rl_tx_wake_locked(w);
 		popped = true;
 	}
-	if (popped && !list_empty(&rl->tx_waiters))
-		rl_tx_wake_locked(list_first_entry(&rl->tx_waiters,
+	if (popped && !list_empty(&rl->sched.waiters))
+		rl_tx_wake_locked(list_first_entry(&rl->sched.waiters,
 						   struct rl_tx_waiter, node));
 	return ret;
 }
@@ -162,11 +161,11 @@ void rl_tx_grant(struct rpmsg_lite_instance *rl)
 	unsigned long flags;
 	int ret;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	ret = rl_tx_grant_locked(rl);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	if (ret == -EIO)
-		rl_link_broken(rl, rl->txq);
+		rl_link_broken(rl, rl->tx.vq);
 }
 
 /**
@@ -183,11 +182,11 @@ void rl_tx_wake_waiters(struct rpmsg_lite_instance *rl)
 	struct rl_tx_waiter *w;
 	unsigned long flags;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	rl_tx_new_round_locked(rl);
-	list_for_each_entry(w, &rl->tx_waiters, node)
+	list_for_each_entry(w, &rl->sched.waiters, node)
 		rl_tx_wake_locked(w);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 }
 
 /**
@@ -201,7 +200,7 @@ void rl_tx_wake_waiters(struct rpmsg_lite_instance *rl)
  * for a credit, unless its endpoint holds credit of the current round; a
  * non-blocking one takes any free buffer, as rpmsg-lite does.
  *
- * Context: tx_lock held.
+ * Context: tx.lock held.
  * Return: 0 and *@head; -ENOENT none for this sender; -EIO corrupted
  * ring; -EPIPE @ept was destroyed; or the link-state errno.
  */
@@ -216,21 +215,21 @@ int rl_tx_take_for_locked(struct rpmsg_lite_instance *rl,
 		return ret;
 	if (ept && READ_ONCE(ept->dead))
 		return -EPIPE;
-	if (ept && ept->tx_credit && ept->tx_round == rl->tx_round) {
+	if (ept && ept->tx_credit && ept->tx_round == rl->sched.round) {
 		ret = rl_tx_take_kick_locked(rl, head);
 		if (!ret) {
 			ept->tx_credit--;
-			rl->tx_reserved--;
-			rl->tx_credit_jiffies = jiffies;
+			rl->sched.reserved--;
+			rl->sched.credit_jiffies = jiffies;
 			return 0;
 		}
 		/* taken by non-blocking senders meanwhile: the credit is void */
-		rl->tx_reserved -= ept->tx_credit;
+		rl->sched.reserved -= ept->tx_credit;
 		ept->tx_credit = 0;
 		return ret;
 	}
-	if (fair && (!list_empty(&rl->tx_waiters) ||
-		     (rl->tx_reserved && !rl_tx_unreserved_locked(rl))))
+	if (fair && (!list_empty(&rl->sched.waiters) ||
+		     (rl->sched.reserved && !rl_tx_unreserved_locked(rl))))
 		return -ENOENT;
 	return rl_tx_take_kick_locked(rl, head);
 }
@@ -245,12 +244,12 @@ static int rl_tx_try(struct rpmsg_lite_instance *rl,
 	unsigned long flags;
 	int ret;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	ret = rl_tx_take_for_locked(rl, ept, head, fair);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 
 	if (ret == -EIO) {
-		rl_link_broken(rl, rl->txq);
+		rl_link_broken(rl, rl->tx.vq);
 		return -EPIPE;
 	}
 	return ret == -ENOENT ? -ENOMEM : ret;
@@ -260,7 +259,7 @@ static int rl_tx_try(struct rpmsg_lite_instance *rl,
  * Why queued sender @w stops waiting without a buffer, short of a time-out:
  * @ret from its last grant (-EIO), the link state, its endpoint destroyed,
  * or @wret, a signal that interrupted its last sleep.  0: keep waiting.
- * tx_lock held.
+ * tx.lock held.
  */
 static int rl_tx_wait_error_locked(struct rpmsg_lite_instance *rl,
 				   struct rl_tx_waiter *w, int ret, long wret)
@@ -278,7 +277,7 @@ static int rl_tx_wait_error_locked(struct rpmsg_lite_instance *rl,
  * How long queued sender @w sleeps before it looks again: the oldest one
  * polls (*@poll_ns, doubled for the next time up to
  * RL_TX_RECHECK_POLL_MS), the others wait for their turn; never past
- * @deadline.  tx_lock held.
+ * @deadline.  tx.lock held.
  */
 static s64 rl_tx_wait_ns_locked(struct rpmsg_lite_instance *rl,
 				struct rl_tx_waiter *w, u64 *poll_ns,
@@ -286,7 +285,7 @@ static s64 rl_tx_wait_ns_locked(struct rpmsg_lite_instance *rl,
 {
 	s64 left_ns = RL_TX_RECHECK_KICKED_MS * NSEC_PER_MSEC;
 
-	if (list_first_entry(&rl->tx_waiters, struct rl_tx_waiter,
+	if (list_first_entry(&rl->sched.waiters, struct rl_tx_waiter,
 			     node) == w) {
 		left_ns = *poll_ns;
 		*poll_ns = min_t(u64, *poll_ns * 2,
@@ -319,19 +318,19 @@ static int rl_tx_wait(struct rpmsg_lite_instance *rl,
 
 	init_waitqueue_head(&w.wq);
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	ret = rl_tx_take_for_locked(rl, ept, head, true);
 	if (ret != -ENOENT)
 		goto out;
-	list_add_tail(&w.node, &rl->tx_waiters);
-	rl->tx_nwaiters++;
-	grants = rl->tx_grants;
+	list_add_tail(&w.node, &rl->sched.waiters);
+	rl->sched.nwaiters++;
+	grants = rl->sched.grants;
 	for (;;) {
 		ret = rl_tx_grant_locked(rl);
 		/* progress since the last look: the next poll is quick again */
-		if (rl->tx_grants != grants)
+		if (rl->sched.grants != grants)
 			poll_ns = RL_TX_POLL_MIN_US * NSEC_PER_USEC;
-		grants = rl->tx_grants;
+		grants = rl->sched.grants;
 		if (w.granted) {
 			*head = w.head;
 			ret = 0;
@@ -345,19 +344,19 @@ static int rl_tx_wait(struct rpmsg_lite_instance *rl,
 		}
 		if (ret) {
 			list_del(&w.node);
-			rl->tx_nwaiters--;
+			rl->sched.nwaiters--;
 			break;
 		}
 		left_ns = rl_tx_wait_ns_locked(rl, &w, &poll_ns, now, deadline);
 		w.woken = false;
-		spin_unlock_irqrestore(&rl->tx_lock, flags);
+		spin_unlock_irqrestore(&rl->tx.lock, flags);
 		wret = wait_event_interruptible_hrtimeout(w.wq,
 							  READ_ONCE(w.woken),
 							  ns_to_ktime(left_ns));
-		spin_lock_irqsave(&rl->tx_lock, flags);
+		spin_lock_irqsave(&rl->tx.lock, flags);
 	}
 out:
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	return ret;
 }
 
@@ -405,7 +404,7 @@ int rl_tx_acquire(struct rpmsg_lite_instance *rl,
 		deadline = ktime_add_ms(ktime_get(), timeout_ms);
 	ret = rl_tx_wait(rl, ept, deadline, head);
 	if (ret == -EIO) {
-		rl_link_broken(rl, rl->txq);
+		rl_link_broken(rl, rl->tx.vq);
 		return -EPIPE;
 	}
 	return ret;

@@ -7,8 +7,8 @@
  * RL_HOLD (rpmsg_lite_release_rx_buffer()).
  *
  * Owns no field of struct rpmsg_lite_instance: buffers change hands
- * through rl_buf.c, rl_tx.c, rl_tx_sched.c and rl_rx.c.  Takes tx_lock or
- * rx_lock, never both.
+ * through rl_buf.c, rl_tx.c, rl_tx_sched.c and rl_rx.c.  Takes tx.lock or
+ * rx.lock, never both.
  *
  * Called by API users, the receive queues (rl_queue.c) and the character
  * device (rl_char_tx.c: rl_ept_alloc_tx_buffer(), rl_link_enter()).
@@ -24,10 +24,10 @@
 #include "rl_core_internal.h"
 #include "rl_internal.h"
 
-/* Head of a payload pointer in the transmit ring, or -1.  tx_lock held. */
+/* Head of a payload pointer in the transmit ring, or -1.  tx.lock held. */
 static int rl_tx_head_locked(struct rpmsg_lite_instance *rl, void *data)
 {
-	return rl_head_of(rl, RL_TX, rl->tx_bufs, rl_payload_to_buf(data));
+	return rl_head_of(rl, RL_TX, rl->tx.bufs, rl_payload_to_buf(data));
 }
 
 /**
@@ -170,7 +170,7 @@ int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
 	if (!rl_enter(rl))
 		return -ENODEV;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	head = rl_tx_head_locked(rl, data);
 	if (head >= 0 && rl_buf(rl, RL_TX, head)->voids)
 		ret = -EPIPE;	/* allocated before a reset: void */
@@ -180,7 +180,7 @@ int rpmsg_lite_send_nocopy_flags(struct rpmsg_lite_instance *rl,
 		ret = -EMSGSIZE;
 	else
 		ret = rl_link_errno(rl);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 	if (!ret) {
 		rl_write_hdr(rl_payload_to_buf(data), ept->addr, dst, size,
 			     head);
@@ -263,18 +263,18 @@ int rpmsg_lite_release_tx_buffer(struct rpmsg_lite_instance *rl, void *data)
 	if (!rl_enter(rl))
 		return -ENODEV;
 
-	spin_lock_irqsave(&rl->tx_lock, flags);
+	spin_lock_irqsave(&rl->tx.lock, flags);
 	head = rl_tx_head_locked(rl, data);
 	if (head < 0 || (!rl_buf(rl, RL_TX, head)->voids &&
 			 rl_buf(rl, RL_TX, head)->state != RL_BUF_USER))
 		ret = -ENOBUFS;
 	else
 		rl_tx_unsent_locked(rl, head);
-	spin_unlock_irqrestore(&rl->tx_lock, flags);
+	spin_unlock_irqrestore(&rl->tx.lock, flags);
 
 	if (!ret) {
 		rl_tx_grant(rl);
-		wake_up_all(&rl->tx_wq);
+		wake_up_all(&rl->tx.wait);
 	}
 	rl_leave(rl);
 	return ret;
@@ -305,22 +305,22 @@ int rpmsg_lite_release_rx_buffer(struct rpmsg_lite_instance *rl, void *data)
 	if (!rl_enter(rl))
 		return -ENODEV;
 
-	spin_lock_irqsave(&rl->rx_lock, flags);
-	head = rl_head_of(rl, RL_RX, rl->rx_bufs, rl_payload_to_buf(data));
+	spin_lock_irqsave(&rl->rx.lock, flags);
+	head = rl_head_of(rl, RL_RX, rl->rx.bufs, rl_payload_to_buf(data));
 	if (head < 0) {
 		ret = -ENOBUFS;
 	} else {
 		ret = rl_rx_release_locked(rl, head);
 		kick = !ret && rl_rx_kick_needed_locked(rl);
 	}
-	spin_unlock_irqrestore(&rl->rx_lock, flags);
+	spin_unlock_irqrestore(&rl->rx.lock, flags);
 
 	if (ret == -EIO) {
 		/* the buffer is the caller's no more; the link is down */
-		rl_link_broken(rl, rl->rxq);
+		rl_link_broken(rl, rl->rx.vq);
 		ret = 0;
 	} else if (kick) {
-		rl_kick(rl, rl->rx_vq_id);
+		rl_kick(rl, rl->rx.vq_id);
 	}
 	rl_leave(rl);
 	return ret;
