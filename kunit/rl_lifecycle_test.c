@@ -281,10 +281,31 @@ static u64 lc_kicks_dropped(struct lc_ctx *c)
 	return lb.kicks_dropped;
 }
 
-/* Bring the remote back to WAITING with stale-free rings, as at boot. */
+/*
+ * Bring the remote back to WAITING with stale-free rings, as at boot.
+ * A master whose remote never used a ring re-kicks every LC_KICK_MS
+ * (rl_kick_work()), and a remote that restarts under such untouched rings
+ * takes the next re-kick for a fresh link and comes up, however short the
+ * checks after the restart: so the remote first sends one message, and
+ * the master is seen to have noticed it (its re-kicks stop).
+ */
 static void lc_remote_restarts(struct kunit *test)
 {
 	struct lc_ctx *c = test->priv;
+	struct lc_sink *sm, *sr;
+	u32 v = 0x5eed;
+
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_wait_for_link_up(c->r, LC_WAIT_MS),
+			0);
+	sm = lc_sink_new(test, c->m);
+	sr = lc_sink_new(test, c->r);
+	KUNIT_ASSERT_EQ(test, rpmsg_lite_send(c->r, sr->ept, lc_addr(sm), &v,
+					      sizeof(v), LC_WAIT_MS), 0);
+	KUNIT_ASSERT_TRUE(test, lc_sink_wait(sm, 1));
+	KUNIT_ASSERT_TRUE(test, lc_wait_for(READ_ONCE(c->m->life.peer_seen)));
+	flush_delayed_work(&c->m->life.kick_work);
+	rpmsg_lite_destroy_ept(c->r, sr->ept);
+	rpmsg_lite_destroy_ept(c->m, sm->ept);
 
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_reset_link(c->r), 0);
 	KUNIT_ASSERT_EQ(test, rpmsg_lite_get_link_state(c->r),
